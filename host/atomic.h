@@ -1,0 +1,22 @@
+/*
+ * atomic.h: write a whole file or nothing.
+ *
+ * The data goes to a temporary file in the target's folder, which is
+ * fsynced, closed and renamed over the target; then the folder is fsynced.
+ * On any failure the temporary file is removed and the target is left as it
+ * was, so a reader never sees a partial file.
+ */
+#ifndef PF_ATOMIC_H
+#define PF_ATOMIC_H
+
+#include <stddef.h>
+
+/*
+ * Returns 0 on success. On failure returns -1 and writes a one-line
+ * message naming the step and the OS error into err (errlen bytes).
+ * mode is the permission of the new file (for example 0644).
+ */
+int pf_atomic_write(const char *path, const char *data, size_t len,
+                    unsigned mode, char *err, size_t errlen);
+
+#endif

@@ -1,0 +1,190 @@
+/*
+ * buf.c: growable byte buffer and JSON value writer (see buf.h).
+ */
+#include "buf.h"
+
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+void pf_buf_init(pf_buf *b)
+{
+    b->data = NULL;
+    b->len = 0;
+    b->cap = 0;
+    b->oom = 0;
+}
+
+void pf_buf_free(pf_buf *b)
+{
+    if (b == NULL)
+        return;
+    free(b->data);
+    pf_buf_init(b);
+}
+
+/* Make room for n more bytes plus a NUL. Returns 0, or -1 and sets oom. */
+static int buf_reserve(pf_buf *b, size_t n)
+{
+    size_t need, cap;
+    char *p;
+
+    if (b->oom)
+        return -1;
+    if (n > SIZE_MAX - b->len - 1) {
+        b->oom = 1;
+        return -1;
+    }
+    need = b->len + n + 1;
+    if (need <= b->cap)
+        return 0;
+    cap = b->cap ? b->cap : 256;
+    while (cap < need)
+        cap = cap > SIZE_MAX / 2 ? need : cap * 2;
+    p = realloc(b->data, cap);
+    if (p == NULL) {
+        b->oom = 1;
+        return -1;
+    }
+    b->data = p;
+    b->cap = cap;
+    return 0;
+}
+
+void pf_buf_add(pf_buf *b, const void *p, size_t n)
+{
+    if (buf_reserve(b, n) != 0)
+        return;
+    if (n > 0)
+        memcpy(b->data + b->len, p, n);
+    b->len += n;
+    b->data[b->len] = '\0';
+}
+
+void pf_buf_adds(pf_buf *b, const char *s)
+{
+    pf_buf_add(b, s, strlen(s));
+}
+
+void pf_buf_addc(pf_buf *b, char c)
+{
+    pf_buf_add(b, &c, 1);
+}
+
+void pf_buf_addf(pf_buf *b, const char *fmt, ...)
+{
+    va_list ap;
+    int n;
+    char small[256];
+
+    va_start(ap, fmt);
+    n = vsnprintf(small, sizeof small, fmt, ap);
+    va_end(ap);
+    if (n < 0) {
+        b->oom = 1;
+        return;
+    }
+    if ((size_t)n < sizeof small) {
+        pf_buf_add(b, small, (size_t)n);
+        return;
+    }
+    if (buf_reserve(b, (size_t)n) != 0)
+        return;
+    va_start(ap, fmt);
+    vsnprintf(b->data + b->len, (size_t)n + 1, fmt, ap);
+    va_end(ap);
+    b->len += (size_t)n;
+}
+
+/*
+ * Length of the valid UTF-8 sequence at s (at most n bytes), or 0 when the
+ * bytes there are not one (overlong forms, surrogates and values above
+ * U+10FFFF are invalid).
+ */
+static size_t utf8_seq(const unsigned char *s, size_t n)
+{
+    unsigned c = s[0];
+    size_t len, i;
+    unsigned long cp;
+
+    if (c < 0x80)
+        return 1;
+    if (c >= 0xC2 && c <= 0xDF) {
+        len = 2;
+        cp = c & 0x1F;
+    } else if (c >= 0xE0 && c <= 0xEF) {
+        len = 3;
+        cp = c & 0x0F;
+    } else if (c >= 0xF0 && c <= 0xF4) {
+        len = 4;
+        cp = c & 0x07;
+    } else {
+        return 0;
+    }
+    if (len > n)
+        return 0;
+    for (i = 1; i < len; i++) {
+        if ((s[i] & 0xC0) != 0x80)
+            return 0;
+        cp = (cp << 6) | (s[i] & 0x3F);
+    }
+    if ((len == 3 && cp < 0x800) || (len == 4 && cp < 0x10000) ||
+        (cp >= 0xD800 && cp <= 0xDFFF) || cp > 0x10FFFF)
+        return 0;
+    return len;
+}
+
+void pf_json_str(pf_buf *b, const char *s, size_t n)
+{
+    const unsigned char *p = (const unsigned char *)s;
+    size_t i = 0, k;
+
+    pf_buf_addc(b, '"');
+    while (i < n) {
+        unsigned c = p[i];
+        switch (c) {
+        case '"': pf_buf_add(b, "\\\"", 2); i++; continue;
+        case '\\': pf_buf_add(b, "\\\\", 2); i++; continue;
+        case '\n': pf_buf_add(b, "\\n", 2); i++; continue;
+        case '\r': pf_buf_add(b, "\\r", 2); i++; continue;
+        case '\t': pf_buf_add(b, "\\t", 2); i++; continue;
+        default: break;
+        }
+        if (c < 0x20 || c == 0x7F) {
+            pf_buf_addf(b, "\\u%04x", c);
+            i++;
+            continue;
+        }
+        k = utf8_seq(p + i, n - i);
+        if (k == 0) {
+            pf_buf_adds(b, "\\ufffd"); /* invalid byte */
+            i++;
+            continue;
+        }
+        pf_buf_add(b, p + i, k);
+        i += k;
+    }
+    pf_buf_addc(b, '"');
+}
+
+void pf_json_strz(pf_buf *b, const char *s)
+{
+    if (s == NULL)
+        pf_buf_adds(b, "null");
+    else
+        pf_json_str(b, s, strlen(s));
+}
+
+void pf_json_num(pf_buf *b, double v)
+{
+    if (!isfinite(v)) {
+        pf_buf_adds(b, "null");
+        return;
+    }
+    if (v == floor(v) && fabs(v) < 9007199254740992.0)
+        pf_buf_addf(b, "%.0f", v);
+    else
+        pf_buf_addf(b, "%.17g", v);
+}

@@ -1,0 +1,40 @@
+/*
+ * buf.h: a growable byte buffer and a small JSON writer on top of it.
+ *
+ * Every writer of text the host produces (evidence, reports, the kill-switch
+ * file, worker messages) appends to a pf_buf. Allocation failure is sticky:
+ * once a call fails, buf->oom is set and later appends do nothing, so a
+ * writer checks once at the end instead of after every append.
+ */
+#ifndef PF_BUF_H
+#define PF_BUF_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+typedef struct pf_buf {
+    char *data;  /* NUL-terminated while not oom */
+    size_t len;
+    size_t cap;
+    int oom;
+} pf_buf;
+
+void pf_buf_init(pf_buf *b);
+void pf_buf_free(pf_buf *b); /* accepts NULL; leaves b empty and reusable */
+void pf_buf_add(pf_buf *b, const void *p, size_t n);
+void pf_buf_adds(pf_buf *b, const char *s);
+void pf_buf_addc(pf_buf *b, char c);
+void pf_buf_addf(pf_buf *b, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+/*
+ * JSON string literal of the n bytes at s, quotes included. Control
+ * characters are escaped, invalid UTF-8 bytes become U+FFFD, so the output
+ * is always valid JSON whatever the input.
+ */
+void pf_json_str(pf_buf *b, const char *s, size_t n);
+void pf_json_strz(pf_buf *b, const char *s); /* NULL writes null */
+/* A JSON number for a double; non-finite values are written as null. */
+void pf_json_num(pf_buf *b, double v);
+
+#endif

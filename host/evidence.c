@@ -1,0 +1,201 @@
+/*
+ * evidence.c: build the evidence JSON document and write it atomically.
+ *
+ * Every string in it that came from a check has already been masked by the
+ * runner; this file only encodes. Skipped checks are not listed.
+ */
+#include "evidence.h"
+
+#include <stdio.h>
+#include <time.h>
+
+#include "atomic.h"
+#include "version.h"
+
+int64_t pf_utc_now_ms(void)
+{
+    struct timespec ts;
+
+    clock_gettime(CLOCK_REALTIME, &ts);
+    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+void pf_rfc3339_ms(int64_t unix_ms, char *out, size_t outlen)
+{
+    time_t s = (time_t)(unix_ms / 1000);
+    struct tm tm;
+
+    gmtime_r(&s, &tm);
+    snprintf(out, outlen, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ",
+             tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour,
+             tm.tm_min, tm.tm_sec, (int)(unix_ms % 1000));
+}
+
+static void key(pf_buf *b, const char *k)
+{
+    pf_json_strz(b, k);
+    pf_buf_addc(b, ':');
+}
+
+static void check_json(pf_buf *b, const pf_check *c)
+{
+    size_t i;
+    const char *reason = pf_reason_name(c->reason);
+
+    pf_buf_addc(b, '{');
+    key(b, "id");
+    pf_json_strz(b, c->id);
+    pf_buf_addc(b, ',');
+    key(b, "title");
+    pf_json_strz(b, c->title);
+    pf_buf_addc(b, ',');
+    key(b, "file");
+    pf_json_strz(b, c->file);
+    pf_buf_addc(b, ',');
+    key(b, "sha256");
+    pf_json_strz(b, c->sha256[0] ? c->sha256 : NULL);
+    pf_buf_addc(b, ',');
+    key(b, "tags");
+    pf_buf_addc(b, '[');
+    for (i = 0; i < c->ntags; i++) {
+        if (i)
+            pf_buf_addc(b, ',');
+        pf_json_strz(b, c->tags[i]);
+    }
+    pf_buf_adds(b, "],");
+    key(b, "status");
+    pf_json_strz(b, pf_status_name(c->status));
+    pf_buf_addc(b, ',');
+    key(b, "reason");
+    pf_json_strz(b, c->status == PF_STATUS_ERROR ? reason : NULL);
+    pf_buf_addc(b, ',');
+    key(b, "message");
+    pf_json_strz(b, c->message ? c->message : "");
+    pf_buf_addc(b, ',');
+    key(b, "details");
+    pf_buf_addc(b, '{');
+    for (i = 0; i < c->ndetails; i++) {
+        const pf_detail *d = &c->details[i];
+        if (i)
+            pf_buf_addc(b, ',');
+        key(b, d->key);
+        if (d->type == PF_DETAIL_STRING)
+            pf_json_strz(b, d->value);
+        else
+            pf_buf_adds(b, d->value); /* digits or true/false, made by us */
+    }
+    pf_buf_adds(b, "},");
+    key(b, "duration_ms");
+    pf_json_num(b, (double)(int64_t)(c->duration_ms * 1000.0) / 1000.0);
+    pf_buf_addc(b, '}');
+}
+
+void pf_evidence_json(pf_buf *b, const pf_report *r)
+{
+    char t[40];
+    size_t i, k = 0;
+    const pf_verdict *v = r->verdict;
+
+    pf_buf_addc(b, '{');
+    key(b, "schema");
+    pf_json_strz(b, "preflight.evidence/1");
+    pf_buf_addc(b, ',');
+    key(b, "tool");
+    pf_buf_adds(b, "{\"name\":\"" PF_NAME "\",\"version\":\"" PF_VERSION
+                   "\"},");
+    key(b, "started_at");
+    pf_rfc3339_ms(r->started_ms, t, sizeof t);
+    pf_json_strz(b, t);
+    pf_buf_addc(b, ',');
+    key(b, "finished_at");
+    pf_rfc3339_ms(r->finished_ms, t, sizeof t);
+    pf_json_strz(b, t);
+    pf_buf_addc(b, ',');
+    key(b, "duration_ms");
+    pf_json_num(b, (double)(int64_t)(r->duration_ms * 1000.0) / 1000.0);
+    pf_buf_addc(b, ',');
+    key(b, "hostname");
+    pf_json_strz(b, r->hostname ? r->hostname : "");
+    pf_buf_addc(b, ',');
+    key(b, "mode");
+    pf_json_strz(b, r->mode);
+    pf_buf_addc(b, ',');
+    key(b, "http");
+    pf_json_strz(b, r->http);
+    pf_buf_addc(b, ',');
+    key(b, "arming");
+    pf_buf_addc(b, '{');
+    key(b, "state");
+    pf_json_strz(b, r->arm_state);
+    pf_buf_addc(b, ',');
+    key(b, "reasons");
+    pf_buf_addc(b, '[');
+    for (i = 0; i < r->narm_reasons; i++) {
+        if (i)
+            pf_buf_addc(b, ',');
+        pf_json_strz(b, r->arm_reasons[i]);
+    }
+    pf_buf_adds(b, "],");
+    key(b, "max_notional_usd");
+    pf_json_strz(b, r->max_notional_usd);
+    pf_buf_addc(b, ',');
+    key(b, "arm_at");
+    if (r->has_arm_at) {
+        pf_rfc3339_ms(r->arm_at_ms, t, sizeof t);
+        pf_json_strz(b, t);
+    } else {
+        pf_buf_adds(b, "null");
+    }
+    pf_buf_addc(b, ',');
+    key(b, "arm_age_s");
+    if (r->has_arm_at)
+        pf_json_num(b, r->arm_age_s);
+    else
+        pf_buf_adds(b, "null");
+    pf_buf_adds(b, "},");
+    key(b, "verdict");
+    pf_json_strz(b, pf_verdict_name(v->kind));
+    pf_buf_addc(b, ',');
+    key(b, "exit_code");
+    pf_buf_addf(b, "%d,", v->exit_code);
+    key(b, "summary");
+    pf_buf_addf(b, "{\"total\":%zu,\"passed\":%zu,\"failed\":%zu,"
+                   "\"errored\":%zu,\"skipped\":%zu},",
+                v->total, v->passed, v->failed, v->errored, v->skipped);
+    key(b, "problems");
+    pf_buf_addc(b, '[');
+    for (i = 0; i < v->nproblems; i++) {
+        if (i)
+            pf_buf_addc(b, ',');
+        pf_json_strz(b, v->problems[i]);
+    }
+    pf_buf_adds(b, "],");
+    key(b, "checks");
+    pf_buf_addc(b, '[');
+    for (i = 0; i < r->nchecks; i++) {
+        if (r->checks[i].status == PF_STATUS_SKIP)
+            continue;
+        if (k++)
+            pf_buf_addc(b, ',');
+        check_json(b, &r->checks[i]);
+    }
+    pf_buf_adds(b, "]}\n");
+}
+
+int pf_evidence_write(const char *path, const pf_report *r, char *err,
+                      size_t errlen)
+{
+    pf_buf b;
+    int rc;
+
+    pf_buf_init(&b);
+    pf_evidence_json(&b, r);
+    if (b.oom) {
+        pf_buf_free(&b);
+        snprintf(err, errlen, "out of memory building the evidence");
+        return -1;
+    }
+    rc = pf_atomic_write(path, b.data, b.len, 0644, err, errlen);
+    pf_buf_free(&b);
+    return rc;
+}

@@ -1,0 +1,46 @@
+/*
+ * evidence.h: the evidence document (docs/evidence.schema.json) and its
+ * atomic write. The same document is what --format json prints.
+ */
+#ifndef PF_EVIDENCE_H
+#define PF_EVIDENCE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "buf.h"
+#include "result.h"
+#include "verdict.h"
+
+typedef struct pf_report {
+    int64_t started_ms;   /* UTC, Unix ms */
+    int64_t finished_ms;
+    double duration_ms;
+    const char *hostname;
+    const char *mode;     /* "paper" | "live" | the refused value */
+    const char *http;     /* "mock" | "real" */
+    /* arming */
+    const char *arm_state;   /* "not-required" | "armed" | "refused" */
+    char **arm_reasons;      /* may be NULL when narm_reasons is 0 */
+    size_t narm_reasons;
+    const char *max_notional_usd; /* normalised text, NULL when unknown */
+    int64_t arm_at_ms;
+    int has_arm_at;
+    double arm_age_s;
+    const pf_verdict *verdict;
+    const pf_check *checks;
+    size_t nchecks;       /* skipped checks are left out of the document */
+} pf_report;
+
+/* RFC 3339 UTC with milliseconds, into out (at least 32 bytes). */
+void pf_rfc3339_ms(int64_t unix_ms, char *out, size_t outlen);
+int64_t pf_utc_now_ms(void);
+
+/* Append the JSON document (one line, then a newline) to b. */
+void pf_evidence_json(pf_buf *b, const pf_report *r);
+
+/* Write it atomically to path. Returns 0, or -1 with err set. */
+int pf_evidence_write(const char *path, const pf_report *r, char *err,
+                      size_t errlen);
+
+#endif

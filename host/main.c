@@ -1,0 +1,704 @@
+/*
+ * main.c: the command line of preflight (run, list, arm, exec, kill,
+ * version, help). Parses options, builds the run configuration and calls
+ * the runner, the verdict, the arming gate and the writers; decides
+ * nothing itself beyond wiring them together.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "arming.h"
+#include "evidence.h"
+#include "killswitch.h"
+#include "proto.h"
+#include "redact.h"
+#include "report_text.h"
+#include "runner.h"
+#include "verdict.h"
+#include "version.h"
+
+#ifndef PF_INSTALL_LIBDIR
+#define PF_INSTALL_LIBDIR "/usr/local/share/preflight/lib"
+#endif
+
+extern char **environ;
+
+enum { CMD_RUN, CMD_LIST, CMD_ARM, CMD_EXEC, CMD_KILL };
+
+typedef struct opts {
+    int cmd;
+    const char *cmdname;
+    char **paths;
+    size_t npaths;
+    const char *format;
+    const char *evidence;
+    const char *fixtures;
+    const char *http;
+    const char *root;
+    const char *lib;
+    const char *kill_switch;
+    const char *reason;
+    const char *ceiling;
+    char **tags;
+    size_t ntags;
+    char **secrets;
+    size_t nsecrets;
+    long jobs, timeout_ms, run_timeout_ms, memory_mb;
+    char **command; /* exec: COMMAND [ARG...] */
+} opts;
+
+static const char usage_text[] =
+    "usage: preflight COMMAND [OPTIONS] [PATH...]\n"
+    "\n"
+    "commands:\n"
+    "  run  [PATH...]              run the checks and report (default checks/)\n"
+    "  list [PATH...]              load the checks and list them; runs nothing\n"
+    "  arm  [PATH...]              the LIVE arming gate, then the checks\n"
+    "  exec [OPTIONS] -- COMMAND [ARG...]\n"
+    "                              start COMMAND only if the checks pass (and,\n"
+    "                              in live mode, the gate armed)\n"
+    "  kill --reason TEXT          engage the kill switch\n"
+    "  version | help [COMMAND]\n"
+    "\n"
+    "options (run, list, arm, exec):\n"
+    "  --format text|json          report on stdout (default text)\n"
+    "  --evidence FILE             write the evidence JSON atomically\n"
+    "  --jobs N                    at most N worker processes (default 32)\n"
+    "  --timeout-ms N              per-check time limit (default 5000)\n"
+    "  --run-timeout-ms N          whole-run time limit (default 300000)\n"
+    "  --memory-mb N               per-check memory limit (default 64)\n"
+    "  --tag T                     run checks tagged T (repeatable; manifest\n"
+    "                              ids always run)\n"
+    "  --fixtures DIR              mock HTTP fixtures (default checks/fixtures)\n"
+    "  --http mock|real            HTTP backend (default mock in paper, real in\n"
+    "                              live)\n"
+    "  --root DIR                  project root for fs.read (default: cwd)\n"
+    "  --lib DIR                   Lua library folder (default ROOT/lib)\n"
+    "  --secret NAME               also mask the value of $NAME (repeatable)\n"
+    "  --notional-ceiling-usd X    arm/exec: cap for LIVE_MAX_NOTIONAL_USD\n"
+    "                              (default 1000, at most 100000)\n"
+    "  --kill-switch FILE          arm/exec/kill: kill-switch file\n"
+    "                              (default KILL_SWITCH)\n"
+    "\n"
+    "exit codes: 0 pass/armed, 1 a check did not pass, 2 could not evaluate,\n"
+    "3 refused by the arming gate or the kill switch.\n"
+    "See docs/CLI.md and docs/arming.md.\n";
+
+static int usage_error(const char *fmt, const char *arg)
+{
+    fputs("preflight: ", stderr);
+    fprintf(stderr, fmt, arg);
+    fputs("\nTry 'preflight help'.\n", stderr);
+    return PF_EXIT_ERROR;
+}
+
+/* Parse a positive integer option value into *out. */
+static int parse_long(const char *s, long lo, long hi, long *out)
+{
+    char *end;
+    long v;
+
+    if (s == NULL || *s < '0' || *s > '9')
+        return -1;
+    errno = 0;
+    v = strtol(s, &end, 10);
+    if (errno || *end || v < lo || v > hi)
+        return -1;
+    *out = v;
+    return 0;
+}
+
+static int push(char ***list, size_t *n, char *s)
+{
+    char **g = realloc(*list, (*n + 1) * sizeof *g);
+
+    if (g == NULL)
+        return -1;
+    g[(*n)++] = s;
+    *list = g;
+    return 0;
+}
+
+/* Parse argv after the command word. Returns -1 after printing a usage
+ * error. */
+static int parse_opts(int argc, char **argv, opts *o)
+{
+    int i;
+
+    for (i = 0; i < argc; i++) {
+        char *a = argv[i], *val = NULL;
+        const char *name = a;
+        size_t nl;
+
+        if (strcmp(a, "--") == 0) {
+            if (o->cmd != CMD_EXEC) {
+                usage_error("'--' is only for exec", NULL);
+                return -1;
+            }
+            o->command = argv + i + 1;
+            if (i + 1 >= argc) {
+                usage_error("exec needs a COMMAND after '--'", NULL);
+                return -1;
+            }
+            return 0;
+        }
+        if (strncmp(a, "--", 2) != 0 || a[2] == '\0') {
+            if (a[0] == '-' && a[1] != '\0') {
+                usage_error("unknown option '%s'", a);
+                return -1;
+            }
+            if (o->cmd == CMD_KILL) {
+                usage_error("kill takes no PATH ('%s')", a);
+                return -1;
+            }
+            if (push(&o->paths, &o->npaths, a) != 0)
+                return -1;
+            continue;
+        }
+        if (strcmp(a, "--help") == 0) {
+            fputs(usage_text, stdout);
+            exit(0);
+        }
+        nl = strcspn(a, "=");
+        if (a[nl] == '=')
+            val = a + nl + 1;
+        else if (i + 1 < argc)
+            val = argv[++i];
+        else {
+            usage_error("option '%s' needs a value", a);
+            return -1;
+        }
+#define IS(opt) (strlen(opt) == nl && strncmp(name, opt, nl) == 0)
+        if (o->cmd == CMD_KILL && !IS("--reason") && !IS("--kill-switch")) {
+            usage_error("kill takes only --reason and --kill-switch, not '%s'",
+                        a);
+            return -1;
+        }
+        if (IS("--format")) {
+            if (strcmp(val, "text") != 0 && strcmp(val, "json") != 0) {
+                usage_error("--format must be text or json (got '%s')", val);
+                return -1;
+            }
+            o->format = val;
+        } else if (IS("--evidence")) {
+            o->evidence = val;
+        } else if (IS("--fixtures")) {
+            o->fixtures = val;
+        } else if (IS("--http")) {
+            if (strcmp(val, "mock") != 0 && strcmp(val, "real") != 0) {
+                usage_error("--http must be mock or real (got '%s')", val);
+                return -1;
+            }
+            o->http = val;
+        } else if (IS("--root")) {
+            o->root = val;
+        } else if (IS("--lib")) {
+            o->lib = val;
+        } else if (IS("--kill-switch")) {
+            o->kill_switch = val;
+        } else if (IS("--reason")) {
+            o->reason = val;
+        } else if (IS("--notional-ceiling-usd")) {
+            o->ceiling = val;
+        } else if (IS("--tag")) {
+            if (!pf_tag_valid(val)) {
+                usage_error("--tag '%s' is not a valid tag ([a-z0-9_-]+)", val);
+                return -1;
+            }
+            if (push(&o->tags, &o->ntags, val) != 0)
+                return -1;
+        } else if (IS("--secret")) {
+            if (push(&o->secrets, &o->nsecrets, val) != 0)
+                return -1;
+        } else if (IS("--jobs")) {
+            if (parse_long(val, 1, 1024, &o->jobs) != 0) {
+                usage_error("--jobs must be 1..1024 (got '%s')", val);
+                return -1;
+            }
+        } else if (IS("--timeout-ms")) {
+            if (parse_long(val, 1, 3600000, &o->timeout_ms) != 0) {
+                usage_error("--timeout-ms must be 1..3600000 (got '%s')", val);
+                return -1;
+            }
+        } else if (IS("--run-timeout-ms")) {
+            if (parse_long(val, 1, 86400000, &o->run_timeout_ms) != 0) {
+                usage_error("--run-timeout-ms must be 1..86400000 (got '%s')",
+                            val);
+                return -1;
+            }
+        } else if (IS("--memory-mb")) {
+            if (parse_long(val, 1, 4096, &o->memory_mb) != 0) {
+                usage_error("--memory-mb must be 1..4096 (got '%s')", val);
+                return -1;
+            }
+        } else {
+            usage_error("unknown option '%s'", a);
+            return -1;
+        }
+#undef IS
+    }
+    if (o->cmd == CMD_EXEC && o->command == NULL) {
+        usage_error("exec needs '-- COMMAND [ARG...]'", NULL);
+        return -1;
+    }
+    return 0;
+}
+
+/* Everything a command needs besides the options. */
+typedef struct session {
+    char root[PATH_MAX];
+    char lib[PATH_MAX];
+    char fixtures[PATH_MAX];
+    pf_redactor redactor;
+    pf_run_config cfg;
+    pf_check *checks;
+    size_t n;
+    char **manifest;
+    size_t nmanifest;
+    int manifest_missing; /* a folder without a manifest file */
+    char hostname[256];
+} session;
+
+/* Resolve paths and build the run configuration. Returns 0 or an exit
+ * code after printing the error. */
+static int prepare(const opts *o, session *s, const char *mode,
+                   const char *http)
+{
+    char err[600];
+    struct stat st;
+    static char *default_paths[] = {"checks"};
+    char *const *paths = o->npaths ? o->paths : default_paths;
+    size_t npaths = o->npaths ? o->npaths : 1;
+
+    if (realpath(o->root ? o->root : ".", s->root) == NULL) {
+        fprintf(stderr, "preflight: root %s: %s\n", o->root ? o->root : ".",
+                strerror(errno));
+        return PF_EXIT_ERROR;
+    }
+    if (o->lib != NULL) {
+        if (realpath(o->lib, s->lib) == NULL || stat(s->lib, &st) != 0 ||
+            !S_ISDIR(st.st_mode)) {
+            fprintf(stderr, "preflight: --lib %s is not a folder\n", o->lib);
+            return PF_EXIT_ERROR;
+        }
+    } else {
+        char cand[PATH_MAX + 8];
+        snprintf(cand, sizeof cand, "%s/lib", s->root);
+        if (realpath(cand, s->lib) == NULL &&
+            realpath(PF_INSTALL_LIBDIR, s->lib) == NULL)
+            s->lib[0] = '\0';
+    }
+    snprintf(s->fixtures, sizeof s->fixtures, "%s",
+             o->fixtures ? o->fixtures : "checks/fixtures");
+    pf_redactor_init(&s->redactor);
+    if (pf_redactor_from_env(&s->redactor, environ, o->secrets,
+                             o->nsecrets) != 0) {
+        fprintf(stderr, "preflight: out of memory\n");
+        return PF_EXIT_ERROR;
+    }
+    for (size_t i = 0; i < npaths; i++) {
+        char m[PATH_MAX + 16];
+        if (stat(paths[i], &st) == 0 && S_ISDIR(st.st_mode)) {
+            snprintf(m, sizeof m, "%s/manifest", paths[i]);
+            if (access(m, F_OK) != 0)
+                s->manifest_missing = 1;
+        }
+    }
+    if (pf_discover(paths, npaths, &s->checks, &s->n, &s->manifest,
+                    &s->nmanifest, err, sizeof err) != 0) {
+        fprintf(stderr, "preflight: %s\n", err);
+        return PF_EXIT_ERROR;
+    }
+    memset(&s->cfg, 0, sizeof s->cfg);
+    s->cfg.timeout_ms = o->timeout_ms;
+    s->cfg.run_timeout_ms = o->run_timeout_ms;
+    s->cfg.jobs = (int)o->jobs;
+    s->cfg.tags = o->tags;
+    s->cfg.ntags = o->ntags;
+    s->cfg.manifest = s->manifest;
+    s->cfg.nmanifest = s->nmanifest;
+    s->cfg.sb.root = s->root;
+    s->cfg.sb.lib_dir = s->lib[0] ? s->lib : NULL;
+    s->cfg.sb.mode = mode;
+    s->cfg.sb.http_mode = http;
+    s->cfg.sb.fixtures_dir = s->fixtures;
+    s->cfg.sb.memory_bytes = (size_t)o->memory_mb << 20;
+    s->cfg.sb.instr_budget = 2000000000ull;
+    s->cfg.redactor = &s->redactor;
+    s->cfg.handle_signals = 1;
+    if (gethostname(s->hostname, sizeof s->hostname - 1) != 0)
+        s->hostname[0] = '\0';
+    return 0;
+}
+
+static void session_free(session *s)
+{
+    size_t i;
+
+    pf_checks_free(s->checks, s->n);
+    for (i = 0; i < s->nmanifest; i++)
+        free(s->manifest[i]);
+    free(s->manifest);
+    pf_redactor_free(&s->redactor);
+}
+
+static int cmd_list(const opts *o)
+{
+    session s;
+    int rc, bad = 0;
+    size_t i;
+
+    memset(&s, 0, sizeof s);
+    rc = prepare(o, &s, "paper", "mock");
+    if (rc != 0)
+        goto out;
+    pf_run(&s.cfg, s.checks, s.n, PF_JOB_META);
+    for (i = 0; i < s.n; i++) {
+        pf_check *c = &s.checks[i];
+        if (c->status == PF_STATUS_ERROR) {
+            bad = 1;
+            printf("ERROR  %s  [%s] %s\n", c->file,
+                   pf_reason_name(c->reason) ? pf_reason_name(c->reason) : "",
+                   c->message ? c->message : "");
+            continue;
+        }
+        printf("%-32s %s  [", c->id, c->file);
+        for (size_t t = 0; t < c->ntags; t++)
+            printf("%s%s", t ? "," : "", c->tags[t]);
+        printf("]  %s\n", c->title);
+    }
+    if (s.n == 0) {
+        fprintf(stderr, "preflight: no checks found\n");
+        bad = 1;
+    }
+    rc = bad ? PF_EXIT_ERROR : PF_EXIT_PASS;
+out:
+    session_free(&s);
+    return rc;
+}
+
+/* The default evidence path for arm and exec: evidence/<UTC>-<cmd>.json */
+static int default_evidence(const char *cmd, char *out, size_t outlen)
+{
+    char t[40];
+    size_t i, o = 0;
+    char compact[40];
+
+    if (mkdir("evidence", 0755) != 0 && errno != EEXIST)
+        return -1;
+    pf_rfc3339_ms(pf_utc_now_ms(), t, sizeof t);
+    for (i = 0; t[i] && o + 1 < sizeof compact; i++) {
+        if (t[i] != '-' && t[i] != ':')
+            compact[o++] = t[i];
+    }
+    compact[o] = '\0';
+    snprintf(out, outlen, "evidence/%s-%s.json", compact, cmd);
+    return 0;
+}
+
+/* Print the report and write evidence. Returns the final exit code: a
+ * failed evidence write turns any outcome into 2. */
+static int finish(const opts *o, pf_report *r, pf_verdict *v,
+                  const char *evidence_path)
+{
+    char err[600];
+    int rc = v->exit_code;
+
+    if (evidence_path != NULL &&
+        pf_evidence_write(evidence_path, r, err, sizeof err) != 0) {
+        fprintf(stderr, "preflight: evidence: %s\n", err);
+        pf_verdict_problem(v, "evidence write failed: %s", err);
+        v->kind = PF_VERDICT_ERROR;
+        v->exit_code = rc = PF_EXIT_ERROR;
+    }
+    if (strcmp(o->format, "json") == 0) {
+        pf_buf b;
+        pf_buf_init(&b);
+        pf_evidence_json(&b, r);
+        if (!b.oom)
+            fwrite(b.data, 1, b.len, stdout);
+        pf_buf_free(&b);
+    } else {
+        pf_report_text(stdout, r, pf_want_color(1));
+        if (evidence_path != NULL && rc != PF_EXIT_ERROR)
+            printf("evidence: %s\n", evidence_path);
+    }
+    fflush(stdout);
+    return rc;
+}
+
+/* Normalised text of an amount in cents ("250.00"). */
+static void cents_text(int64_t c, char *out, size_t outlen)
+{
+    snprintf(out, outlen, "%lld.%02lld", (long long)(c / 100),
+             (long long)(c % 100));
+}
+
+/* run, arm and exec. */
+static int cmd_checks(const opts *o)
+{
+    session s;
+    pf_arming_input in;
+    pf_arming_result gate;
+    pf_verdict v;
+    pf_report r;
+    char kill_reason[512], evpath[PATH_MAX], cap[48];
+    char *reasons[PF_ARM_MAX_REASONS + 4];
+    const char *evidence = o->evidence;
+    const char *env_mode = getenv("ARBITRAGE_ENV");
+    pf_mode mode = pf_mode_parse(env_mode);
+    const char *http;
+    int64_t ceiling = PF_NOTIONAL_DEFAULT_CEILING_CENTS;
+    int rc = 0, ks, arming = o->cmd == CMD_ARM || o->cmd == CMD_EXEC;
+    int refused_early = 0, interrupted;
+    uint64_t t0 = pf_now_ns();
+    size_t i;
+
+    memset(&s, 0, sizeof s);
+    memset(&v, 0, sizeof v);
+    memset(&r, 0, sizeof r);
+    memset(&gate, 0, sizeof gate);
+    r.started_ms = pf_utc_now_ms();
+    if (o->ceiling != NULL && pf_parse_ceiling(o->ceiling, &ceiling) != 0)
+        return usage_error("--notional-ceiling-usd must be a plain amount "
+                           "above 0 and at most 100000 (got '%s')",
+                           o->ceiling);
+    http = o->http ? o->http : mode == PF_MODE_LIVE ? "real" : "mock";
+    if (arming && evidence == NULL) {
+        if (default_evidence(o->cmdname, evpath, sizeof evpath) != 0) {
+            fprintf(stderr, "preflight: cannot create evidence/: %s\n",
+                    strerror(errno));
+            return PF_EXIT_ERROR;
+        }
+        evidence = evpath;
+    }
+
+    /* the gate comes first: a live refusal runs no check */
+    ks = pf_kill_switch_state(o->kill_switch ? o->kill_switch
+                                             : PF_KILL_SWITCH_DEFAULT,
+                              kill_reason, sizeof kill_reason);
+    memset(&in, 0, sizeof in);
+    in.arbitrage_env = env_mode;
+    in.ack = getenv("LIVE_ARM_ACK");
+    in.arm_at = getenv("LIVE_ARM_AT");
+    in.max_notional = getenv("LIVE_MAX_NOTIONAL_USD");
+    in.now_ms = pf_utc_now_ms();
+    in.ceiling_cents = ceiling;
+    in.kill_switch_engaged = ks != 0;
+    in.kill_reason = kill_reason;
+    pf_arming_evaluate(&in, &gate);
+    for (i = 0; i < gate.nreasons; i++)
+        reasons[r.narm_reasons++] = gate.reasons[i];
+    r.arm_reasons = reasons;
+    r.mode = mode == PF_MODE_INVALID ? "invalid" : pf_mode_name(mode);
+    r.http = http;
+    r.hostname = s.hostname;
+    r.verdict = &v;
+    r.arm_state = !arming && mode != PF_MODE_INVALID ? "not-required"
+                  : gate.state == PF_ARM_ARMED       ? "armed"
+                  : gate.state == PF_ARM_REFUSED     ? "refused"
+                                                     : "not-required";
+    if (gate.has_notional) {
+        cents_text(gate.notional_cents, cap, sizeof cap);
+        r.max_notional_usd = cap;
+    }
+    r.has_arm_at = gate.has_arm_at;
+    r.arm_at_ms = gate.arm_at_ms;
+    r.arm_age_s = (double)gate.arm_age_ms / 1000.0;
+
+    if (mode == PF_MODE_INVALID) {
+        refused_early = 1;
+    } else if (arming && mode == PF_MODE_LIVE) {
+        if (strcmp(http, "mock") == 0) {
+            reasons[r.narm_reasons++] =
+                "live mode refuses --http mock: mocked data never arms LIVE";
+        }
+        if (r.narm_reasons > 0)
+            refused_early = 1;
+    } else if (o->cmd == CMD_EXEC && ks != 0) {
+        reasons[r.narm_reasons++] = kill_reason;
+        refused_early = 1;
+        r.arm_state = "refused";
+    }
+    if (refused_early) {
+        r.arm_state = "refused";
+        v.kind = PF_VERDICT_REFUSED;
+        v.exit_code = PF_EXIT_REFUSED;
+        pf_verdict_problem(&v, "refused before any check ran");
+        r.finished_ms = pf_utc_now_ms();
+        r.duration_ms = (double)(pf_now_ns() - t0) / 1e6;
+        rc = finish(o, &r, &v, evidence);
+        goto out;
+    }
+
+    rc = prepare(o, &s, pf_mode_name(mode), http);
+    if (rc != 0) {
+        if (arming) {
+            v.kind = PF_VERDICT_ERROR;
+            v.exit_code = rc;
+            pf_verdict_problem(&v, "could not prepare the run");
+            r.finished_ms = pf_utc_now_ms();
+            rc = finish(o, &r, &v, evidence) ? rc : rc;
+        }
+        goto out;
+    }
+    if (arming && mode == PF_MODE_LIVE &&
+        (s.nmanifest == 0 || s.manifest_missing)) {
+        reasons[r.narm_reasons++] =
+            "live mode needs checks/manifest listing the required ids";
+        r.arm_state = "refused";
+        v.kind = PF_VERDICT_REFUSED;
+        v.exit_code = PF_EXIT_REFUSED;
+        r.finished_ms = pf_utc_now_ms();
+        r.duration_ms = (double)(pf_now_ns() - t0) / 1e6;
+        rc = finish(o, &r, &v, evidence);
+        goto out;
+    }
+    interrupted = pf_run(&s.cfg, s.checks, s.n, PF_JOB_RUN);
+    if (pf_verdict_compute(s.checks, s.n, s.manifest, s.nmanifest, &v) != 0)
+        fprintf(stderr, "preflight: out of memory computing the verdict\n");
+    if (interrupted) {
+        pf_verdict_problem(&v, "interrupted by a signal: nothing started");
+        v.kind = PF_VERDICT_ERROR;
+        v.exit_code = PF_EXIT_ERROR;
+    }
+    r.checks = s.checks;
+    r.nchecks = s.n;
+    if (arming && v.kind == PF_VERDICT_PASS) {
+        if (mode == PF_MODE_PAPER && o->cmd == CMD_ARM) {
+            reasons[r.narm_reasons++] = "paper mode cannot be armed "
+                                        "(use `preflight run` in paper mode)";
+            r.arm_state = "refused";
+            v.kind = PF_VERDICT_REFUSED;
+            v.exit_code = PF_EXIT_REFUSED;
+        } else if (mode == PF_MODE_LIVE) {
+            /* the arm time again, with the clock as it is now */
+            in.now_ms = pf_utc_now_ms();
+            ks = pf_kill_switch_state(o->kill_switch ? o->kill_switch
+                                                     : PF_KILL_SWITCH_DEFAULT,
+                                      kill_reason, sizeof kill_reason);
+            in.kill_switch_engaged = ks != 0;
+            pf_arming_evaluate(&in, &gate);
+            r.narm_reasons = 0;
+            for (i = 0; i < gate.nreasons; i++)
+                reasons[r.narm_reasons++] = gate.reasons[i];
+            r.arm_age_s = (double)gate.arm_age_ms / 1000.0;
+            if (gate.state == PF_ARM_ARMED) {
+                r.arm_state = "armed";
+            } else {
+                r.arm_state = "refused";
+                v.kind = PF_VERDICT_REFUSED;
+                v.exit_code = PF_EXIT_REFUSED;
+            }
+        }
+    } else if (arming && mode == PF_MODE_LIVE) {
+        reasons[r.narm_reasons++] = "the checks did not pass";
+        r.arm_state = "refused";
+    }
+    r.finished_ms = pf_utc_now_ms();
+    r.duration_ms = (double)(pf_now_ns() - t0) / 1e6;
+    rc = finish(o, &r, &v, evidence);
+    if (o->cmd == CMD_EXEC && rc == PF_EXIT_PASS && !interrupted &&
+        (mode == PF_MODE_PAPER || strcmp(r.arm_state, "armed") == 0)) {
+        char abs[PATH_MAX];
+        const char *ev = realpath(evidence, abs) ? abs : evidence;
+        session_free(&s);
+        if (setenv("PREFLIGHT_EVIDENCE", ev, 1) != 0) {
+            fprintf(stderr, "preflight: cannot set PREFLIGHT_EVIDENCE\n");
+            return PF_EXIT_ERROR;
+        }
+        fflush(NULL);
+        execvp(o->command[0], o->command);
+        fprintf(stderr, "preflight: cannot start %s: %s\n", o->command[0],
+                strerror(errno));
+        return PF_EXIT_ERROR;
+    }
+out:
+    pf_verdict_free(&v);
+    session_free(&s);
+    return rc;
+}
+
+static int cmd_kill(const opts *o)
+{
+    char err[600];
+    const char *path = o->kill_switch ? o->kill_switch
+                                      : PF_KILL_SWITCH_DEFAULT;
+    const char *p;
+
+    if (o->reason == NULL)
+        return usage_error("kill needs --reason TEXT", NULL);
+    for (p = o->reason; *p == ' ' || *p == '\t' || *p == '\n'; p++)
+        ;
+    if (*p == '\0')
+        return usage_error("kill refuses an empty --reason", NULL);
+    if (pf_kill_switch_engage(path, o->reason, err, sizeof err) != 0) {
+        fprintf(stderr, "preflight: %s\n", err);
+        return PF_EXIT_ERROR;
+    }
+    printf("kill switch engaged: %s\n"
+           "LIVE arming and exec are refused while this file exists.\n"
+           "To clear it, a person removes it by hand after review "
+           "(docs/RUNBOOK.md):\n  rm %s\n", path, path);
+    return PF_EXIT_PASS;
+}
+
+int main(int argc, char **argv)
+{
+    opts o;
+    const char *cmd;
+    int rc;
+
+    memset(&o, 0, sizeof o);
+    o.format = "text";
+    o.jobs = PF_DEFAULT_JOBS;
+    o.timeout_ms = PF_DEFAULT_TIMEOUT_MS;
+    o.run_timeout_ms = PF_DEFAULT_RUN_TIMEOUT_MS;
+    o.memory_mb = PF_DEFAULT_MEMORY_MB;
+    if (argc < 2)
+        return usage_error("a COMMAND is needed", NULL);
+    cmd = argv[1];
+    if (strcmp(cmd, "version") == 0 || strcmp(cmd, "--version") == 0) {
+        printf("%s %s\n", PF_NAME, PF_VERSION);
+        return 0;
+    }
+    if (strcmp(cmd, "help") == 0 || strcmp(cmd, "--help") == 0 ||
+        strcmp(cmd, "-h") == 0) {
+        fputs(usage_text, stdout);
+        return 0;
+    }
+    if (strcmp(cmd, "run") == 0)
+        o.cmd = CMD_RUN;
+    else if (strcmp(cmd, "list") == 0)
+        o.cmd = CMD_LIST;
+    else if (strcmp(cmd, "arm") == 0)
+        o.cmd = CMD_ARM;
+    else if (strcmp(cmd, "exec") == 0)
+        o.cmd = CMD_EXEC;
+    else if (strcmp(cmd, "kill") == 0)
+        o.cmd = CMD_KILL;
+    else
+        return usage_error("unknown command '%s'", cmd);
+    o.cmdname = cmd;
+    if (parse_opts(argc - 2, argv + 2, &o) != 0) {
+        free(o.paths);
+        free(o.tags);
+        free(o.secrets);
+        return PF_EXIT_ERROR;
+    }
+    switch (o.cmd) {
+    case CMD_LIST: rc = cmd_list(&o); break;
+    case CMD_KILL: rc = cmd_kill(&o); break;
+    default: rc = cmd_checks(&o); break;
+    }
+    free(o.paths);
+    free(o.tags);
+    free(o.secrets);
+    return rc;
+}

@@ -1,0 +1,103 @@
+/*
+ * result.c: helpers over pf_check (see result.h).
+ */
+#include "result.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+void pf_check_clear(pf_check *c)
+{
+    size_t i;
+
+    if (c == NULL)
+        return;
+    free(c->id);
+    free(c->title);
+    free(c->message);
+    for (i = 0; i < c->ntags; i++)
+        free(c->tags[i]);
+    for (i = 0; i < c->ndetails; i++) {
+        free(c->details[i].key);
+        free(c->details[i].value);
+    }
+    c->id = c->title = c->message = NULL;
+    c->ntags = c->ndetails = 0;
+    c->sha256[0] = '\0';
+    c->timeout_ms = 0;
+    c->status = PF_STATUS_ERROR;
+    c->reason = PF_REASON_NONE;
+}
+
+const char *pf_status_name(pf_status s)
+{
+    switch (s) {
+    case PF_STATUS_PASS: return "pass";
+    case PF_STATUS_FAIL: return "fail";
+    case PF_STATUS_SKIP: return "skip";
+    case PF_STATUS_ERROR: break;
+    }
+    return "error";
+}
+
+const char *pf_reason_name(pf_reason r)
+{
+    switch (r) {
+    case PF_REASON_TIMEOUT: return "timeout";
+    case PF_REASON_MEMORY: return "memory";
+    case PF_REASON_CRASH: return "crash";
+    case PF_REASON_CONTRACT: return "contract";
+    case PF_REASON_LOAD: return "load";
+    case PF_REASON_RUNTIME: return "runtime";
+    case PF_REASON_NONE: break;
+    }
+    return NULL;
+}
+
+static int is_lower_digit(char ch)
+{
+    return (ch >= 'a' && ch <= 'z') || (ch >= '0' && ch <= '9');
+}
+
+int pf_id_valid(const char *s)
+{
+    size_t i;
+
+    if (s == NULL || !is_lower_digit(s[0]))
+        return 0;
+    for (i = 1; s[i]; i++) {
+        if (!is_lower_digit(s[i]) && s[i] != '_' && s[i] != '.' &&
+            s[i] != '-')
+            return 0;
+    }
+    return i <= PF_MAX_ID;
+}
+
+int pf_tag_valid(const char *s)
+{
+    size_t i;
+
+    if (s == NULL || s[0] == '\0')
+        return 0;
+    for (i = 0; s[i]; i++) {
+        if (!is_lower_digit(s[i]) && s[i] != '_' && s[i] != '-')
+            return 0;
+    }
+    return i <= 64;
+}
+
+void pf_check_set_error(pf_check *c, pf_reason reason, const char *fmt, ...)
+{
+    va_list ap;
+    char msg[512];
+
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    free(c->message);
+    c->message = strdup(msg);
+    c->status = PF_STATUS_ERROR;
+    c->reason = reason;
+}

@@ -1,0 +1,78 @@
+/*
+ * result.h: the outcome of one check, as the parent knows it.
+ *
+ * A pf_check is filled from what a worker sent (see proto.h) or, when the
+ * worker failed to send anything well formed, by the runner itself. Every
+ * string is owned by the struct and freed by pf_check_clear.
+ */
+#ifndef PF_RESULT_H
+#define PF_RESULT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+typedef enum {
+    PF_STATUS_PASS,
+    PF_STATUS_FAIL,
+    PF_STATUS_ERROR,
+    PF_STATUS_SKIP /* deselected by --tag; not part of the verdict */
+} pf_status;
+
+typedef enum {
+    PF_REASON_NONE,
+    PF_REASON_TIMEOUT,
+    PF_REASON_MEMORY,
+    PF_REASON_CRASH,
+    PF_REASON_CONTRACT,
+    PF_REASON_LOAD,
+    PF_REASON_RUNTIME
+} pf_reason;
+
+typedef enum {
+    PF_DETAIL_STRING,
+    PF_DETAIL_INTEGER,
+    PF_DETAIL_NUMBER,
+    PF_DETAIL_BOOLEAN
+} pf_detail_type;
+
+typedef struct pf_detail {
+    char *key;
+    pf_detail_type type;
+    char *value; /* text form: the string, "%lld", "%.17g", "true"/"false" */
+} pf_detail;
+
+#define PF_MAX_TAGS 16
+#define PF_MAX_DETAILS 64
+#define PF_MAX_KEY 64
+#define PF_MAX_VALUE 1024
+#define PF_MAX_MESSAGE 4096
+#define PF_MAX_TITLE 200
+#define PF_MAX_ID 128
+
+typedef struct pf_check {
+    char *file;          /* path as discovered */
+    char sha256[65];     /* hex of the bytes the worker loaded, or "" */
+    char *id;            /* NULL when the file never yielded a valid id */
+    char *title;
+    char *tags[PF_MAX_TAGS];
+    size_t ntags;
+    long timeout_ms;     /* as the check asked, 0 when it did not */
+    pf_status status;
+    pf_reason reason;
+    char *message;
+    pf_detail details[PF_MAX_DETAILS];
+    size_t ndetails;
+    double duration_ms;
+} pf_check;
+
+void pf_check_clear(pf_check *c); /* frees owned strings, keeps file */
+const char *pf_status_name(pf_status s);
+const char *pf_reason_name(pf_reason r); /* NULL for PF_REASON_NONE */
+int pf_id_valid(const char *s);          /* ^[a-z0-9][a-z0-9_.-]*$, <=128 */
+int pf_tag_valid(const char *s);         /* ^[a-z0-9_-]+$, <= 64 */
+
+/* Set status error with reason and a message made from fmt. */
+void pf_check_set_error(pf_check *c, pf_reason reason, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+#endif

@@ -1,0 +1,598 @@
+/*
+ * runner.c: discover check files, then run them in a pool of forked
+ * workers and collect one outcome per check.
+ *
+ * The parent never runs check code. Workers are forked lazily: a few at
+ * first, more while every worker is busy and jobs wait, up to --jobs. The
+ * parent keeps each check's wall-clock deadline (shortened when the
+ * worker reports the check's own timeout) and SIGKILLs a worker that
+ * passes it. A result counts only when it arrives whole and well formed on
+ * that worker's private pipe; death, exit, silence, garbage or a second
+ * frame make the check an error. A worker whose check ended in error is
+ * replaced.
+ */
+#define _GNU_SOURCE
+#include "runner.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "buf.h"
+#include "proto.h"
+#include "verdict.h"
+
+/* ---- discovery ---------------------------------------------------------- */
+
+static int cmp_str(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static int add_check(pf_check **checks, size_t *n, const char *file)
+{
+    pf_check *grown = realloc(*checks, (*n + 1) * sizeof *grown);
+
+    if (grown == NULL)
+        return -1;
+    *checks = grown;
+    memset(&grown[*n], 0, sizeof grown[*n]);
+    grown[*n].status = PF_STATUS_ERROR;
+    if ((grown[*n].file = strdup(file)) == NULL)
+        return -1;
+    (*n)++;
+    return 0;
+}
+
+static int ends_with_lua(const char *name)
+{
+    size_t n = strlen(name);
+
+    return n > 4 && strcmp(name + n - 4, ".lua") == 0 && name[0] != '.';
+}
+
+/* Read dir/manifest if it exists and append its ids. */
+static int read_manifest(const char *dir, char ***ids, size_t *n, char *err,
+                         size_t errlen)
+{
+    char path[4200], msg[256];
+    FILE *f;
+    pf_buf b;
+    char chunk[4096];
+    size_t r;
+    int rc;
+
+    snprintf(path, sizeof path, "%s/manifest", dir);
+    f = fopen(path, "rb");
+    if (f == NULL) {
+        if (errno == ENOENT)
+            return 0;
+        snprintf(err, errlen, "cannot read %s: %s", path, strerror(errno));
+        return -1;
+    }
+    pf_buf_init(&b);
+    while ((r = fread(chunk, 1, sizeof chunk, f)) > 0 && b.len < (1u << 20))
+        pf_buf_add(&b, chunk, r);
+    if (ferror(f) || b.oom || b.len >= (1u << 20)) {
+        fclose(f);
+        pf_buf_free(&b);
+        snprintf(err, errlen, "cannot read %s (unreadable or over 1 MiB)",
+                 path);
+        return -1;
+    }
+    fclose(f);
+    rc = pf_manifest_parse(b.data ? b.data : "", b.len, ids, n, msg,
+                           sizeof msg);
+    pf_buf_free(&b);
+    if (rc != 0)
+        snprintf(err, errlen, "%s: %s", path, msg);
+    return rc;
+}
+
+/* Lists a folder's *.lua entries, sorted bytewise. */
+static int discover_dir(const char *dir, pf_check **checks, size_t *n,
+                        char *err, size_t errlen)
+{
+    DIR *d = opendir(dir);
+    struct dirent *e;
+    char **names = NULL, **grown;
+    size_t nn = 0, i;
+    int rc = -1;
+
+    if (d == NULL) {
+        snprintf(err, errlen, "cannot open folder %s: %s", dir,
+                 strerror(errno));
+        return -1;
+    }
+    while ((errno = 0, e = readdir(d)) != NULL) {
+        if (!ends_with_lua(e->d_name))
+            continue;
+        grown = realloc(names, (nn + 1) * sizeof *grown);
+        if (grown == NULL)
+            goto out;
+        names = grown;
+        if ((names[nn] = strdup(e->d_name)) == NULL)
+            goto out;
+        nn++;
+    }
+    if (errno != 0) {
+        snprintf(err, errlen, "cannot list folder %s: %s", dir,
+                 strerror(errno));
+        goto out;
+    }
+    qsort(names, nn, sizeof *names, cmp_str);
+    for (i = 0; i < nn; i++) {
+        char path[4200];
+        snprintf(path, sizeof path, "%s%s%s", dir,
+                 dir[strlen(dir) - 1] == '/' ? "" : "/", names[i]);
+        if (add_check(checks, n, path) != 0)
+            goto out;
+    }
+    rc = 0;
+out:
+    if (rc != 0 && err[0] == '\0')
+        snprintf(err, errlen, "out of memory listing %s", dir);
+    for (i = 0; i < nn; i++)
+        free(names[i]);
+    free(names);
+    closedir(d);
+    return rc;
+}
+
+int pf_discover(char *const *paths, size_t npaths, pf_check **checks,
+                size_t *n, char ***manifest, size_t *nmanifest, char *err,
+                size_t errlen)
+{
+    size_t i;
+
+    err[0] = '\0';
+    for (i = 0; i < npaths; i++) {
+        struct stat st;
+        if (stat(paths[i], &st) != 0) {
+            snprintf(err, errlen, "%s: %s", paths[i], strerror(errno));
+            return -1;
+        }
+        if (S_ISDIR(st.st_mode)) {
+            if (discover_dir(paths[i], checks, n, err, errlen) != 0 ||
+                read_manifest(paths[i], manifest, nmanifest, err, errlen) != 0)
+                return -1;
+        } else if (add_check(checks, n, paths[i]) != 0) {
+            snprintf(err, errlen, "out of memory");
+            return -1;
+        }
+    }
+    return 0;
+}
+
+void pf_checks_free(pf_check *checks, size_t n)
+{
+    size_t i;
+
+    for (i = 0; i < n; i++) {
+        pf_check_clear(&checks[i]);
+        free(checks[i].file);
+    }
+    free(checks);
+}
+
+/* ---- the pool ----------------------------------------------------------- */
+
+typedef struct worker {
+    pid_t pid;
+    int job_fd;      /* parent writes jobs */
+    int res_fd;      /* parent reads frames */
+    int busy;
+    size_t check;    /* index of the running check */
+    uint64_t start_ns;
+    uint64_t deadline_ns;
+    pf_buf in;       /* bytes received for the running check */
+    char id[PF_MAX_ID + 1]; /* the running check's id, once START came */
+    uint32_t budget_ms;     /* its time limit, once START came */
+} worker;
+
+static volatile sig_atomic_t interrupted;
+static int sig_pipe[2] = {-1, -1};
+
+static void on_signal(int sig)
+{
+    int saved = errno;
+
+    interrupted = sig;
+    if (sig_pipe[1] >= 0 && write(sig_pipe[1], "x", 1) < 0) {
+        /* nothing to do: the flag is set */
+    }
+    errno = saved;
+}
+
+/* Fork one worker. Returns 0 or -1. */
+static int spawn(const pf_run_config *cfg, const pf_check *checks, size_t n,
+                 worker *w)
+{
+    int jp[2], rp[2];
+    pid_t pid;
+
+    if (pipe2(jp, O_CLOEXEC) != 0)
+        return -1;
+    if (pipe2(rp, O_CLOEXEC) != 0) {
+        close(jp[0]);
+        close(jp[1]);
+        return -1;
+    }
+    pid = fork();
+    if (pid < 0) {
+        close(jp[0]);
+        close(jp[1]);
+        close(rp[0]);
+        close(rp[1]);
+        return -1;
+    }
+    if (pid == 0) {
+        int devnull = open("/dev/null", O_RDWR);
+        int j = fcntl(jp[0], F_DUPFD, 100), r = fcntl(rp[1], F_DUPFD, 100);
+        if (devnull < 0 || j < 0 || r < 0 || dup2(devnull, 0) < 0 ||
+            dup2(devnull, 1) < 0 || dup2(devnull, 2) < 0 || dup2(j, 3) < 0 ||
+            dup2(r, 4) < 0)
+            _exit(5);
+        close_range(5, ~0u, 0); /* siblings' pipes, the signal pipe, ... */
+        pf_worker_main(cfg, checks, n, 3, 4);
+    }
+    close(jp[0]);
+    close(rp[1]);
+    memset(w, 0, sizeof *w);
+    w->pid = pid;
+    w->job_fd = jp[1];
+    w->res_fd = rp[0];
+    pf_buf_init(&w->in);
+    return 0;
+}
+
+/* SIGKILL and reap a worker; returns its wait status. */
+static int reap(worker *w)
+{
+    int st = 0;
+
+    if (w->pid > 0) {
+        kill(w->pid, SIGKILL);
+        while (waitpid(w->pid, &st, 0) < 0 && errno == EINTR)
+            ;
+    }
+    if (w->job_fd >= 0)
+        close(w->job_fd);
+    if (w->res_fd >= 0)
+        close(w->res_fd);
+    pf_buf_free(&w->in);
+    w->pid = 0;
+    w->job_fd = w->res_fd = -1;
+    w->busy = 0;
+    return st;
+}
+
+static double ms_between(uint64_t a, uint64_t b)
+{
+    return b > a ? (double)(b - a) / 1e6 : 0.0;
+}
+
+/* Describe how a worker ended without a valid result. */
+static void set_death(pf_check *c, int st)
+{
+    if (WIFSIGNALED(st))
+        pf_check_set_error(c, PF_REASON_CRASH,
+                           "crash: worker killed by signal %d (%s) before "
+                           "sending a result", WTERMSIG(st),
+                           strsignal(WTERMSIG(st)));
+    else if (WIFEXITED(st))
+        pf_check_set_error(c, PF_REASON_CRASH,
+                           "crash: worker exited with status %d before "
+                           "sending a result", WEXITSTATUS(st));
+    else
+        pf_check_set_error(c, PF_REASON_CRASH,
+                           "crash: worker ended before sending a result");
+}
+
+/*
+ * Handle bytes available on a busy worker. Returns 1 when the check is
+ * finished (result or error recorded), 0 when more is expected.
+ */
+static int on_readable(const pf_run_config *cfg, worker *w, pf_check *c)
+{
+    char chunk[65536];
+    ssize_t r = read(w->res_fd, chunk, sizeof chunk);
+    int type;
+    const unsigned char *payload;
+    size_t plen;
+    long flen;
+
+    if (r < 0 && (errno == EINTR || errno == EAGAIN))
+        return 0;
+    if (r <= 0) {
+        if (w->id[0] && c->id == NULL)
+            c->id = strdup(w->id);
+        set_death(c, reap(w));
+        return 1;
+    }
+    if (w->in.len + (size_t)r > PF_PROTO_MAX_PAYLOAD + 2 * PF_PROTO_HEADER + 4) {
+        reap(w);
+        pf_check_set_error(c, PF_REASON_CONTRACT,
+                           "contract: worker sent more than the result size "
+                           "limit");
+        return 1;
+    }
+    pf_buf_add(&w->in, chunk, (size_t)r);
+    while (w->in.len > 0) {
+        flen = pf_proto_frame((unsigned char *)w->in.data, w->in.len, &type,
+                              &payload, &plen);
+        if (flen == 0)
+            return 0;
+        if (flen < 0 || w->in.oom) {
+            reap(w);
+            pf_check_set_error(c, PF_REASON_CONTRACT,
+                               "contract: worker sent malformed data");
+            return 1;
+        }
+        if (type == PF_FRAME_START) {
+            uint32_t ms;
+            if (pf_proto_decode_start(payload, plen, &ms, w->id) == 0 &&
+                ms > 0 && ms <= (uint32_t)cfg->timeout_ms) {
+                uint64_t d = w->start_ns +
+                             ((uint64_t)ms + PF_KILL_GRACE_MS) * 1000000u;
+                w->budget_ms = ms;
+                if (d < w->deadline_ns)
+                    w->deadline_ns = d;
+            }
+            memmove(w->in.data, w->in.data + flen, w->in.len - (size_t)flen);
+            w->in.len -= (size_t)flen;
+            continue;
+        }
+        {
+            char err[160];
+            char *keep = c->file;
+            if ((size_t)flen != w->in.len) {
+                reap(w);
+                pf_check_set_error(c, PF_REASON_CONTRACT,
+                                   "contract: worker sent more than one "
+                                   "result");
+                return 1;
+            }
+            pf_check_clear(c);
+            c->file = keep;
+            if (pf_proto_decode_result(payload, plen, c, err, sizeof err)
+                != 0) {
+                reap(w);
+                pf_check_set_error(c, PF_REASON_CONTRACT,
+                                   "contract: malformed result from worker "
+                                   "(%s)", err);
+                return 1;
+            }
+            w->in.len = 0;
+            return 1;
+        }
+    }
+    return 0;
+}
+
+/* Final pass in the parent: mask secrets in every string that came from
+ * a check. An unmaskable string is dropped, never printed. */
+static void redact_check(const pf_redactor *r, pf_check *c)
+{
+    size_t i;
+
+    if (r == NULL)
+        return;
+    pf_redact_inplace(r, &c->id);
+    pf_redact_inplace(r, &c->title);
+    pf_redact_inplace(r, &c->message);
+    for (i = 0; i < c->ntags; i++)
+        pf_redact_inplace(r, &c->tags[i]);
+    for (i = 0; i < c->ndetails; i++) {
+        pf_redact_inplace(r, &c->details[i].key);
+        pf_redact_inplace(r, &c->details[i].value);
+    }
+}
+
+int pf_run(const pf_run_config *cfg, pf_check *checks, size_t n, int kind)
+{
+    worker *ws = NULL;
+    struct pollfd *pfd = NULL;
+    size_t *who = NULL;
+    size_t next = 0, done = 0, i, nw = 0, maxw;
+    long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
+    uint64_t run_deadline = pf_now_ns() + (uint64_t)cfg->run_timeout_ms * 1000000u;
+    struct sigaction sa, old_int, old_term, old_pipe, ign;
+    int rc = 0, spawn_failed = 0;
+
+    if (n == 0)
+        return 0;
+    maxw = (size_t)(cfg->jobs > 0 ? cfg->jobs : 1);
+    if (maxw > n)
+        maxw = n;
+    ws = calloc(maxw, sizeof *ws);
+    pfd = calloc(maxw + 1, sizeof *pfd);
+    who = calloc(maxw + 1, sizeof *who);
+    if (ws == NULL || pfd == NULL || who == NULL) {
+        for (i = 0; i < n; i++)
+            pf_check_set_error(&checks[i], PF_REASON_CRASH,
+                               "crash: out of memory in the runner");
+        rc = 0;
+        goto cleanup;
+    }
+    for (i = 0; i < maxw; i++)
+        ws[i].job_fd = ws[i].res_fd = -1;
+
+    memset(&ign, 0, sizeof ign);
+    ign.sa_handler = SIG_IGN;
+    sigaction(SIGPIPE, &ign, &old_pipe);
+    interrupted = 0;
+    if (cfg->handle_signals && pipe2(sig_pipe, O_CLOEXEC | O_NONBLOCK) == 0) {
+        memset(&sa, 0, sizeof sa);
+        sa.sa_handler = on_signal;
+        sigaction(SIGINT, &sa, &old_int);
+        sigaction(SIGTERM, &sa, &old_term);
+    }
+
+    while (done < n) {
+        uint64_t now = pf_now_ns(), wake;
+        size_t np = 0, idle = 0, busy = 0;
+        int timeout_ms, any_wait = 0;
+
+        if (interrupted || now >= run_deadline)
+            break;
+        /* dispatch to idle workers, growing the pool when all are busy */
+        for (i = 0; i < nw; i++)
+            busy += ws[i].busy;
+        if (next < n && busy == nw && nw < maxw && !spawn_failed) {
+            size_t want = nw == 0 ? (size_t)(ncpu > 1 ? ncpu : 2) : 1;
+            int all_slow = 1;
+            for (i = 0; i < nw; i++)
+                all_slow &= now - ws[i].start_ns > 2000000u;
+            if (nw > 0 && all_slow)
+                want = n - next; /* network-bound checks: fan out */
+            for (size_t k = 0; k < want && nw < maxw; k++) {
+                if (spawn(cfg, checks, n, &ws[nw]) != 0) {
+                    spawn_failed = nw == 0;
+                    break;
+                }
+                nw++;
+            }
+            if (spawn_failed) {
+                for (; next < n; next++, done++)
+                    pf_check_set_error(&checks[next], PF_REASON_CRASH,
+                                       "crash: cannot start a worker: %s",
+                                       strerror(errno));
+                break;
+            }
+        }
+        for (i = 0; i < nw && next < n; i++) {
+            unsigned char jb[16];
+            pf_job job;
+            if (ws[i].busy)
+                continue;
+            if (ws[i].pid == 0 && spawn(cfg, checks, n, &ws[i]) != 0)
+                continue;
+            job.index = (uint32_t)next;
+            job.kind = (uint32_t)kind;
+            job.start_ns = pf_now_ns();
+            pf_job_pack(&job, jb);
+            if (write(ws[i].job_fd, jb, sizeof jb) != (ssize_t)sizeof jb) {
+                reap(&ws[i]); /* died while idle: replace, keep the job */
+                continue;
+            }
+            ws[i].busy = 1;
+            ws[i].check = next;
+            ws[i].id[0] = '\0';
+            ws[i].budget_ms = (uint32_t)cfg->timeout_ms;
+            ws[i].start_ns = job.start_ns;
+            ws[i].deadline_ns = job.start_ns +
+                                (uint64_t)(cfg->timeout_ms + PF_KILL_GRACE_MS) *
+                                    1000000u;
+            if (ws[i].deadline_ns > run_deadline)
+                ws[i].deadline_ns = run_deadline;
+            next++;
+        }
+        /* wait for frames, deaths, deadlines or a signal */
+        wake = run_deadline;
+        for (i = 0; i < nw; i++) {
+            if (!ws[i].busy) {
+                idle++;
+                continue;
+            }
+            pfd[np].fd = ws[i].res_fd;
+            pfd[np].events = POLLIN;
+            who[np++] = i;
+            if (ws[i].deadline_ns < wake)
+                wake = ws[i].deadline_ns;
+        }
+        if (cfg->handle_signals && sig_pipe[0] >= 0) {
+            pfd[np].fd = sig_pipe[0];
+            pfd[np].events = POLLIN;
+            who[np++] = (size_t)-1;
+        }
+        if (next < n && idle == 0 && nw < maxw)
+            any_wait = 1; /* come back soon to grow the pool */
+        now = pf_now_ns();
+        timeout_ms = wake > now ? (int)((wake - now + 999999u) / 1000000u) : 0;
+        if (any_wait && timeout_ms > 2)
+            timeout_ms = 2;
+        if (poll(pfd, np, timeout_ms) < 0 && errno != EINTR)
+            break;
+        for (size_t k = 0; k < np; k++) {
+            worker *w;
+            if (who[k] == (size_t)-1 || !(pfd[k].revents & (POLLIN | POLLHUP |
+                                                             POLLERR)))
+                continue;
+            w = &ws[who[k]];
+            if (!w->busy)
+                continue;
+            if (on_readable(cfg, w, &checks[w->check])) {
+                pf_check *c = &checks[w->check];
+                c->duration_ms = ms_between(w->start_ns, pf_now_ns());
+                redact_check(cfg->redactor, c);
+                w->busy = 0;
+                done++;
+                if (c->status == PF_STATUS_ERROR && w->pid > 0)
+                    reap(w); /* never reuse a worker after an error */
+            }
+        }
+        now = pf_now_ns();
+        for (i = 0; i < nw; i++) {
+            pf_check *c;
+            if (!ws[i].busy || now < ws[i].deadline_ns)
+                continue;
+            c = &checks[ws[i].check];
+            pf_check_clear(c);
+            if (ws[i].id[0])
+                c->id = strdup(ws[i].id);
+            pf_check_set_error(c, PF_REASON_TIMEOUT,
+                               "timeout: exceeded its %u ms limit; worker "
+                               "killed", (unsigned)ws[i].budget_ms);
+            reap(&ws[i]);
+            c->duration_ms = ms_between(ws[i].start_ns, now);
+            done++;
+        }
+    }
+    if (done < n) {
+        /* interrupted, run deadline passed, or poll failed */
+        uint64_t now = pf_now_ns();
+        const char *why = interrupted ? "interrupted by a signal"
+                                      : "run deadline passed";
+        for (i = 0; i < nw; i++) {
+            if (ws[i].busy) {
+                pf_check *c = &checks[ws[i].check];
+                reap(&ws[i]);
+                pf_check_clear(c);
+                pf_check_set_error(c, PF_REASON_TIMEOUT, "timeout: %s", why);
+                c->duration_ms = ms_between(ws[i].start_ns, now);
+                done++;
+            }
+        }
+        for (; next < n; next++)
+            pf_check_set_error(&checks[next], PF_REASON_TIMEOUT,
+                               "timeout: not started, %s", why);
+        if (interrupted)
+            rc = 1;
+    }
+    for (i = 0; i < nw; i++) {
+        if (ws[i].pid > 0)
+            reap(&ws[i]);
+    }
+    sigaction(SIGPIPE, &old_pipe, NULL);
+    if (cfg->handle_signals && sig_pipe[0] >= 0) {
+        sigaction(SIGINT, &old_int, NULL);
+        sigaction(SIGTERM, &old_term, NULL);
+        close(sig_pipe[0]);
+        close(sig_pipe[1]);
+        sig_pipe[0] = sig_pipe[1] = -1;
+    }
+cleanup:
+    free(ws);
+    free(pfd);
+    free(who);
+    return rc;
+}

@@ -1,0 +1,64 @@
+/*
+ * runner.h: discover check files, run them in a pool of worker processes
+ * and collect their outcomes. The parent never runs check code.
+ */
+#ifndef PF_RUNNER_H
+#define PF_RUNNER_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "redact.h"
+#include "result.h"
+#include "sandbox.h"
+
+#define PF_DEFAULT_TIMEOUT_MS 5000
+#define PF_DEFAULT_RUN_TIMEOUT_MS 300000
+#define PF_DEFAULT_JOBS 32
+#define PF_DEFAULT_MEMORY_MB 64
+#define PF_MAX_CHECK_FILE (1L << 20)
+#define PF_KILL_GRACE_MS 20 /* parent's margin past a deadline */
+
+typedef struct pf_run_config {
+    long timeout_ms;     /* per-check maximum (--timeout-ms) */
+    long run_timeout_ms; /* the whole run */
+    int jobs;            /* pool size limit */
+    char **tags;         /* --tag filters, may be empty */
+    size_t ntags;
+    char **manifest;     /* ids that must run and pass */
+    size_t nmanifest;
+    pf_sandbox_conf sb;
+    const pf_redactor *redactor;
+    int handle_signals;  /* SIGINT/SIGTERM end the run (the CLI) */
+} pf_run_config;
+
+/*
+ * Discover checks from paths (files, or folders: their *.lua, sorted, not
+ * recursive). Appends to *checks / *n with only file set. Folders also add
+ * the ids of their `manifest` file, if any, to *manifest. Returns 0, or -1
+ * with a message in err (unreadable folder, bad manifest, nothing there
+ * that is a path).
+ */
+int pf_discover(char *const *paths, size_t npaths, pf_check **checks,
+                size_t *n, char ***manifest, size_t *nmanifest, char *err,
+                size_t errlen);
+void pf_checks_free(pf_check *checks, size_t n);
+
+/*
+ * Run every check (kind PF_JOB_RUN) or only load it for its metadata
+ * (PF_JOB_META), filling checks[i]. Returns 0, or 1 when the run was
+ * interrupted by SIGINT/SIGTERM (unfinished checks are then errors).
+ */
+int pf_run(const pf_run_config *cfg, pf_check *checks, size_t n, int kind);
+
+/* The worker's side: serve jobs from job_fd until EOF, then _exit. */
+void pf_worker_main(const pf_run_config *cfg, const pf_check *checks,
+                    size_t n, int job_fd, int result_fd)
+    __attribute__((noreturn));
+
+/* Run one check in this process (what a worker does for one job) and
+ * fill out; exposed for tests. start_fd gets the START frame, or -1. */
+void pf_worker_one(const pf_run_config *cfg, const char *file, int kind,
+                   uint64_t start_ns, int start_fd, pf_check *out);
+
+#endif

@@ -1,0 +1,389 @@
+/*
+ * sandbox.c: a fresh, allow-listed Lua state with memory, instruction and
+ * time limits (see sandbox.h).
+ *
+ * The environment is built from an allow-list: base without dofile,
+ * loadfile, load, collectgarbage, print, warn and require; string without
+ * dump; table, math, utf8; a setmetatable that refuses __gc (finalizers run
+ * with hooks off, so a looping one could only be stopped by a kill); a
+ * require confined to the library folder, text chunks only; and the
+ * read-only preflight table. io, os, debug, package and coroutine are not
+ * there at all.
+ */
+#include "sandbox.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <lauxlib.h>
+#include <lualib.h>
+
+#include "version.h"
+
+#define HOOK_EVERY 1000           /* instructions between hook calls */
+#define MAX_LIB_FILE (1u << 20)   /* a library module's size cap */
+#define LOADED_KEY "preflight.loaded"
+
+uint64_t pf_now_ns(void)
+{
+    struct timespec ts;
+
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
+/*
+ * The counting allocator. Frees and shrinks always succeed (Lua relies on
+ * that); a growth past the cap is refused and sets the sticky oom flag.
+ */
+static void *sb_alloc(void *ud, void *ptr, size_t osize, size_t nsize)
+{
+    pf_sandbox *sb = ud;
+    size_t old = ptr ? osize : 0;
+    void *p;
+
+    if (nsize == 0) {
+        free(ptr);
+        sb->used -= old;
+        return NULL;
+    }
+    if (nsize > old && sb->used - old + nsize > sb->conf->memory_bytes) {
+        sb->oom = 1;
+        return NULL;
+    }
+    p = realloc(ptr, nsize);
+    if (p == NULL) {
+        if (nsize <= old)
+            return ptr; /* a failed shrink keeps the old block */
+        sb->oom = 1;
+        return NULL;
+    }
+    sb->used = sb->used - old + nsize;
+    if (sb->used > sb->peak)
+        sb->peak = sb->used;
+    return p;
+}
+
+pf_sandbox *pf_sandbox_of(lua_State *L)
+{
+    void *ud;
+
+    lua_getallocf(L, &ud);
+    return ud;
+}
+
+/*
+ * The count hook. Once the budget or the deadline is passed it sets the
+ * sticky flag and raises on every later call too, so an error caught by
+ * pcall is raised again a few instructions later.
+ */
+static void sb_hook(lua_State *L, lua_Debug *ar)
+{
+    pf_sandbox *sb = pf_sandbox_of(L);
+
+    (void)ar;
+    sb->instr += HOOK_EVERY;
+    if (!sb->timeout && (sb->instr > sb->conf->instr_budget ||
+                         pf_now_ns() >= sb->deadline_ns))
+        sb->timeout = 1;
+    if (sb->timeout)
+        luaL_error(L, "timeout: the check ran past its time or instruction "
+                      "budget");
+}
+
+long pf_sandbox_remaining_ms(lua_State *L)
+{
+    pf_sandbox *sb = pf_sandbox_of(L);
+    uint64_t now = pf_now_ns();
+
+    if (now >= sb->deadline_ns)
+        return 0;
+    return (long)((sb->deadline_ns - now) / 1000000u);
+}
+
+long pf_sandbox_clamp_ms(lua_State *L, long requested_ms)
+{
+    long left = pf_sandbox_remaining_ms(L);
+
+    if (requested_ms <= 0 || requested_ms > left)
+        requested_ms = left;
+    return requested_ms < 1 ? 1 : requested_ms;
+}
+
+const char *pf_sandbox_errtext(lua_State *L, char *buf, size_t buflen)
+{
+    int t = lua_type(L, -1);
+
+    if (t == LUA_TSTRING)
+        return lua_tostring(L, -1);
+    if (t == LUA_TNUMBER) {
+        if (lua_isinteger(L, -1))
+            snprintf(buf, buflen, "%lld", (long long)lua_tointeger(L, -1));
+        else
+            snprintf(buf, buflen, "%.14g", (double)lua_tonumber(L, -1));
+        return buf;
+    }
+    if (luaL_testudata(L, -1, PF_RESULT_TNAME) != NULL)
+        snprintf(buf, buflen, "error object is a preflight result (a result "
+                              "must be returned, not raised)");
+    else
+        snprintf(buf, buflen, "error object is a %s value",
+                 lua_typename(L, t));
+    return buf;
+}
+
+/* Message handler: keep strings, describe everything else without calling
+ * any metamethod. */
+static int sb_msgh(lua_State *L)
+{
+    char buf[160];
+    int t = lua_type(L, 1);
+
+    if (t == LUA_TSTRING)
+        return 1;
+    lua_pushstring(L, pf_sandbox_errtext(L, buf, sizeof buf));
+    return 1;
+}
+
+int pf_sandbox_pcall(lua_State *L, int nargs)
+{
+    int base = lua_gettop(L) - nargs, status;
+
+    lua_pushcfunction(L, sb_msgh);
+    lua_insert(L, base); /* handler below the function */
+    status = lua_pcall(L, nargs, LUA_MULTRET, base);
+    lua_remove(L, base); /* drop handler */
+    return status;
+}
+
+/* setmetatable without __gc: finalizers run with hooks disabled. */
+static int base_setmetatable(lua_State *L)
+{
+    int t = lua_type(L, 2);
+
+    luaL_checktype(L, 1, LUA_TTABLE);
+    luaL_argexpected(L, t == LUA_TNIL || t == LUA_TTABLE, 2, "nil or table");
+    if (t == LUA_TTABLE) {
+        lua_pushliteral(L, "__gc");
+        if (lua_rawget(L, 2) != LUA_TNIL)
+            return luaL_error(L, "__gc metamethods are not allowed in checks");
+        lua_pop(L, 1); /* drop __gc */
+    }
+    if (luaL_getmetafield(L, 1, "__metatable") != LUA_TNIL)
+        return luaL_error(L, "cannot change a protected metatable");
+    lua_settop(L, 2);
+    lua_setmetatable(L, 1);
+    return 1;
+}
+
+/* Read a library file into a new Lua string on the stack, or push an
+ * error message and return -1. */
+static int read_lib_file(lua_State *L, const char *path)
+{
+    FILE *f = fopen(path, "rb");
+    luaL_Buffer b;
+    char chunk[4096];
+    size_t n, total = 0;
+
+    if (f == NULL)
+        return -1;
+    luaL_buffinit(L, &b);
+    while ((n = fread(chunk, 1, sizeof chunk, f)) > 0) {
+        total += n;
+        if (total > MAX_LIB_FILE) {
+            fclose(f);
+            luaL_pushresult(&b);
+            lua_pop(L, 1); /* drop partial text */
+            lua_pushfstring(L, "library file %s is larger than %d bytes",
+                            path, (int)MAX_LIB_FILE);
+            return -2;
+        }
+        luaL_addlstring(&b, chunk, n);
+    }
+    fclose(f);
+    luaL_pushresult(&b);
+    return 0;
+}
+
+/*
+ * require(name): names are dotted lowercase words; "a.b" is lib_dir/a/b.lua.
+ * The chunk is loaded as text with the sandbox's globals as its environment
+ * and its value cached per state. A module that requires itself while
+ * loading is an error, not a loop.
+ */
+static int base_require(lua_State *L)
+{
+    pf_sandbox *sb = pf_sandbox_of(L);
+    size_t len, i;
+    const char *name = luaL_checklstring(L, 1, &len);
+    char path[4096];
+    int rc;
+
+    if (len == 0 || len > 128)
+        return luaL_argerror(L, 1, "bad module name");
+    for (i = 0; i < len; i++) {
+        char ch = name[i];
+        int word = (ch >= 'a' && ch <= 'z') || (ch >= '0' && ch <= '9') ||
+                   ch == '_';
+        if (!word && !(ch == '.' && i > 0 && i + 1 < len && name[i - 1] != '.'))
+            return luaL_argerror(L, 1, "module names are dotted lowercase "
+                                       "words (a-z, 0-9, _)");
+    }
+    lua_getfield(L, LUA_REGISTRYINDEX, LOADED_KEY);
+    if (lua_getfield(L, -1, name) != LUA_TNIL) {
+        if (lua_type(L, -1) == LUA_TBOOLEAN && !lua_toboolean(L, -1))
+            return luaL_error(L, "module '%s' requires itself while loading",
+                              name);
+        return 1;
+    }
+    lua_pop(L, 1); /* drop nil */
+    if (sb->conf->lib_dir == NULL)
+        return luaL_error(L, "module '%s' not found: no library folder", name);
+    snprintf(path, sizeof path, "%s/", sb->conf->lib_dir);
+    for (i = 0; i < len && strlen(path) + 5 < sizeof path; i++) {
+        size_t at = strlen(path);
+        path[at] = name[i] == '.' ? '/' : name[i];
+        path[at + 1] = '\0';
+    }
+    strncat(path, ".lua", sizeof path - strlen(path) - 1);
+    rc = read_lib_file(L, path);
+    if (rc == -1)
+        return luaL_error(L, "module '%s' not found in the library folder",
+                          name);
+    if (rc == -2)
+        return lua_error(L);
+    {
+        size_t tlen;
+        const char *text = lua_tolstring(L, -1, &tlen);
+        char chunkname[4200];
+        snprintf(chunkname, sizeof chunkname, "@%s", path);
+        if (luaL_loadbufferx(L, text, tlen, chunkname, "t") != LUA_OK)
+            return lua_error(L);
+    }
+    lua_remove(L, -2); /* drop text */
+    lua_pushboolean(L, 0);
+    lua_setfield(L, -3, name); /* mark as loading */
+    lua_pushstring(L, name);
+    if (lua_pcall(L, 1, 1, 0) != LUA_OK)
+        return lua_error(L); /* re-raise the module's error as is */
+    if (lua_isnil(L, -1)) {
+        lua_pop(L, 1); /* drop nil */
+        lua_pushboolean(L, 1);
+    }
+    lua_pushvalue(L, -1);
+    lua_setfield(L, -3, name); /* loaded[name] = value */
+    return 1;
+}
+
+static int ro_newindex(lua_State *L)
+{
+    return luaL_error(L, "the preflight table is read-only");
+}
+
+/*
+ * Replace the table on top by a read-only proxy: a userdata whose
+ * metatable indexes the table, refuses writes and hides itself. rawset
+ * cannot touch a userdata, so the table cannot be changed at all.
+ */
+static void make_readonly(lua_State *L)
+{
+    lua_newuserdatauv(L, 0, 0);
+    lua_createtable(L, 0, 3);
+    lua_pushvalue(L, -3);
+    lua_setfield(L, -2, "__index");
+    lua_pushcfunction(L, ro_newindex);
+    lua_setfield(L, -2, "__newindex");
+    lua_pushliteral(L, "locked");
+    lua_setfield(L, -2, "__metatable");
+    lua_setmetatable(L, -2);
+    lua_remove(L, -2); /* drop the plain table */
+}
+
+static const struct {
+    const char *name;
+    lua_CFunction open;
+} families[] = {
+    {"clock", pf_open_clock},
+    {"env", pf_open_env},
+    {"fs", pf_open_fs},
+    {"json", pf_open_json},
+};
+
+/* Build the globals; runs under lua_pcall so out-of-memory is caught. */
+static int sb_setup(lua_State *L)
+{
+    static const char *const drop_base[] = {
+        "dofile", "loadfile", "load", "collectgarbage", "print", "warn",
+        "require", "setmetatable"};
+    size_t i;
+
+    luaL_requiref(L, LUA_GNAME, luaopen_base, 1);
+    luaL_requiref(L, LUA_STRLIBNAME, luaopen_string, 1);
+    lua_pushnil(L);
+    lua_setfield(L, -2, "dump");
+    luaL_requiref(L, LUA_TABLIBNAME, luaopen_table, 1);
+    luaL_requiref(L, LUA_MATHLIBNAME, luaopen_math, 1);
+    luaL_requiref(L, LUA_UTF8LIBNAME, luaopen_utf8, 1);
+    lua_settop(L, 1); /* keep _G */
+    for (i = 0; i < sizeof drop_base / sizeof drop_base[0]; i++) {
+        lua_pushnil(L);
+        lua_setfield(L, 1, drop_base[i]);
+    }
+    lua_pushcfunction(L, base_setmetatable);
+    lua_setfield(L, 1, "setmetatable");
+    lua_pushcfunction(L, base_require);
+    lua_setfield(L, 1, "require");
+    /* the loaded-modules cache and the _LOADED table that luaL_requiref
+     * filled are both in the registry, out of the script's reach */
+    lua_newtable(L);
+    lua_setfield(L, LUA_REGISTRYINDEX, LOADED_KEY);
+
+    lua_newtable(L); /* preflight */
+    for (i = 0; i < sizeof families / sizeof families[0]; i++) {
+        families[i].open(L); /* pushes the family's table */
+        make_readonly(L);
+        lua_setfield(L, -2, families[i].name);
+    }
+    pf_open_result(L);
+    lua_getfield(L, -1, "pass");
+    lua_setfield(L, -3, "pass");
+    lua_getfield(L, -1, "fail");
+    lua_setfield(L, -3, "fail");
+    lua_pop(L, 1); /* drop result lib */
+    lua_pushliteral(L, PF_VERSION);
+    lua_setfield(L, -2, "version");
+    make_readonly(L);
+    lua_setfield(L, 1, "preflight");
+    return 0;
+}
+
+int pf_sandbox_open(pf_sandbox *sb, const pf_sandbox_conf *conf,
+                    uint64_t deadline_ns)
+{
+    memset(sb, 0, sizeof *sb);
+    sb->conf = conf;
+    sb->deadline_ns = deadline_ns;
+    sb->L = lua_newstate(sb_alloc, sb);
+    if (sb->L == NULL)
+        return -1;
+    lua_sethook(sb->L, sb_hook, LUA_MASKCOUNT, HOOK_EVERY);
+    lua_pushcfunction(sb->L, sb_setup);
+    if (lua_pcall(sb->L, 0, 0, 0) != LUA_OK) {
+        pf_sandbox_close(sb);
+        return -1;
+    }
+    return 0;
+}
+
+void pf_sandbox_close(pf_sandbox *sb)
+{
+    if (sb->L != NULL)
+        lua_close(sb->L);
+    sb->L = NULL;
+}

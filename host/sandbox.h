@@ -1,0 +1,80 @@
+/*
+ * sandbox.h: one check's Lua state, its allow-list and its limits.
+ *
+ * A sandbox is a fresh lua_State whose allocator counts every byte against
+ * a cap and whose count hook enforces an instruction budget and a wall-clock
+ * deadline. Both limits are sticky: once hit, the flag stays set and the
+ * hook keeps raising, so pcall cannot swallow them, and the worker turns
+ * the outcome into an error whatever the script returned.
+ */
+#ifndef PF_SANDBOX_H
+#define PF_SANDBOX_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include <lua.h>
+
+#define PF_RESULT_TNAME "preflight.result"
+
+typedef struct pf_sandbox_conf {
+    const char *root;         /* realpath of the project root */
+    const char *lib_dir;      /* realpath of the Lua library folder, or NULL */
+    const char *mode;         /* "paper" or "live" */
+    const char *http_mode;    /* "mock" or "real" */
+    const char *fixtures_dir; /* mock HTTP fixtures */
+    size_t memory_bytes;      /* allocator cap */
+    uint64_t instr_budget;    /* VM instructions */
+} pf_sandbox_conf;
+
+typedef struct pf_sandbox {
+    lua_State *L;
+    const pf_sandbox_conf *conf;
+    size_t used;
+    size_t peak;
+    int oom;             /* sticky: an allocation was refused */
+    int timeout;         /* sticky: budget or deadline passed */
+    uint64_t instr;
+    uint64_t deadline_ns; /* CLOCK_MONOTONIC */
+} pf_sandbox;
+
+uint64_t pf_now_ns(void); /* CLOCK_MONOTONIC in ns */
+
+/*
+ * Make a fresh state with the allow-listed environment and the preflight
+ * table. Returns 0, or -1 when even that did not fit in memory.
+ */
+int pf_sandbox_open(pf_sandbox *sb, const pf_sandbox_conf *conf,
+                    uint64_t deadline_ns);
+/* lua_close and reset; accepts a sandbox that failed to open. */
+void pf_sandbox_close(pf_sandbox *sb);
+
+/* The sandbox that owns L. */
+pf_sandbox *pf_sandbox_of(lua_State *L);
+/* Milliseconds left before the deadline (0 when past). */
+long pf_sandbox_remaining_ms(lua_State *L);
+/* Clamp a requested I/O timeout to the time left (at least 1 ms). */
+long pf_sandbox_clamp_ms(lua_State *L, long requested_ms);
+
+/*
+ * Call the function below nargs arguments on the stack under a message
+ * handler that never calls a metamethod. Like lua_pcall with LUA_MULTRET.
+ */
+int pf_sandbox_pcall(lua_State *L, int nargs);
+
+/*
+ * Describe the error object at the top (it stays there): its text when it
+ * is a string or a number, else "error object is a <type> value". Never
+ * calls a metamethod.
+ */
+const char *pf_sandbox_errtext(lua_State *L, char *buf, size_t buflen);
+
+/* Register the primitive families; each lives in its own lib_*.c. Each
+ * pushes one table of functions. */
+int pf_open_env(lua_State *L);
+int pf_open_fs(lua_State *L);
+int pf_open_clock(lua_State *L);
+int pf_open_json(lua_State *L);
+int pf_open_result(lua_State *L); /* pass and fail */
+
+#endif

@@ -1,0 +1,225 @@
+/*
+ * verdict.c: the run's verdict and the manifest parser (see verdict.h).
+ */
+#include "verdict.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+const char *pf_verdict_name(pf_verdict_kind k)
+{
+    switch (k) {
+    case PF_VERDICT_PASS: return "pass";
+    case PF_VERDICT_FAIL: return "fail";
+    case PF_VERDICT_REFUSED: return "refused";
+    case PF_VERDICT_ERROR: break;
+    }
+    return "error";
+}
+
+void pf_verdict_free(pf_verdict *v)
+{
+    size_t i;
+
+    if (v == NULL)
+        return;
+    for (i = 0; i < v->nproblems; i++)
+        free(v->problems[i]);
+    free(v->problems);
+    v->problems = NULL;
+    v->nproblems = 0;
+}
+
+int pf_verdict_problem(pf_verdict *v, const char *fmt, ...)
+{
+    char msg[512], **p;
+    va_list ap;
+
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    p = realloc(v->problems, (v->nproblems + 1) * sizeof *p);
+    if (p == NULL)
+        return -1;
+    v->problems = p;
+    if ((p[v->nproblems] = strdup(msg)) == NULL)
+        return -1;
+    v->nproblems++;
+    return 0;
+}
+
+static int cmp_idx(const void *a, const void *b, void *ctx);
+
+/* Sort indexes of checks with an id by id (insertion into a sorted copy is
+ * enough for the sizes seen; qsort with a context is not portable C). */
+static size_t *sorted_by_id(pf_check *checks, size_t n, size_t *m)
+{
+    size_t *idx = malloc((n ? n : 1) * sizeof *idx), i, k = 0;
+
+    if (idx == NULL)
+        return NULL;
+    for (i = 0; i < n; i++) {
+        if (checks[i].id != NULL && checks[i].status != PF_STATUS_SKIP)
+            idx[k++] = i;
+    }
+    /* shell sort: O(n^1.3), no recursion, no context needed */
+    for (size_t gap = k / 2; gap > 0; gap /= 2) {
+        for (i = gap; i < k; i++) {
+            size_t t = idx[i], j = i;
+            while (j >= gap && cmp_idx(&idx[j - gap], &t, checks) > 0) {
+                idx[j] = idx[j - gap];
+                j -= gap;
+            }
+            idx[j] = t;
+        }
+    }
+    *m = k;
+    return idx;
+}
+
+static int cmp_idx(const void *a, const void *b, void *ctx)
+{
+    const pf_check *c = ctx;
+    size_t x = *(const size_t *)a, y = *(const size_t *)b;
+    int r = strcmp(c[x].id, c[y].id);
+
+    return r ? r : (x > y) - (x < y);
+}
+
+static int mark_duplicates(pf_check *checks, size_t n, pf_verdict *v)
+{
+    size_t m, i, j, *idx = sorted_by_id(checks, n, &m);
+
+    if (idx == NULL)
+        return -1;
+    for (i = 0; i < m; i = j) {
+        for (j = i + 1; j < m && strcmp(checks[idx[i]].id,
+                                        checks[idx[j]].id) == 0;
+             j++)
+            ;
+        if (j - i < 2)
+            continue;
+        if (pf_verdict_problem(v, "duplicate id \"%s\" in %zu files",
+                               checks[idx[i]].id, j - i) != 0) {
+            free(idx);
+            return -1;
+        }
+        for (size_t k = i; k < j; k++) {
+            pf_check *c = &checks[idx[k]];
+            pf_check_set_error(c, PF_REASON_CONTRACT,
+                               "duplicate id \"%s\" (also in %s)", c->id,
+                               checks[idx[k == i ? i + 1 : i]].file
+                                   ? checks[idx[k == i ? i + 1 : i]].file
+                                   : "another file");
+        }
+    }
+    free(idx);
+    return 0;
+}
+
+int pf_verdict_compute(pf_check *checks, size_t n, char *const *manifest,
+                       size_t nmanifest, pf_verdict *v)
+{
+    size_t i, j;
+    int missing = 0;
+
+    v->kind = PF_VERDICT_ERROR;
+    v->exit_code = PF_EXIT_ERROR;
+    v->total = v->passed = v->failed = v->errored = v->skipped = 0;
+    if (mark_duplicates(checks, n, v) != 0)
+        return -1;
+    for (i = 0; i < n; i++) {
+        switch (checks[i].status) {
+        case PF_STATUS_PASS: v->passed++; break;
+        case PF_STATUS_FAIL: v->failed++; break;
+        case PF_STATUS_SKIP: v->skipped++; continue;
+        case PF_STATUS_ERROR: v->errored++; break;
+        }
+        v->total++;
+    }
+    for (j = 0; j < nmanifest; j++) {
+        int found = 0;
+        for (i = 0; i < n && !found; i++) {
+            found = checks[i].id != NULL &&
+                    checks[i].status != PF_STATUS_SKIP &&
+                    strcmp(checks[i].id, manifest[j]) == 0;
+        }
+        if (!found) {
+            missing++;
+            if (pf_verdict_problem(v, "manifest id \"%s\" did not run",
+                                   manifest[j]) != 0)
+                return -1;
+        }
+    }
+    if (v->total == 0) {
+        if (pf_verdict_problem(v, "no check ran") != 0)
+            return -1;
+        return 0; /* error, exit 2: zero checks is never a pass */
+    }
+    if (v->passed == v->total && missing == 0 && v->nproblems == 0) {
+        v->kind = PF_VERDICT_PASS;
+        v->exit_code = PF_EXIT_PASS;
+    } else {
+        v->kind = PF_VERDICT_FAIL;
+        v->exit_code = PF_EXIT_FAIL;
+    }
+    return 0;
+}
+
+int pf_manifest_parse(const char *text, size_t len, char ***ids, size_t *n,
+                      char *err, size_t errlen)
+{
+    size_t off = 0, line = 0;
+
+    if (memchr(text, '\0', len) != NULL) {
+        snprintf(err, errlen, "manifest contains a NUL byte");
+        return -1;
+    }
+    while (off < len) {
+        const char *s = text + off, *nl = memchr(s, '\n', len - off);
+        size_t l = nl ? (size_t)(nl - s) : len - off;
+        char id[PF_MAX_ID + 1], **grown;
+
+        off += l + (nl != NULL);
+        line++;
+        while (l > 0 && (*s == ' ' || *s == '\t')) {
+            s++;
+            l--;
+        }
+        while (l > 0 && (s[l - 1] == ' ' || s[l - 1] == '\t' ||
+                         s[l - 1] == '\r'))
+            l--;
+        if (l == 0 || s[0] == '#')
+            continue;
+        if (l > PF_MAX_ID) {
+            snprintf(err, errlen, "manifest line %zu: id too long", line);
+            return -1;
+        }
+        memcpy(id, s, l);
+        id[l] = '\0';
+        if (!pf_id_valid(id)) {
+            snprintf(err, errlen, "manifest line %zu: \"%.*s\" is not a valid id",
+                     line, (int)(l > 60 ? 60 : l), s);
+            return -1;
+        }
+        for (size_t k = 0; k < *n; k++) {
+            if (strcmp((*ids)[k], id) == 0) {
+                snprintf(err, errlen, "manifest line %zu: \"%s\" listed twice",
+                         line, id);
+                return -1;
+            }
+        }
+        grown = realloc(*ids, (*n + 1) * sizeof *grown);
+        if (grown == NULL || (grown[*n] = strdup(id)) == NULL) {
+            if (grown)
+                *ids = grown;
+            snprintf(err, errlen, "out of memory");
+            return -1;
+        }
+        *ids = grown;
+        (*n)++;
+    }
+    return 0;
+}

@@ -1,0 +1,59 @@
+/*
+ * verdict.h: what counts as a pass, decided in plain C.
+ *
+ * The run passes iff at least one check ran, every check passed, every
+ * manifest id was present and passed, and no id was duplicated. This file
+ * also parses the manifest. No Lua, no I/O.
+ */
+#ifndef PF_VERDICT_H
+#define PF_VERDICT_H
+
+#include <stddef.h>
+
+#include "result.h"
+
+typedef enum {
+    PF_VERDICT_PASS,
+    PF_VERDICT_FAIL,    /* a check did not pass: exit 1 */
+    PF_VERDICT_ERROR,   /* could not evaluate: exit 2 */
+    PF_VERDICT_REFUSED  /* arming gate or kill switch: exit 3 */
+} pf_verdict_kind;
+
+#define PF_EXIT_PASS 0
+#define PF_EXIT_FAIL 1
+#define PF_EXIT_ERROR 2
+#define PF_EXIT_REFUSED 3
+
+typedef struct pf_verdict {
+    pf_verdict_kind kind;
+    int exit_code;
+    size_t total, passed, failed, errored, skipped;
+    char **problems; /* run-level reasons, owned */
+    size_t nproblems;
+} pf_verdict;
+
+const char *pf_verdict_name(pf_verdict_kind k);
+void pf_verdict_free(pf_verdict *v); /* accepts NULL */
+/* Append a run-level problem (printf format). Returns 0 or -1. */
+int pf_verdict_problem(pf_verdict *v, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+/*
+ * Compute the verdict over checks[0..n). Checks whose id appears more than
+ * once are turned into contract errors (all of them). Skipped checks do
+ * not count, but a skipped manifest id is reported missing. Returns 0, or
+ * -1 when out of memory (then v says error).
+ */
+int pf_verdict_compute(pf_check *checks, size_t n, char *const *manifest,
+                       size_t nmanifest, pf_verdict *v);
+
+/*
+ * Parse a manifest: one id a line, blank lines and lines starting with '#'
+ * (after optional spaces) ignored, surrounding spaces trimmed. Any other
+ * line must be a valid id, listed once. Returns 0 and appends the ids to
+ * *ids / *n (owned by the caller), or -1 with a message naming the line.
+ */
+int pf_manifest_parse(const char *text, size_t len, char ***ids, size_t *n,
+                      char *err, size_t errlen);
+
+#endif

@@ -1,0 +1,509 @@
+/*
+ * worker.c: one check in one process.
+ *
+ * A worker is forked by the runner and serves jobs: for each it reads the
+ * check file, makes a fresh sandbox, loads the file as text, validates the
+ * check table with raw reads, tells the parent the check's own timeout,
+ * runs `run(ctx)` under the limits, copies the outcome into C memory,
+ * closes the state, and only then sends the result. The parent decides
+ * what the result is worth; the worker only reports.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <lauxlib.h>
+
+#include "buf.h"
+#include "proto.h"
+#include "runner.h"
+#include "sha256.h"
+
+#define PF_INSTR_BUDGET 2000000000ull
+
+/* Write all of p or fail. */
+static int write_all(int fd, const void *p, size_t n)
+{
+    const char *c = p;
+
+    while (n > 0) {
+        ssize_t w = write(fd, c, n);
+        if (w < 0 && errno == EINTR)
+            continue;
+        if (w <= 0)
+            return -1;
+        c += w;
+        n -= (size_t)w;
+    }
+    return 0;
+}
+
+/* A C copy of the string at idx, at most max bytes after redaction, NUL
+ * bytes replaced so the text stays one C string. */
+static char *copy_str(lua_State *L, int idx, const pf_redactor *r, size_t max)
+{
+    size_t len, i;
+    const char *s = lua_tolstring(L, idx, &len);
+    char *c, *m;
+
+    c = malloc(len + 1);
+    if (c == NULL)
+        return NULL;
+    for (i = 0; i < len; i++)
+        c[i] = s[i] ? s[i] : '?';
+    c[len] = '\0';
+    m = r ? pf_redact(r, c) : strdup(c);
+    free(c);
+    if (m != NULL && strlen(m) > max) {
+        static const char mark[] = " [truncated]";
+        size_t keep = max - (sizeof mark - 1);
+        while (keep > 0 && ((unsigned char)m[keep] & 0xC0) == 0x80)
+            keep--; /* do not cut a UTF-8 sequence */
+        memcpy(m + keep, mark, sizeof mark);
+    }
+    return m;
+}
+
+/* Read the check file (a regular file, capped). Returns a malloc'd buffer
+ * or NULL with err set. */
+static char *read_check_file(const char *file, size_t *len, char *err,
+                             size_t errlen)
+{
+    int fd = open(file, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
+    struct stat st;
+    char *buf = NULL;
+    size_t total = 0;
+
+    if (fd < 0) {
+        snprintf(err, errlen, "cannot open %s: %s", file, strerror(errno));
+        return NULL;
+    }
+    if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+        snprintf(err, errlen, "%s is not a regular file", file);
+        goto fail;
+    }
+    if (st.st_size > PF_MAX_CHECK_FILE) {
+        snprintf(err, errlen, "%s is larger than %ld bytes", file,
+                 (long)PF_MAX_CHECK_FILE);
+        goto fail;
+    }
+    buf = malloc((size_t)st.st_size + 1);
+    if (buf == NULL) {
+        snprintf(err, errlen, "out of memory reading %s", file);
+        goto fail;
+    }
+    for (;;) {
+        ssize_t r = read(fd, buf + total, (size_t)st.st_size + 1 - total);
+        if (r < 0 && errno == EINTR)
+            continue;
+        if (r < 0) {
+            snprintf(err, errlen, "cannot read %s: %s", file, strerror(errno));
+            goto fail;
+        }
+        if (r == 0)
+            break;
+        total += (size_t)r;
+        if (total > (size_t)st.st_size) {
+            snprintf(err, errlen, "%s changed while being read", file);
+            goto fail;
+        }
+    }
+    close(fd);
+    *len = total;
+    return buf;
+fail:
+    free(buf);
+    close(fd);
+    return NULL;
+}
+
+static int in_list(char *const *list, size_t n, const char *s)
+{
+    size_t i;
+
+    for (i = 0; i < n; i++) {
+        if (strcmp(list[i], s) == 0)
+            return 1;
+    }
+    return 0;
+}
+
+/* 1 when --tag filters are given, none matches and the id is not in the
+ * manifest (a manifest id always runs). */
+static int deselected(const pf_run_config *cfg, const pf_check *c)
+{
+    size_t i;
+
+    if (cfg->ntags == 0 || in_list(cfg->manifest, cfg->nmanifest, c->id))
+        return 0;
+    for (i = 0; i < c->ntags; i++) {
+        if (in_list(cfg->tags, cfg->ntags, c->tags[i]))
+            return 0;
+    }
+    return 1;
+}
+
+/*
+ * Validate the check table at the top with raw reads only and fill id,
+ * title, tags, timeout_ms. Returns 0, or -1 with a contract error set.
+ */
+static int read_meta(lua_State *L, pf_check *c, const pf_redactor *r)
+{
+    static const char *const known[] = {"id", "title", "tags", "timeout_ms",
+                                        "run"};
+    int t = lua_gettop(L);
+    size_t i;
+
+    lua_pushnil(L);
+    while (lua_next(L, t) != 0) {
+        int ok = 0;
+        lua_pop(L, 1); /* drop value */
+        if (lua_type(L, -1) == LUA_TSTRING) {
+            for (i = 0; i < sizeof known / sizeof known[0]; i++)
+                ok |= strcmp(lua_tostring(L, -1), known[i]) == 0;
+        }
+        if (!ok) {
+            char b[64];
+            if (lua_type(L, -1) == LUA_TSTRING)
+                snprintf(b, sizeof b, "%.40s", lua_tostring(L, -1));
+            else
+                snprintf(b, sizeof b, "a %s key", luaL_typename(L, -1));
+            lua_pop(L, 1); /* drop key */
+            pf_check_set_error(c, PF_REASON_CONTRACT,
+                               "unknown field \"%s\" in the check table "
+                               "(known: id, title, tags, timeout_ms, run)", b);
+            return -1;
+        }
+    }
+    lua_pushliteral(L, "id");
+    if (lua_rawget(L, t) != LUA_TSTRING || !pf_id_valid(lua_tostring(L, -1))) {
+        pf_check_set_error(c, PF_REASON_CONTRACT,
+                           "id must be a string matching "
+                           "^[a-z0-9][a-z0-9_.-]*$ (at most 128 bytes)");
+        return -1;
+    }
+    c->id = strdup(lua_tostring(L, -1));
+    lua_pop(L, 1); /* drop id */
+    lua_pushliteral(L, "title");
+    if (lua_rawget(L, t) != LUA_TSTRING || lua_rawlen(L, -1) == 0 ||
+        lua_rawlen(L, -1) > PF_MAX_TITLE) {
+        pf_check_set_error(c, PF_REASON_CONTRACT,
+                           "title must be a non-empty string of at most %d "
+                           "bytes", PF_MAX_TITLE);
+        return -1;
+    }
+    c->title = copy_str(L, -1, r, PF_MAX_TITLE * 4);
+    lua_pop(L, 1); /* drop title */
+    lua_pushliteral(L, "tags");
+    switch (lua_rawget(L, t)) {
+    case LUA_TNIL:
+        break;
+    case LUA_TTABLE: {
+        lua_Unsigned len = lua_rawlen(L, -1), k;
+        int extra = 0;
+        lua_pushnil(L);
+        while (lua_next(L, -2) != 0) {
+            extra += !lua_isinteger(L, -2);
+            lua_pop(L, 1); /* drop value */
+        }
+        if (extra || len > PF_MAX_TAGS) {
+            pf_check_set_error(c, PF_REASON_CONTRACT,
+                               "tags must be a list of at most %d strings",
+                               PF_MAX_TAGS);
+            return -1;
+        }
+        for (k = 1; k <= len; k++) {
+            if (lua_rawgeti(L, -1, (lua_Integer)k) != LUA_TSTRING ||
+                !pf_tag_valid(lua_tostring(L, -1))) {
+                pf_check_set_error(c, PF_REASON_CONTRACT,
+                                   "tag %d must be a string matching "
+                                   "^[a-z0-9_-]+$", (int)k);
+                return -1;
+            }
+            c->tags[c->ntags++] = strdup(lua_tostring(L, -1));
+            lua_pop(L, 1); /* drop tag */
+        }
+        break;
+    }
+    default:
+        pf_check_set_error(c, PF_REASON_CONTRACT, "tags must be a list");
+        return -1;
+    }
+    lua_pop(L, 1); /* drop tags */
+    lua_pushliteral(L, "timeout_ms");
+    switch (lua_rawget(L, t)) {
+    case LUA_TNIL:
+        break;
+    case LUA_TNUMBER:
+        if (lua_isinteger(L, -1) && lua_tointeger(L, -1) > 0 &&
+            lua_tointeger(L, -1) <= 86400000) {
+            c->timeout_ms = (long)lua_tointeger(L, -1);
+            break;
+        }
+        /* fall through */
+    default:
+        pf_check_set_error(c, PF_REASON_CONTRACT,
+                           "timeout_ms must be a positive integer");
+        return -1;
+    }
+    lua_pop(L, 1); /* drop timeout_ms */
+    lua_pushliteral(L, "run");
+    if (lua_rawget(L, t) != LUA_TFUNCTION) {
+        pf_check_set_error(c, PF_REASON_CONTRACT, "run must be a function");
+        return -1;
+    }
+    lua_pop(L, 1); /* drop run */
+    return 0;
+}
+
+/* Copy the result userdata at idx into c (status, message, details). */
+static void read_result(lua_State *L, int idx, pf_check *c,
+                        const pf_redactor *r)
+{
+    int *st = luaL_testudata(L, idx, PF_RESULT_TNAME);
+
+    c->status = (pf_status)*st;
+    c->reason = PF_REASON_NONE;
+    lua_getiuservalue(L, idx, 1);
+    lua_getfield(L, -1, "message"); /* our own table: no metamethods */
+    c->message = copy_str(L, -1, r, PF_MAX_MESSAGE);
+    lua_pop(L, 1); /* drop message */
+    if (lua_getfield(L, -1, "details") == LUA_TTABLE) {
+        lua_pushnil(L);
+        while (lua_next(L, -2) != 0 && c->ndetails < PF_MAX_DETAILS) {
+            pf_detail *d = &c->details[c->ndetails++];
+            char num[64];
+            d->key = copy_str(L, -2, r, PF_MAX_KEY * 4);
+            switch (lua_type(L, -1)) {
+            case LUA_TSTRING:
+                d->type = PF_DETAIL_STRING;
+                d->value = copy_str(L, -1, r, PF_MAX_VALUE);
+                break;
+            case LUA_TBOOLEAN:
+                d->type = PF_DETAIL_BOOLEAN;
+                d->value = strdup(lua_toboolean(L, -1) ? "true" : "false");
+                break;
+            default:
+                if (lua_isinteger(L, -1)) {
+                    d->type = PF_DETAIL_INTEGER;
+                    snprintf(num, sizeof num, "%lld",
+                             (long long)lua_tointeger(L, -1));
+                } else {
+                    d->type = PF_DETAIL_NUMBER;
+                    snprintf(num, sizeof num, "%.17g",
+                             (double)lua_tonumber(L, -1));
+                }
+                d->value = strdup(num);
+                break;
+            }
+            lua_pop(L, 1); /* drop value */
+        }
+    }
+    lua_pop(L, 2); /* drop details and the user value */
+}
+
+/* Turn the sticky flags into the outcome: they win over anything the
+ * script returned or caught. */
+static void apply_flags(const pf_sandbox *sb, pf_check *c, long budget_ms)
+{
+    if (sb->timeout)
+        pf_check_set_error(c, PF_REASON_TIMEOUT,
+                           "timeout: ran past its %ld ms budget", budget_ms);
+    else if (sb->oom)
+        pf_check_set_error(c, PF_REASON_MEMORY,
+                           "memory: exceeded the %zu MiB limit",
+                           sb->conf->memory_bytes >> 20);
+}
+
+void pf_worker_one(const pf_run_config *cfg, const char *file, int kind,
+                   uint64_t start_ns, int start_fd, pf_check *out)
+{
+    pf_sandbox sb = {0};
+    lua_State *L;
+    char err[512], chunkname[4200], ebuf[160];
+    char *text = NULL;
+    size_t len = 0;
+    long budget = cfg->timeout_ms;
+    int status, nres, base;
+
+    pf_check_clear(out);
+    text = read_check_file(file, &len, err, sizeof err);
+    if (text == NULL) {
+        pf_check_set_error(out, PF_REASON_LOAD, "%s", err);
+        goto done;
+    }
+    pf_sha256_hex(text, len, out->sha256);
+    if (pf_sandbox_open(&sb, &cfg->sb, start_ns + (uint64_t)budget * 1000000u)
+        != 0) {
+        pf_check_set_error(out, PF_REASON_MEMORY,
+                           "memory: cannot create the Lua state");
+        goto done;
+    }
+    L = sb.L;
+    snprintf(chunkname, sizeof chunkname, "@%s", file);
+    if (luaL_loadbufferx(L, text, len, chunkname, "t") != LUA_OK) {
+        char *m = copy_str(L, -1, cfg->redactor, 400);
+        pf_check_set_error(out, sb.oom ? PF_REASON_MEMORY : PF_REASON_LOAD,
+                           "load: %s", m ? m : "?");
+        free(m);
+        goto closing;
+    }
+    free(text);
+    text = NULL;
+    base = lua_gettop(L) - 1;
+    status = pf_sandbox_pcall(L, 0);
+    nres = lua_gettop(L) - base;
+    if (status != LUA_OK) {
+        const char *m = pf_sandbox_errtext(L, ebuf, sizeof ebuf);
+        lua_pushstring(L, m);
+        char *c = copy_str(L, -1, cfg->redactor, 400);
+        pf_check_set_error(out, PF_REASON_LOAD, "load: %s", c ? c : "?");
+        free(c);
+        apply_flags(&sb, out, budget);
+        goto closing;
+    }
+    if (nres != 1 || lua_type(L, -1) != LUA_TTABLE) {
+        pf_check_set_error(out, PF_REASON_CONTRACT,
+                           "the file must return one check table (got %d "
+                           "value%s, first a %s)", nres, nres == 1 ? "" : "s",
+                           nres ? luaL_typename(L, base + 1) : "nothing");
+        apply_flags(&sb, out, budget);
+        goto closing;
+    }
+    if (read_meta(L, out, cfg->redactor) != 0) {
+        apply_flags(&sb, out, budget);
+        goto closing;
+    }
+    if (out->timeout_ms > 0 && out->timeout_ms < budget)
+        budget = out->timeout_ms;
+    if (kind == PF_JOB_META || deselected(cfg, out)) {
+        out->status = PF_STATUS_SKIP;
+        out->reason = PF_REASON_NONE;
+        free(out->message);
+        out->message = strdup(kind == PF_JOB_META ? "loaded"
+                                                  : "deselected by --tag");
+        apply_flags(&sb, out, budget);
+        goto closing;
+    }
+    sb.deadline_ns = start_ns + (uint64_t)budget * 1000000u;
+    if (start_fd >= 0) {
+        pf_buf b;
+        pf_buf_init(&b);
+        pf_proto_start(&b, (uint32_t)budget, out->id);
+        if (b.oom || write_all(start_fd, b.data, b.len) != 0)
+            _exit(3);
+        pf_buf_free(&b);
+    }
+    lua_pushliteral(L, "run");
+    lua_rawget(L, -2);
+    lua_createtable(L, 0, 3); /* ctx */
+    lua_pushstring(L, cfg->sb.mode);
+    lua_setfield(L, -2, "mode");
+    lua_pushstring(L, out->id);
+    lua_setfield(L, -2, "id");
+    lua_pushinteger(L, budget);
+    lua_setfield(L, -2, "timeout_ms");
+    base = lua_gettop(L) - 2;
+    status = pf_sandbox_pcall(L, 1);
+    nres = lua_gettop(L) - base;
+    if (status != LUA_OK) {
+        const char *m = pf_sandbox_errtext(L, ebuf, sizeof ebuf);
+        char *c;
+        lua_pushstring(L, m);
+        c = copy_str(L, -1, cfg->redactor, PF_MAX_MESSAGE);
+        pf_check_set_error(out, sb.oom && status == LUA_ERRMEM
+                                    ? PF_REASON_MEMORY
+                                    : PF_REASON_RUNTIME,
+                           "%s", c ? c : "error");
+        free(c);
+    } else if (nres != 1) {
+        pf_check_set_error(out, PF_REASON_CONTRACT,
+                           "run returned %d values; it must return exactly "
+                           "one, made by preflight.pass or preflight.fail",
+                           nres);
+    } else if (luaL_testudata(L, -1, PF_RESULT_TNAME) == NULL) {
+        pf_check_set_error(out, PF_REASON_CONTRACT,
+                           "run returned a %s; only a value made by "
+                           "preflight.pass or preflight.fail counts",
+                           luaL_typename(L, -1));
+    } else {
+        read_result(L, lua_gettop(L), out, cfg->redactor);
+    }
+    apply_flags(&sb, out, budget);
+
+closing:
+    pf_sandbox_close(&sb);
+done:
+    free(text);
+    out->duration_ms = (double)(pf_now_ns() - start_ns) / 1e6;
+}
+
+/* Limits of the worker process itself, a backstop behind the allocator. */
+static void limit_process(const pf_run_config *cfg)
+{
+    struct rlimit rl = {0, 0};
+
+    setrlimit(RLIMIT_CORE, &rl); /* a crash dump could hold secrets */
+#if !defined(__SANITIZE_ADDRESS__) && !defined(PF_NO_RLIMIT_AS)
+    {
+        FILE *f = fopen("/proc/self/statm", "r");
+        unsigned long pages = 0;
+        if (f != NULL) {
+            if (fscanf(f, "%lu", &pages) != 1)
+                pages = 0;
+            fclose(f);
+        }
+        rl.rlim_cur = rl.rlim_max = (rlim_t)pages * 4096u +
+                                    2 * cfg->sb.memory_bytes + (512u << 20);
+        setrlimit(RLIMIT_AS, &rl);
+    }
+#else
+    (void)cfg;
+#endif
+}
+
+void pf_worker_main(const pf_run_config *cfg, const pf_check *checks,
+                    size_t n, int job_fd, int result_fd)
+{
+    unsigned char jb[16];
+    pf_check c;
+    pf_job job;
+
+    prctl(PR_SET_PDEATHSIG, SIGKILL);
+    signal(SIGINT, SIG_IGN);
+    signal(SIGTERM, SIG_DFL);
+    signal(SIGPIPE, SIG_IGN);
+    limit_process(cfg);
+    memset(&c, 0, sizeof c);
+    for (;;) {
+        size_t got = 0;
+        pf_buf b;
+        while (got < sizeof jb) {
+            ssize_t r = read(job_fd, jb + got, sizeof jb - got);
+            if (r < 0 && errno == EINTR)
+                continue;
+            if (r <= 0)
+                _exit(0); /* parent closed the pipe: done */
+            got += (size_t)r;
+        }
+        pf_job_unpack(jb, &job);
+        if (job.index >= n)
+            _exit(4);
+        pf_worker_one(cfg, checks[job.index].file, (int)job.kind,
+                      job.start_ns, result_fd, &c);
+        pf_buf_init(&b);
+        pf_proto_result(&b, &c);
+        if (b.oom || write_all(result_fd, b.data, b.len) != 0)
+            _exit(3);
+        pf_buf_free(&b);
+        pf_check_clear(&c);
+    }
+}
