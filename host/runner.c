@@ -242,6 +242,10 @@ static int spawn(const pf_run_config *cfg, const pf_check *checks, size_t n,
             dup2(r, 4) < 0)
             _exit(5);
         close_range(5, ~0u, 0); /* siblings' pipes, the signal pipe, ... */
+        if (cfg->worker_main != NULL) {
+            cfg->worker_main(cfg, checks, n, 3, 4);
+            _exit(0);
+        }
         pf_worker_main(cfg, checks, n, 3, 4);
     }
     close(jp[0]);

@@ -30,6 +30,11 @@ typedef struct pf_run_config {
     pf_sandbox_conf sb;
     const pf_redactor *redactor;
     int handle_signals;  /* SIGINT/SIGTERM end the run (the CLI) */
+    /* what a forked worker runs; NULL means pf_worker_main. Tests put a
+     * misbehaving worker here to prove the parent fails closed. */
+    void (*worker_main)(const struct pf_run_config *cfg,
+                        const pf_check *checks, size_t n, int job_fd,
+                        int result_fd);
 } pf_run_config;
 
 /*

@@ -481,6 +481,12 @@ void pf_worker_main(const pf_run_config *cfg, const pf_check *checks,
     signal(SIGINT, SIG_IGN);
     signal(SIGTERM, SIG_DFL);
     signal(SIGPIPE, SIG_IGN);
+    /* a crash must end the process, not run a handler the parent had */
+    signal(SIGSEGV, SIG_DFL);
+    signal(SIGBUS, SIG_DFL);
+    signal(SIGFPE, SIG_DFL);
+    signal(SIGILL, SIG_DFL);
+    signal(SIGABRT, SIG_DFL);
     limit_process(cfg);
     memset(&c, 0, sizeof c);
     for (;;) {
