@@ -33,8 +33,16 @@ int pf_atomic_write(const char *path, const char *data, size_t len,
     int fd = -1, dfd = -1, saved = 0, rc = -1, tmp_made = 0;
     size_t off = 0;
 
+    struct stat st;
+
     if (strlen(path) >= sizeof dir) {
         snprintf(err, errlen, "%s: path too long", path);
+        return -1;
+    }
+    /* replace only a regular file: never a device, folder or symlink */
+    if (lstat(path, &st) == 0 && !S_ISREG(st.st_mode)) {
+        snprintf(err, errlen, "cannot write %s: it exists and is not a "
+                              "regular file", path);
         return -1;
     }
     dir_of(path, dir, sizeof dir);

@@ -4,7 +4,8 @@
  * The data goes to a temporary file in the target's folder, which is
  * fsynced, closed and renamed over the target; then the folder is fsynced.
  * On any failure the temporary file is removed and the target is left as it
- * was, so a reader never sees a partial file.
+ * was, so a reader never sees a partial file. An existing target that is
+ * not a regular file (a device, a folder, a symlink) is never replaced.
  */
 #ifndef PF_ATOMIC_H
 #define PF_ATOMIC_H

@@ -2,8 +2,9 @@
  * lib_fs.c: preflight.fs, file metadata anywhere and file contents below
  * the project root only.
  *
- * stat uses lstat, so a symlink is reported as one (a dangling .env.live
- * link is still "present"). read resolves the path with realpath, refuses
+ * Relative paths are taken from the project root (the working directory or
+ * --root) for both. stat uses lstat, so a symlink is reported as one (a
+ * dangling .env.live link is still "present"). read resolves the path with realpath, refuses
  * anything whose real location is not below the root (so ".." and symlinks
  * out are refused alike), opens the resolved path without following a
  * final symlink and reads regular files only, up to a size cap.
@@ -11,6 +12,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -37,11 +39,17 @@ static const char *type_name(mode_t m)
 
 static int fs_stat(lua_State *L)
 {
+    pf_sandbox *sb = pf_sandbox_of(L);
     const char *path = luaL_checkstring(L, 1);
+    char full[PATH_MAX + 8];
     struct stat st;
 
+    if (path[0] != '/') {
+        snprintf(full, sizeof full, "%s/%s", sb->conf->root, path);
+        path = full;
+    }
     if (lstat(path, &st) != 0)
-        return luaL_fileresult(L, 0, path);
+        return luaL_fileresult(L, 0, luaL_checkstring(L, 1));
     lua_createtable(L, 0, 6);
     lua_pushstring(L, type_name(st.st_mode));
     lua_setfield(L, -2, "type");

@@ -1,0 +1,55 @@
+local gitignore = require("gitignore")
+
+local function ignored(text, path, is_dir)
+  return gitignore.ignored(gitignore.parse(text), path, is_dir or false)
+end
+
+describe("gitignore", function()
+  it("ignores by basename at any depth", function()
+    assert.equal(true, ignored(".env.*\n", ".env.live"))
+    assert.equal(true, ignored(".env.*\n", "deploy/.env.live"))
+    assert.equal(false, ignored(".env.*\n", ".env"))
+  end)
+
+  it("skips comments and blank lines", function()
+    assert.equal(false, ignored("# .env.*\n\n", ".env.live"))
+    assert.equal(true, ignored("\\#x\n", "#x"))
+  end)
+
+  it("lets a later negation re-include a file", function()
+    assert.equal(false, ignored(".env.*\n!.env.live\n", ".env.live"))
+    assert.equal(true, ignored(".env.*\n!.env.example\n", ".env.live"))
+    assert.equal(true, ignored("!.env.live\n.env.*\n", ".env.live"))
+  end)
+
+  it("applies trailing slashes to folders only", function()
+    assert.equal(true, ignored("secrets/\n", "secrets", true))
+    assert.equal(false, ignored("secrets/\n", "secrets", false))
+    assert.equal(true, ignored("secrets/\n", "secrets/a.key"))
+  end)
+
+  it("anchors patterns with a leading or inner slash", function()
+    assert.equal(true, ignored("/secrets/\n", "secrets", true))
+    assert.equal(false, ignored("/secrets/\n", "app/secrets", true))
+    assert.equal(true, ignored("config/*.key\n", "config/a.key"))
+    assert.equal(false, ignored("config/*.key\n", "x/config/a.key"))
+  end)
+
+  it("never re-includes a file inside an ignored folder", function()
+    assert.equal(true, ignored("secrets/\n!secrets/a.key\n", "secrets/a.key"))
+  end)
+
+  it("supports ** and character classes", function()
+    assert.equal(true, ignored("**/secrets\n", "a/b/secrets", true))
+    assert.equal(true, ignored("**/secrets\n", "secrets", true))
+    assert.equal(true, ignored("a/**/b\n", "a/b"))
+    assert.equal(true, ignored("a/**/b\n", "a/x/y/b"))
+    assert.equal(true, ignored(".env.[lp]*\n", ".env.live"))
+    assert.equal(false, ignored(".env.[!lp]*\n", ".env.live"))
+    assert.equal(true, ignored(".env.?ive\n", ".env.live"))
+  end)
+
+  it("ignores trailing spaces and CRLF", function()
+    assert.equal(true, ignored(".env.*   \r\n", ".env.live"))
+  end)
+end)

@@ -1,0 +1,244 @@
+#!/bin/sh
+# End-to-end tests of the built binary: exit codes, list, JSON output
+# against the schema, evidence writes, the arming gate, exec and kill.
+# Needs PREFLIGHT_BIN (the binary) and runs from the source root.
+set -u
+BIN=${PREFLIGHT_BIN:?set PREFLIGHT_BIN to the preflight binary}
+SRC=${PREFLIGHT_SRC:-$(pwd)}
+PY=/usr/bin/python3
+T=$(mktemp -d /tmp/pf_e2e.XXXXXX)
+trap 'rm -rf "$T"' EXIT
+PASSED=0
+FAILED=0
+
+ok() { PASSED=$((PASSED + 1)); }
+bad() { FAILED=$((FAILED + 1)); echo "FAIL: $*"; }
+
+# expect CODE NAME COMMAND...: run COMMAND, compare its exit code
+expect() {
+    want=$1 name=$2
+    shift 2
+    "$@" >"$T/out" 2>"$T/err"
+    got=$?
+    if [ "$got" = "$want" ]; then ok; else
+        bad "$name: exit $got, want $want"
+        sed 's/^/    /' "$T/out" "$T/err" | head -20
+    fi
+}
+
+# contains NAME FILE TEXT
+contains() {
+    if grep -qF -- "$3" "$2"; then ok; else
+        bad "$1: '$3' not in $2"
+        sed 's/^/    /' "$2" | head -20
+    fi
+}
+lacks() {
+    if grep -qF -- "$3" "$2"; then bad "$1: '$3' found in $2"; else ok; fi
+}
+
+# jsonq FILE EXPR: evaluate a Python expression over the document d
+jsonq() { $PY -c "import json,sys; d=json.load(open(sys.argv[1])); print($2)" "$1"; }
+
+# schema FILE: validate against docs/evidence.schema.json
+schema() {
+    if $PY - "$1" "$SRC/docs/evidence.schema.json" <<'PYEOF'
+import json, sys
+import jsonschema
+doc = json.load(open(sys.argv[1]))
+sch = json.load(open(sys.argv[2]))
+jsonschema.validate(doc, sch, cls=jsonschema.Draft202012Validator)
+PYEOF
+    then ok; else bad "schema: $1 does not match"; fi
+}
+
+mk() { mkdir -p "$(dirname "$1")"; cat >"$1"; }
+
+pass_check() {
+    mk "$1" <<EOF
+return { id = "$2", title = "passes", tags = { "${3:-t}" },
+  run = function() return preflight.pass("fine") end }
+EOF
+}
+fail_check() {
+    mk "$1" <<EOF
+return { id = "$2", title = "fails", tags = { "${3:-t}" },
+  run = function() return preflight.fail("broken on purpose") end }
+EOF
+}
+
+unset ARBITRAGE_ENV LIVE_ARM_ACK LIVE_ARM_AT LIVE_MAX_NOTIONAL_USD NO_COLOR
+
+# ---- run: exit codes ------------------------------------------------------
+pass_check "$T/p/a.lua" p.a
+pass_check "$T/p/b.lua" p.b
+expect 0 "all pass" "$BIN" run "$T/p"
+contains "text report" "$T/out" "verdict: pass (exit 0)"
+lacks "no colour when piped" "$T/out" "$(printf '\033')"
+
+fail_check "$T/f/a.lua" f.a
+pass_check "$T/f/b.lua" f.b
+expect 1 "one fails" "$BIN" run "$T/f"
+contains "fail line" "$T/out" "FAIL   f.a"
+
+mkdir -p "$T/empty"
+expect 2 "zero checks" "$BIN" run "$T/empty"
+contains "zero checks problem" "$T/out" "no check ran"
+expect 2 "missing folder" "$BIN" run "$T/nope"
+expect 2 "unknown flag" "$BIN" run --frobnicate "$T/p"
+contains "unknown flag hint" "$T/err" "Try 'preflight help'"
+expect 2 "unknown command" "$BIN" frobnicate
+expect 2 "bad jobs" "$BIN" run --jobs 0 "$T/p"
+expect 2 "bad format" "$BIN" run --format yaml "$T/p"
+expect 0 "help" "$BIN" help
+expect 0 "run --help" "$BIN" run --help
+expect 0 "version" "$BIN" version
+contains "version text" "$T/out" "preflight 0."
+
+# ---- manifest and tags ----------------------------------------------------
+pass_check "$T/m/a.lua" m.a infra
+pass_check "$T/m/b.lua" m.b other
+printf '# required\nm.b\n' >"$T/m/manifest"
+expect 0 "tag keeps manifest id" "$BIN" run --tag infra --format json "$T/m"
+cp "$T/out" "$T/m.json"
+[ "$(jsonq "$T/m.json" "sorted(c['id'] for c in d['checks'])")" = "['m.a', 'm.b']" ] && ok || bad "tag filter dropped a manifest id"
+printf 'm.b\nm.missing\n' >"$T/m/manifest"
+expect 1 "missing manifest id" "$BIN" run "$T/m"
+contains "missing id named" "$T/out" 'manifest id "m.missing" did not run'
+printf 'Not An Id\n' >"$T/m/manifest"
+expect 2 "bad manifest" "$BIN" run "$T/m"
+rm "$T/m/manifest"
+expect 2 "tag selects nothing" "$BIN" run --tag nosuchtag "$T/m"
+pass_check "$T/d/a.lua" same.id
+pass_check "$T/d/b.lua" same.id
+expect 1 "duplicate id" "$BIN" run "$T/d"
+contains "duplicate named" "$T/out" 'duplicate id "same.id"'
+
+# ---- JSON output and evidence ---------------------------------------------
+expect 1 "json output" "$BIN" run --format json "$T/f"
+cp "$T/out" "$T/f.json"
+schema "$T/f.json"
+[ "$(jsonq "$T/f.json" "d['verdict'], d['exit_code'], d['summary']['failed']")" = "fail 1 1" ] && ok || bad "json verdict fields"
+mkdir -p "$T/ev"
+expect 0 "evidence written" "$BIN" run --evidence "$T/ev/run.json" "$T/p"
+schema "$T/ev/run.json"
+if ls "$T/ev" | grep -q tmp; then bad "temporary evidence file left"; else ok; fi
+expect 2 "evidence into a missing folder fails" "$BIN" run --evidence "$T/no/such/ev.json" "$T/p"
+contains "evidence error said" "$T/err" "evidence"
+[ -e "$T/no/such/ev.json" ] && bad "evidence appeared after a failure" || ok
+mkdir -p "$T/ev/dir.json/inner"
+expect 2 "evidence rename onto a folder fails" "$BIN" run --evidence "$T/ev/dir.json" "$T/p"
+[ -d "$T/ev/dir.json/inner" ] && ok || bad "folder clobbered"
+if ls "$T/ev" | grep -q tmp; then bad "temporary file left after failure"; else ok; fi
+expect 2 "evidence onto a device refused" "$BIN" run --evidence /dev/null "$T/p"
+[ -c /dev/null ] && ok || bad "/dev/null replaced"
+# a full disk: a 1-block file size limit, SIGXFSZ ignored so write() fails
+(trap "" XFSZ; ulimit -f 0; "$BIN" run --evidence "$T/ev/big.json" "$T/p" >"$T/out" 2>"$T/err")
+[ $? -eq 2 ] && ok || bad "evidence on a full disk: want exit 2"
+[ -e "$T/ev/big.json" ] && bad "partial evidence left on a full disk" || ok
+if ls "$T/ev" | grep -q tmp; then bad "temporary file left on a full disk"; else ok; fi
+
+# ---- redaction -------------------------------------------------------------
+mk "$T/s/a.lua" <<'EOF'
+return { id = "s.a", title = "leaks", run = function()
+  return preflight.fail("key " .. preflight.env.get("EXCHANGE_API_KEY") ..
+    " and " .. preflight.env.get("PLAIN_VALUE"), { k = preflight.env.get("EXCHANGE_API_KEY") })
+end }
+EOF
+export EXCHANGE_API_KEY=AKIA-e2e-secret-77 PLAIN_VALUE=opensesame-99
+expect 1 "redaction run" "$BIN" run --secret PLAIN_VALUE --format json "$T/s"
+lacks "secret not in stdout" "$T/out" "AKIA-e2e-secret-77"
+lacks "--secret not in stdout" "$T/out" "opensesame-99"
+contains "mask shown" "$T/out" "key *** and ***"
+expect 1 "redaction text" "$BIN" run --secret PLAIN_VALUE "$T/s"
+lacks "secret not in text" "$T/out" "AKIA-e2e-secret-77"
+unset EXCHANGE_API_KEY PLAIN_VALUE
+
+# ---- list ------------------------------------------------------------------
+expect 0 "list" "$BIN" list "$T/m"
+contains "list shows id" "$T/out" "m.a"
+mk "$T/l/bad.lua" <<'EOF'
+return { id = "BAD", title = "x", run = function() end }
+EOF
+expect 2 "list with a bad check" "$BIN" list "$T/l"
+mk "$T/l2/side.lua" <<'EOF'
+return { id = "l.side", title = "x", run = function() while true do end end }
+EOF
+expect 0 "list runs nothing" "$BIN" list --timeout-ms 200 "$T/l2"
+
+# ---- the arming gate -------------------------------------------------------
+# a live-ready pack: checks and a manifest, no HTTP needed
+pass_check "$T/live/a.lua" live.a
+printf 'live.a\n' >"$T/live/manifest"
+cd "$T" || exit 2
+NOW=$(date -u +%Y-%m-%dT%H:%M:%SZ)
+
+ARBITRAGE_ENV=live expect 3 "live with nothing set" "$BIN" arm --evidence "$T/arm0.json" "$T/live"
+[ "$(jsonq "$T/arm0.json" "len(d['arming']['reasons']), len(d['checks']), d['arming']['state']")" = "3 0 refused" ] && ok || bad "acceptance case: 3 reasons, no check"
+schema "$T/arm0.json"
+
+export LIVE_ARM_ACK=I_UNDERSTAND_LIVE_RISK LIVE_ARM_AT="$NOW" LIVE_MAX_NOTIONAL_USD=250
+ARBITRAGE_ENV=live expect 0 "armed" "$BIN" arm --http real --evidence "$T/arm1.json" "$T/live"
+[ "$(jsonq "$T/arm1.json" "d['arming']['state'], d['verdict'], d['arming']['max_notional_usd']")" = "armed pass 250.00" ] && ok || bad "armed evidence"
+schema "$T/arm1.json"
+ARBITRAGE_ENV=live expect 0 "armed with default evidence path" "$BIN" arm --http real "$T/live"
+if ls "$T/evidence/"*-arm.json >/dev/null 2>&1; then ok; else bad "default evidence file missing"; fi
+ARBITRAGE_ENV=live LIVE_ARM_ACK=yes expect 3 "wrong ack" "$BIN" arm --http real "$T/live"
+contains "ack reason" "$T/out" "LIVE_ARM_ACK"
+ARBITRAGE_ENV=live LIVE_ARM_AT=2020-01-01T00:00:00Z expect 3 "stale arm time" "$BIN" arm --http real "$T/live"
+ARBITRAGE_ENV=live LIVE_MAX_NOTIONAL_USD=1000.01 expect 3 "notional above cap" "$BIN" arm --http real "$T/live"
+ARBITRAGE_ENV=live LIVE_MAX_NOTIONAL_USD=1000.01 expect 0 "raised ceiling" "$BIN" arm --http real --notional-ceiling-usd 2000 "$T/live"
+ARBITRAGE_ENV=live expect 2 "ceiling above hard max" "$BIN" arm --http real --notional-ceiling-usd 100000.01 "$T/live"
+ARBITRAGE_ENV=LIVE expect 3 "mode LIVE refused" "$BIN" run "$T/live"
+ARBITRAGE_ENV=live expect 3 "live with --http mock" "$BIN" arm --http mock "$T/live"
+contains "mock reason" "$T/out" "mocked data never arms LIVE"
+ARBITRAGE_ENV=live expect 3 "live without manifest" "$BIN" arm --http real "$T/p"
+contains "manifest reason" "$T/out" "manifest"
+fail_check "$T/livefail/a.lua" live.a
+printf 'live.a\n' >"$T/livefail/manifest"
+ARBITRAGE_ENV=live expect 1 "failing check in live" "$BIN" arm --http real "$T/livefail"
+expect 3 "paper cannot be armed" "$BIN" arm "$T/live"
+contains "paper reason" "$T/out" "paper mode cannot be armed"
+
+expect 2 "kill without reason" "$BIN" kill
+expect 2 "kill with empty reason" "$BIN" kill --reason "  "
+expect 0 "kill" "$BIN" kill --reason "exchange incident" --kill-switch "$T/KS"
+contains "kill says how to clear" "$T/out" "rm $T/KS"
+ARBITRAGE_ENV=live expect 3 "kill switch engaged" "$BIN" arm --http real --kill-switch "$T/KS" "$T/live"
+contains "kill reason shown" "$T/out" "exchange incident"
+rm "$T/KS"
+ARBITRAGE_ENV=live expect 0 "kill switch removed" "$BIN" arm --http real --kill-switch "$T/KS" "$T/live"
+
+# ---- exec --------------------------------------------------------------------
+unset LIVE_ARM_ACK LIVE_ARM_AT LIVE_MAX_NOTIONAL_USD
+expect 0 "exec paper pass" "$BIN" exec "$T/p" -- sh -c 'echo "$PREFLIGHT_EVIDENCE" > "$0"' "$T/marker1"
+if [ -s "$T/marker1" ] && [ -s "$(cat "$T/marker1")" ]; then ok; else bad "exec did not start the command with PREFLIGHT_EVIDENCE"; fi
+expect 1 "exec paper fail" "$BIN" exec "$T/f" -- touch "$T/marker2"
+[ -e "$T/marker2" ] && bad "exec started the command after a failed check" || ok
+ARBITRAGE_ENV=live expect 3 "exec live refused" "$BIN" exec --http real "$T/live" -- touch "$T/marker3"
+[ -e "$T/marker3" ] && bad "exec started the command after a refusal" || ok
+LIVE_ARM_ACK=I_UNDERSTAND_LIVE_RISK LIVE_ARM_AT="$(date -u +%s)" LIVE_MAX_NOTIONAL_USD=10 ARBITRAGE_ENV=live \
+    expect 0 "exec live armed" "$BIN" exec --http real "$T/live" -- touch "$T/marker4"
+[ -e "$T/marker4" ] && ok || bad "exec did not start the command when armed"
+"$BIN" kill --reason test --kill-switch "$T/KS2" >/dev/null
+expect 3 "exec refused by kill switch in paper" "$BIN" exec --kill-switch "$T/KS2" "$T/p" -- touch "$T/marker5"
+[ -e "$T/marker5" ] && bad "exec started with the kill switch engaged" || ok
+
+# SIGTERM during exec: nothing starts, no worker is left
+mk "$T/slow/a.lua" <<'EOF'
+return { id = "slow.a", title = "slow", timeout_ms = 5000,
+  run = function() while true do end end }
+EOF
+"$BIN" exec "$T/slow" -- touch "$T/marker6" >"$T/out" 2>&1 &
+PID=$!
+sleep 0.5
+kill -TERM $PID
+wait $PID
+RC=$?
+[ "$RC" -ne 0 ] && ok || bad "SIGTERM during exec exited 0"
+[ -e "$T/marker6" ] && bad "exec started the command after SIGTERM" || ok
+sleep 0.2
+if pgrep -f "$BIN exec $T/slow" >/dev/null; then bad "orphan worker after SIGTERM"; else ok; fi
+
+echo "e2e: $PASSED passed, $FAILED failed"
+[ "$FAILED" -eq 0 ]
