@@ -56,7 +56,7 @@ static int pct_decode(const char *s, size_t n, char *out, size_t outlen)
         char c = s[i];
         if (c == '%') {
             int hi, lo;
-            if (i + 2 >= n + 0 && i + 2 > n - 1 + 1)
+            if (i + 2 >= n)
                 return -1;
             hi = hexval(s[i + 1]);
             lo = hexval(s[i + 2]);
@@ -119,14 +119,12 @@ static const char *parse_url(const char *url, redis_url *u)
         return "URL must start with redis:// or unix://";
     }
     /* userinfo: up to the last '@' before the path */
-    rest = p + strcspn(p, u->is_unix ? "" : "/?#");
+    rest = p + strcspn(p, u->is_unix ? "/" : "/?#");
     at = NULL;
     for (const char *q = p; q < rest; q++) {
         if (*q == '@')
             at = q;
     }
-    if (u->is_unix && at == NULL)
-        at = NULL;
     if (at != NULL) {
         colon = memchr(p, ':', (size_t)(at - p));
         if (colon == NULL) {

@@ -3,6 +3,7 @@
  */
 #include "proto.h"
 
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -166,7 +167,7 @@ int pf_proto_decode_start(const unsigned char *p, size_t n, uint32_t *ms,
     *ms = get_u32(p);
     memcpy(id, p + 4, n - 4);
     id[n - 4] = '\0';
-    if (!pf_id_valid(id))
+    if (memchr(p + 4, '\0', n - 4) != NULL || !pf_id_valid(id))
         id[0] = '\0';
     return 0;
 }
@@ -184,6 +185,41 @@ static char *dup_text(const unsigned char *p, size_t n)
     memcpy(s, p, n);
     s[n] = '\0';
     return s;
+}
+
+/*
+ * A typed detail value must be exactly what the worker's formatting makes,
+ * because the evidence writer copies numbers and booleans unquoted: an
+ * integer is an optional '-' and 1..20 digits; a number is what strtod
+ * reads whole, finite, from [0-9.eE+-] only; a boolean is true or false.
+ */
+static int typed_value_ok(pf_detail_type t, const char *v)
+{
+    size_t i, n = strlen(v);
+    char *end;
+    double d;
+
+    switch (t) {
+    case PF_DETAIL_STRING:
+        return 1;
+    case PF_DETAIL_BOOLEAN:
+        return strcmp(v, "true") == 0 || strcmp(v, "false") == 0;
+    case PF_DETAIL_INTEGER:
+        i = v[0] == '-';
+        if (n == i || n - i > 20)
+            return 0;
+        for (; i < n; i++) {
+            if (v[i] < '0' || v[i] > '9')
+                return 0;
+        }
+        return 1;
+    case PF_DETAIL_NUMBER:
+        if (n == 0 || n > 32 || strspn(v, "0123456789.eE+-") != n)
+            return 0;
+        d = strtod(v, &end);
+        return *end == '\0' && isfinite(d);
+    }
+    return 0;
 }
 
 /* Parse a non-negative decimal made only of digits and one optional point. */
@@ -296,7 +332,8 @@ int pf_proto_decode_result(const unsigned char *p, size_t n, pf_check *c,
             dt->key = dup_text(v, klen);
             dt->value = dup_text(z + 2, vlen);
             c->ndetails++;
-            if (dt->key == NULL || dt->value == NULL)
+            if (dt->key == NULL || dt->value == NULL ||
+                !typed_value_ok(dt->type, dt->value))
                 BAD("malformed detail");
             break;
         }
