@@ -102,6 +102,8 @@ static int wait_fd(int fd, short events, uint64_t deadline)
 {
     struct pollfd pfd;
 
+    if (fd < 0)
+        return -1;
     for (;;) {
         long left = left_ms(deadline);
         int r;

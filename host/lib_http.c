@@ -678,7 +678,7 @@ static int http_request(lua_State *L)
     const pf_sandbox_conf *conf = pf_sandbox_of(L)->conf;
     http_req rq;
     http_resp rs;
-    char err[1024];
+    char err[8192];
     int rc;
 
     memset(&rq, 0, sizeof rq);

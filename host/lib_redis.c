@@ -351,7 +351,7 @@ static int redis_ping(lua_State *L)
     lua_Integer t = luaL_optinteger(L, 2, 0);
     redis_url u;
     const char *bad;
-    char err[1024], masked[1100];
+    char err[4096], masked[4200];
     double ms = 0;
     long timeout_ms;
 

@@ -128,7 +128,8 @@ static int discover_dir(const char *dir, pf_check **checks, size_t *n,
                  strerror(errno));
         goto out;
     }
-    qsort(names, nn, sizeof *names, cmp_str);
+    if (nn > 1)
+        qsort(names, nn, sizeof *names, cmp_str);
     for (i = 0; i < nn; i++) {
         char path[4200];
         snprintf(path, sizeof path, "%s%s%s", dir,

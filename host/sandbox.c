@@ -24,6 +24,7 @@
 #include <lauxlib.h>
 #include <lualib.h>
 
+#include "lib_net.h"
 #include "version.h"
 
 #define HOOK_EVERY 1000           /* instructions between hook calls */
@@ -310,9 +311,12 @@ static const struct {
     lua_CFunction open;
 } families[] = {
     {"clock", pf_open_clock},
+    {"db", pf_open_db},
     {"env", pf_open_env},
     {"fs", pf_open_fs},
+    {"http", pf_open_http},
     {"json", pf_open_json},
+    {"redis", pf_open_redis},
 };
 
 /* Build the globals; runs under lua_pcall so out-of-memory is caught. */
