@@ -36,13 +36,13 @@ int pf_atomic_write(const char *path, const char *data, size_t len,
     struct stat st;
 
     if (strlen(path) >= sizeof dir) {
-        snprintf(err, errlen, "%s: path too long", path);
+        snprintf(err, errlen, "path too long (%zu bytes)", strlen(path));
         return -1;
     }
     /* replace only a regular file: never a device, folder or symlink */
     if (lstat(path, &st) == 0 && !S_ISREG(st.st_mode)) {
-        snprintf(err, errlen, "cannot write %s: it exists and is not a "
-                              "regular file", path);
+        snprintf(err, errlen, "not a regular file, refusing to replace it: "
+                              "%s", path);
         return -1;
     }
     dir_of(path, dir, sizeof dir);
@@ -92,8 +92,7 @@ int pf_atomic_write(const char *path, const char *data, size_t len,
 
 fail:
     saved = errno;
-    snprintf(err, errlen, "cannot write %s: %s failed: %s", path, step,
-             strerror(saved));
+    snprintf(err, errlen, "%s failed: %s: %s", step, strerror(saved), path);
 cleanup:
     if (fd >= 0)
         close(fd);

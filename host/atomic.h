@@ -6,6 +6,8 @@
  * On any failure the temporary file is removed and the target is left as it
  * was, so a reader never sees a partial file. An existing target that is
  * not a regular file (a device, a folder, a symlink) is never replaced.
+ * Only if the last step, the fsync of the folder, fails is the new file
+ * already in place when -1 is returned (its durability is then unknown).
  */
 #ifndef PF_ATOMIC_H
 #define PF_ATOMIC_H

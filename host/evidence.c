@@ -39,7 +39,7 @@ static void key(pf_buf *b, const char *k)
 
 static void check_json(pf_buf *b, const pf_check *c)
 {
-    size_t i;
+    size_t i, written = 0;
     const char *reason = pf_reason_name(c->reason);
 
     pf_buf_addc(b, '{');
@@ -76,13 +76,16 @@ static void check_json(pf_buf *b, const pf_check *c)
     pf_buf_addc(b, '{');
     for (i = 0; i < c->ndetails; i++) {
         const pf_detail *d = &c->details[i];
-        if (i)
+        if (d->key == NULL)
+            continue;
+        if (written++)
             pf_buf_addc(b, ',');
         key(b, d->key);
-        if (d->type == PF_DETAIL_STRING)
+        if (d->value == NULL || !pf_detail_value_ok(d->type, d->value) ||
+            d->type == PF_DETAIL_STRING)
             pf_json_strz(b, d->value);
         else
-            pf_buf_adds(b, d->value); /* digits or true/false, made by us */
+            pf_buf_adds(b, d->value); /* validated JSON number or boolean */
     }
     pf_buf_adds(b, "},");
     key(b, "duration_ms");

@@ -96,6 +96,12 @@ void pf_net_mask_url(char *dst, size_t dstlen, const char *url)
     dst[n] = '\0';
 }
 
+void pf_net_deadline_check(lua_State *L)
+{
+    if (pf_sandbox_remaining_ms(L) < 1)
+        pf_sandbox_of(L)->timeout = 1;
+}
+
 /* ---- the request and the response --------------------------------------- */
 
 typedef struct http_req {
@@ -691,6 +697,7 @@ static int http_request(lua_State *L)
         rc = real_request(&rq, &rs, err, sizeof err);
     else
         rc = mock_request(conf, &rq, &rs, err, sizeof err);
+    pf_net_deadline_check(L);
     if (rc != 0) {
         resp_free(&rs);
         luaL_pushfail(L);

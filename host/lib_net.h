@@ -34,4 +34,12 @@ void pf_net_mask(char *dst, size_t dstlen, const char *src,
  */
 void pf_net_mask_url(char *dst, size_t dstlen, const char *url);
 
+/*
+ * Call after a primitive's I/O: when the check's time is gone (less than
+ * 1 ms left), set the sandbox's sticky timeout flag, so a check that waited
+ * out its whole time on the network ends as a timeout error even if it
+ * catches the failure and returns a result at once.
+ */
+void pf_net_deadline_check(lua_State *L);
+
 #endif

@@ -354,6 +354,7 @@ static int redis_ping(lua_State *L)
     char err[4096], masked[4200];
     double ms = 0;
     long timeout_ms;
+    int rc;
 
     luaL_argcheck(L, lua_isnoneornil(L, 2) || (t > 0 && t <= 86400000), 2,
                   "timeout_ms must be a positive integer");
@@ -361,7 +362,9 @@ static int redis_ping(lua_State *L)
     if (bad != NULL)
         return luaL_argerror(L, 1, lua_pushfstring(L, "redis URL: %s", bad));
     timeout_ms = pf_sandbox_clamp_ms(L, (long)t);
-    if (redis_exchange(&u, timeout_ms, &ms, err, sizeof err) != 0) {
+    rc = redis_exchange(&u, timeout_ms, &ms, err, sizeof err);
+    pf_net_deadline_check(L);
+    if (rc != 0) {
         pf_net_mask(masked, sizeof masked, err, u.pass);
         memset(&u, 0, sizeof u); /* no password left on the C stack */
         luaL_pushfail(L);

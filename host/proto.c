@@ -3,7 +3,6 @@
  */
 #include "proto.h"
 
-#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -187,41 +186,6 @@ static char *dup_text(const unsigned char *p, size_t n)
     return s;
 }
 
-/*
- * A typed detail value must be exactly what the worker's formatting makes,
- * because the evidence writer copies numbers and booleans unquoted: an
- * integer is an optional '-' and 1..20 digits; a number is what strtod
- * reads whole, finite, from [0-9.eE+-] only; a boolean is true or false.
- */
-static int typed_value_ok(pf_detail_type t, const char *v)
-{
-    size_t i, n = strlen(v);
-    char *end;
-    double d;
-
-    switch (t) {
-    case PF_DETAIL_STRING:
-        return 1;
-    case PF_DETAIL_BOOLEAN:
-        return strcmp(v, "true") == 0 || strcmp(v, "false") == 0;
-    case PF_DETAIL_INTEGER:
-        i = v[0] == '-';
-        if (n == i || n - i > 20)
-            return 0;
-        for (; i < n; i++) {
-            if (v[i] < '0' || v[i] > '9')
-                return 0;
-        }
-        return 1;
-    case PF_DETAIL_NUMBER:
-        if (n == 0 || n > 32 || strspn(v, "0123456789.eE+-") != n)
-            return 0;
-        d = strtod(v, &end);
-        return *end == '\0' && isfinite(d);
-    }
-    return 0;
-}
-
 /* Parse a non-negative decimal made only of digits and one optional point. */
 static int parse_decimal(const unsigned char *p, size_t n, double *out,
                          int allow_point)
@@ -333,7 +297,7 @@ int pf_proto_decode_result(const unsigned char *p, size_t n, pf_check *c,
             dt->value = dup_text(z + 2, vlen);
             c->ndetails++;
             if (dt->key == NULL || dt->value == NULL ||
-                !typed_value_ok(dt->type, dt->value))
+                !pf_detail_value_ok(dt->type, dt->value))
                 BAD("malformed detail");
             break;
         }

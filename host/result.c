@@ -3,6 +3,7 @@
  */
 #include "result.h"
 
+#include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -100,4 +101,66 @@ void pf_check_set_error(pf_check *c, pf_reason reason, const char *fmt, ...)
     c->message = strdup(msg);
     c->status = PF_STATUS_ERROR;
     c->reason = reason;
+}
+
+/*
+ * A typed detail value is copied unquoted into the evidence, so it must be
+ * valid JSON by itself: an integer is -?(0|[1-9][0-9]*) with at most 20
+ * digits; a number follows JSON's number grammar (at most 32 bytes); a
+ * boolean is true or false.
+ */
+static size_t json_digits(const char *v, size_t i)
+{
+    while (v[i] >= '0' && v[i] <= '9')
+        i++;
+    return i;
+}
+
+static int json_int_ok(const char *v, size_t *end)
+{
+    size_t i = v[0] == '-', j;
+
+    if (v[i] == '0') {
+        *end = i + 1;
+        return 1;
+    }
+    if (v[i] < '1' || v[i] > '9')
+        return 0;
+    j = json_digits(v, i);
+    *end = j;
+    return j - i <= 20;
+}
+
+int pf_detail_value_ok(pf_detail_type t, const char *v)
+{
+    size_t i, j;
+
+    switch (t) {
+    case PF_DETAIL_STRING:
+        return 1;
+    case PF_DETAIL_BOOLEAN:
+        return strcmp(v, "true") == 0 || strcmp(v, "false") == 0;
+    case PF_DETAIL_INTEGER:
+        return json_int_ok(v, &i) && v[i] == '\0';
+    case PF_DETAIL_NUMBER:
+        if (strlen(v) > 32 || !json_int_ok(v, &i))
+            return 0;
+        if (v[i] == '.') {
+            j = json_digits(v, i + 1);
+            if (j == i + 1)
+                return 0;
+            i = j;
+        }
+        if (v[i] == 'e' || v[i] == 'E') {
+            i++;
+            if (v[i] == '+' || v[i] == '-')
+                i++;
+            j = json_digits(v, i);
+            if (j == i)
+                return 0;
+            i = j;
+        }
+        return v[i] == '\0' && isfinite(strtod(v, NULL));
+    }
+    return 0;
 }

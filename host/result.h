@@ -71,6 +71,11 @@ const char *pf_reason_name(pf_reason r); /* NULL for PF_REASON_NONE */
 int pf_id_valid(const char *s);          /* ^[a-z0-9][a-z0-9_.-]*$, <=128 */
 int pf_tag_valid(const char *s);         /* ^[a-z0-9_-]+$, <= 64 */
 
+/* 1 when value is valid for a detail of type t as the evidence writes it:
+ * any string; for numbers and booleans, a JSON literal (they are written
+ * unquoted), finite. */
+int pf_detail_value_ok(pf_detail_type t, const char *value);
+
 /* Set status error with reason and a message made from fmt. */
 void pf_check_set_error(pf_check *c, pf_reason reason, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));

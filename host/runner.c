@@ -384,21 +384,36 @@ static int on_readable(const pf_run_config *cfg, worker *w, pf_check *c)
 }
 
 /* Final pass in the parent: mask secrets in every string that came from
- * a check. An unmaskable string is dropped, never printed. */
+ * a check. A typed detail that masking changed becomes a string (a masked
+ * number is no number). If masking runs out of memory the check becomes
+ * an error and keeps no text of its own: an unmasked string is never kept. */
 static void redact_check(const pf_redactor *r, pf_check *c)
 {
     size_t i;
+    int bad = 0;
 
     if (r == NULL)
         return;
-    pf_redact_inplace(r, &c->id);
-    pf_redact_inplace(r, &c->title);
-    pf_redact_inplace(r, &c->message);
+    bad |= pf_redact_inplace(r, &c->id) != 0;
+    bad |= pf_redact_inplace(r, &c->title) != 0;
+    bad |= pf_redact_inplace(r, &c->message) != 0;
     for (i = 0; i < c->ntags; i++)
-        pf_redact_inplace(r, &c->tags[i]);
+        bad |= pf_redact_inplace(r, &c->tags[i]) != 0;
     for (i = 0; i < c->ndetails; i++) {
-        pf_redact_inplace(r, &c->details[i].key);
-        pf_redact_inplace(r, &c->details[i].value);
+        pf_detail *d = &c->details[i];
+        char *before = d->value ? strdup(d->value) : NULL;
+        bad |= pf_redact_inplace(r, &d->key) != 0;
+        bad |= pf_redact_inplace(r, &d->value) != 0;
+        if (before == NULL || d->value == NULL || strcmp(before, d->value))
+            d->type = PF_DETAIL_STRING;
+        free(before);
+    }
+    if (bad) {
+        char *file = c->file;
+        pf_check_clear(c);
+        c->file = file;
+        pf_check_set_error(c, PF_REASON_CRASH,
+                           "crash: out of memory while masking secrets");
     }
 }
 

@@ -61,7 +61,7 @@ static size_t *sorted_by_id(pf_check *checks, size_t n, size_t *m)
     if (idx == NULL)
         return NULL;
     for (i = 0; i < n; i++) {
-        if (checks[i].id != NULL && checks[i].status != PF_STATUS_SKIP)
+        if (checks[i].id != NULL) /* skipped copies count as duplicates too */
             idx[k++] = i;
     }
     /* shell sort: O(n^1.3), no recursion, no context needed */

@@ -559,7 +559,7 @@ static void test_json_str_long_input(void **state)
         memcpy(in + i * 5, unit, 5);
     pf_buf_init(&b);
     pf_json_str(&b, in, n);
-    /* per unit: \" (2) + é (2) + \ufffd (6) + \n (2) = 12, plus quotes */
+    /* per unit: \" (2) + e-acute (2) + \ufffd (6) + \n (2) = 12, plus quotes */
     assert_false(b.oom);
     assert_int_equal(b.len, 10000 * 12 + 2);
     assert_memory_equal(b.data + 1, "\\\"\xC3\xA9\\ufffd\\n", 12);
@@ -679,6 +679,9 @@ static const struct {
     {0.1, "0.10000000000000001"},
     {1234.5678, "1234.5678"},
     {1e-7, "9.9999999999999995e-08"},
+    {9007199254740992.0, "9007199254740992"}, /* 2^53: %.17g from here */
+    {1e21, "1e+21"},
+    {-1e300, "-1.0000000000000001e+300"},
 };
 
 /* JSON number grammar: -?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)? */

@@ -1,0 +1,12 @@
+return {
+  id = "pg.ok-conninfo",
+  title = "a key=value conninfo with the right password",
+  run = function()
+    local ok, res = preflight.db.ping(preflight.env.get("NET_PG_CONNINFO"))
+    if ok then
+      if type(res) ~= "number" or res < 0 then return preflight.fail("latency " .. tostring(res)) end
+      return preflight.pass("SELECT 1")
+    end
+    return preflight.fail(res)
+  end,
+}

@@ -1,0 +1,296 @@
+#!/bin/sh
+# tests/net/run.sh: end-to-end tests of preflight.http, preflight.redis and
+# preflight.db against real peers on loopback, started here and stopped on
+# exit: a Python HTTP server, a listener that logs connections, one that
+# never answers, two redis-server instances (with and without requirepass,
+# one also on a unix socket) and a throwaway PostgreSQL cluster (initdb +
+# pg_ctl as the postgres user, scram password auth for a test role).
+#
+# Env: PREFLIGHT_BIN (the binary), PREFLIGHT_SRC (the source tree).
+# Prints one line per assertion and ends with "net: N passed, M failed";
+# exits non-zero on any failure, or when a peer cannot be started.
+set -u
+
+SRC=${PREFLIGHT_SRC:-$(cd "$(dirname "$0")/../.." && pwd)}
+BIN=${PREFLIGHT_BIN:-$SRC/build/preflight}
+HERE=$SRC/tests/net
+PY=/usr/bin/python3
+PGBIN=${PF_PGBIN:-/usr/lib/postgresql/15/bin}
+
+PASSED=0
+FAILED=0
+PIDS=""
+PGDATA_DIR=""
+TMP=$(mktemp -d /tmp/pf-net.XXXXXX) || exit 2
+chmod 755 "$TMP" # the postgres user must reach its cluster inside
+
+# the checks must reach loopback directly, whatever proxy the caller has
+unset http_proxy https_proxy HTTP_PROXY HTTPS_PROXY all_proxy ALL_PROXY
+unset PGPASSWORD PGSERVICE PGHOST PGPORT PGUSER PGDATABASE
+
+cleanup() {
+    for p in $PIDS; do
+        kill "$p" 2>/dev/null
+    done
+    if [ -n "$PGDATA_DIR" ]; then
+        runuser -u postgres -- "$PGBIN/pg_ctl" -D "$PGDATA_DIR" -m immediate \
+            stop >/dev/null 2>&1
+    fi
+    for p in $PIDS; do
+        wait "$p" 2>/dev/null
+    done
+    rm -rf "$TMP"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+die() {
+    echo "net: setup failed: $*" >&2
+    if [ -f "$TMP/last.log" ]; then sed 's/^/    /' "$TMP/last.log" >&2; fi
+    echo "net: $PASSED passed, $((FAILED + 1)) failed"
+    exit 1
+}
+
+# A port that was free a moment ago (for servers that cannot take port 0).
+free_port() {
+    "$PY" -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'
+}
+
+# wait_file FILE: up to 10 s for a helper to write its port file.
+wait_file() {
+    i=0
+    while [ ! -s "$1" ]; do
+        i=$((i + 1))
+        [ $i -gt 200 ] && return 1
+        sleep 0.05
+    done
+    return 0
+}
+
+# start_helper NAME MODE [LOG]: start httpd.py in MODE; sets PORT.
+start_helper() {
+    "$PY" "$HERE/httpd.py" "$2" "$TMP/$1.port" ${3:+"$3"} \
+        >"$TMP/$1.log" 2>&1 &
+    PIDS="$PIDS $!"
+    wait_file "$TMP/$1.port" || die "$1 helper did not start"
+    PORT=$(cat "$TMP/$1.port")
+}
+
+# run_checks NAME DIR [preflight options...]: run DIR, keep the JSON.
+run_checks() {
+    name=$1
+    dir=$2
+    shift 2
+    "$BIN" run "$dir" --format json --timeout-ms 5000 "$@" \
+        >"$TMP/$name.json" 2>"$TMP/$name.err"
+    rc=$?
+    if [ $rc -ne 0 ] && [ $rc -ne 1 ]; then
+        echo "not ok $name: preflight exited $rc: $(cat "$TMP/$name.err")"
+        FAILED=$((FAILED + 1))
+    fi
+}
+
+# expect NAME ARGS...: assert with expect.py, count its ok / not ok lines.
+expect() {
+    name=$1
+    shift
+    "$PY" "$HERE/expect.py" "$TMP/$name.json" "$@" >"$TMP/$name.out" 2>&1
+    cat "$TMP/$name.out"
+    n=$(grep -c '^ok ' "$TMP/$name.out")
+    m=$(grep -c '^not ok ' "$TMP/$name.out")
+    PASSED=$((PASSED + n))
+    FAILED=$((FAILED + m))
+    if [ "$m" -eq 0 ] && ! "$PY" -c 'import json,sys; json.load(open(sys.argv[1]))' \
+        "$TMP/$name.json" 2>/dev/null; then
+        FAILED=$((FAILED + 1))
+    fi
+}
+
+# ok NAME / notok NAME WHY: a shell-level assertion.
+ok() { echo "ok $1"; PASSED=$((PASSED + 1)); }
+notok() { echo "not ok $1: $2"; FAILED=$((FAILED + 1)); }
+
+[ -x "$BIN" ] || die "PREFLIGHT_BIN $BIN is not an executable"
+for tool in redis-server redis-cli runuser; do
+    command -v $tool >/dev/null 2>&1 || die "$tool is not installed"
+done
+[ -x "$PGBIN/initdb" ] || die "$PGBIN/initdb not found (postgresql-15)"
+
+# ---- peers ------------------------------------------------------------------
+
+start_helper http http
+HTTP_PORT=$PORT
+start_helper trap trap "$TMP/trap.connections"
+TRAP_PORT=$PORT
+: >"$TMP/trap.connections"
+start_helper silent silent
+SILENT_PORT=$PORT
+CLOSED_PORT=$(free_port)
+
+REDIS_PORT=$(free_port)
+redis-server --port "$REDIS_PORT" --bind 127.0.0.1 --save '' \
+    --appendonly no --unixsocket "$TMP/redis.sock" --unixsocketperm 700 \
+    --logfile "$TMP/redis1.log" --daemonize no >/dev/null 2>&1 &
+PIDS="$PIDS $!"
+REDIS_AUTH_PORT=$(free_port)
+REDIS_PASS='r3d1s-Pa55'
+redis-server --port "$REDIS_AUTH_PORT" --bind 127.0.0.1 --save '' \
+    --appendonly no --requirepass "$REDIS_PASS" \
+    --user alice on '>al1ce-Pa55' '~*' '+@all' \
+    --logfile "$TMP/redis2.log" --daemonize no >/dev/null 2>&1 &
+PIDS="$PIDS $!"
+for p in "$REDIS_PORT" "$REDIS_AUTH_PORT"; do
+    i=0
+    until redis-cli -p "$p" -a "$REDIS_PASS" --no-auth-warning ping \
+        2>/dev/null | grep -q 'PONG\|NOAUTH'; do
+        i=$((i + 1))
+        [ $i -gt 200 ] && cp "$TMP/redis1.log" "$TMP/last.log" 2>/dev/null &&
+            die "redis-server on $p did not start"
+        sleep 0.05
+    done
+done
+REDIS_DOWN_PORT=$(free_port)
+
+PG_PORT=$(free_port)
+PG_PASS='pg-Pa55-w0rd'
+PGDATA_DIR=$TMP/pg/data
+mkdir -p "$TMP/pg/sock"
+chown -R postgres "$TMP/pg"
+echo "super-$PG_PASS" >"$TMP/pg/pw"
+chown postgres "$TMP/pg/pw"
+runuser -u postgres -- "$PGBIN/initdb" -D "$PGDATA_DIR" -U postgres \
+    --pwfile="$TMP/pg/pw" --auth-local=trust --auth-host=scram-sha-256 \
+    --no-sync >"$TMP/last.log" 2>&1 || die "initdb failed"
+runuser -u postgres -- "$PGBIN/pg_ctl" -D "$PGDATA_DIR" -w -t 30 \
+    -l "$TMP/pg/log" -o "-p $PG_PORT -k $TMP/pg/sock -c listen_addresses=127.0.0.1 -c fsync=off" \
+    start >"$TMP/last.log" 2>&1 || { cat "$TMP/pg/log" >>"$TMP/last.log"; die "pg_ctl start failed"; }
+runuser -u postgres -- psql -X -q -h "$TMP/pg/sock" -p "$PG_PORT" -U postgres \
+    -d postgres -c "CREATE ROLE pftest LOGIN PASSWORD '$PG_PASS'" \
+    >"$TMP/last.log" 2>&1 || die "cannot create the test role"
+PG_DOWN_PORT=$(free_port)
+
+H=http://127.0.0.1:$HTTP_PORT
+export NET_HTTP=$H
+export NET_CLOSED_URL=http://127.0.0.1:$CLOSED_PORT/x
+export NET_TRAP_URL=http://127.0.0.1:$TRAP_PORT/trap
+export NET_REDIS_URL=redis://127.0.0.1:$REDIS_PORT
+export NET_REDIS_AUTH_URL=redis://:$REDIS_PASS@127.0.0.1:$REDIS_AUTH_PORT/2
+export NET_REDIS_ACL_URL=redis://alice:al1ce-Pa55@127.0.0.1:$REDIS_AUTH_PORT/0
+export NET_REDIS_WRONG_URL=redis://:not-$REDIS_PASS@127.0.0.1:$REDIS_AUTH_PORT
+export NET_REDIS_NOAUTH_URL=redis://127.0.0.1:$REDIS_AUTH_PORT
+export NET_REDIS_DOWN_URL=redis://127.0.0.1:$REDIS_DOWN_PORT
+export NET_REDIS_UNIX_URL=unix://$TMP/redis.sock
+export NET_REDIS_BADDB_URL=redis://127.0.0.1:$REDIS_PORT/999
+export NET_SILENT_REDIS_URL=redis://127.0.0.1:$SILENT_PORT
+export NET_PG_URL=postgresql://pftest:$PG_PASS@127.0.0.1:$PG_PORT/postgres
+export NET_PG_CONNINFO="host=127.0.0.1 port=$PG_PORT user=pftest password=$PG_PASS dbname=postgres sslmode=disable"
+export NET_PG_WRONG_URL=postgresql://pftest:not-$PG_PASS@127.0.0.1:$PG_PORT/postgres
+export NET_PG_WRONG_CONNINFO="host=127.0.0.1 port=$PG_PORT user=pftest password=not-$PG_PASS dbname=postgres"
+export NET_PG_DOWN_URL=postgresql://pftest:$PG_PASS@127.0.0.1:$PG_DOWN_PORT/postgres
+export NET_SILENT_PG_URL="host=127.0.0.1 port=$SILENT_PORT user=pftest password=$PG_PASS dbname=postgres sslmode=disable"
+
+# ---- HTTP, real -------------------------------------------------------------
+
+run_checks http "$HERE/checks/http" --http real
+expect http \
+    "http.ok-json=pass" \
+    "http.status-500=pass" \
+    "http.rate-limited=pass" \
+    "http.slow=fail:^timeout after 300 ms: GET $H/slow\$" \
+    "http.clamped=error:^timeout" \
+    "http.refused=fail:^connection refused: GET http://127.0.0.1:$CLOSED_PORT/x\$" \
+    "http.big=pass" \
+    "http.many-headers=fail:^response headers over the limit \\(100 headers" \
+    "http.ftp=error:url must start with http:// or https://" \
+    "http.echo=pass" \
+    "http.redirect=pass" \
+    "http.misuse=pass"
+if "$PY" -c 'import json, sys
+c = [c for c in json.load(open(sys.argv[1]))["checks"] if c["id"] == "http.clamped"][0]
+sys.exit(0 if c["duration_ms"] < 1000 and c["reason"] == "timeout" else 1)' \
+    "$TMP/http.json" 2>/dev/null; then
+    ok "http.clamped ended near its 400 ms limit"
+else
+    notok "http.clamped timing" "duration or reason off"
+fi
+
+# ---- HTTP, mock -------------------------------------------------------------
+
+run_checks mock "$HERE/checks/mock" --http mock --fixtures "$HERE/fixtures"
+expect mock \
+    "mock.hit=pass" \
+    "mock.miss=fail:^no fixture for GET https://api\\.exchange\\.test/v1/status\\?x=1\$" \
+    "mock.rate-limited=pass" \
+    "mock.post=pass" \
+    "mock.timeout=fail:^timeout after 250 ms: GET https://api\\.exchange\\.test/v1/timeout\$" \
+    "mock.refused=fail:^connection refused: GET https://api\\.exchange\\.test/v1/refused\$" \
+    "mock.delay=pass" \
+    "mock.body-file=pass"
+
+# the default backend in paper mode is mock
+run_checks mockdefault "$HERE/checks/mock/hit.lua" --fixtures "$HERE/fixtures"
+expect mockdefault "mock.hit=pass"
+
+run_checks mockbad "$HERE/checks/mock-bad" --http mock \
+    --fixtures "$HERE/fixtures-bad"
+expect mockbad \
+    "mock.bad-fixture=fail:^bad fixture .*fixtures-bad/zz_broken\\.json: line 3: expected ',' or '}'\$"
+
+run_checks mocknodir "$HERE/checks/mock-bad" --http mock \
+    --fixtures "$TMP/no-such-folder"
+expect mocknodir \
+    "mock.bad-fixture=fail:^cannot open fixtures folder .*no-such-folder: No such file or directory\$"
+
+# mock mode never opens a socket: the trap listener must see nothing
+mkdir -p "$TMP/fx"
+cat >"$TMP/fx/trap.json" <<EOF
+{"request": {"method": "GET", "url": "$NET_TRAP_URL"},
+ "response": {"status": 200, "body": "from the fixture"}}
+EOF
+run_checks nonet "$HERE/checks/nonet" --http mock --fixtures "$TMP/fx"
+expect nonet "mock.no-network=pass"
+sleep 0.2
+if [ -s "$TMP/trap.connections" ]; then
+    notok "mock.no-network listener" "saw: $(cat "$TMP/trap.connections")"
+else
+    ok "mock.no-network listener saw no connection"
+fi
+# control: in real mode the listener does see the request
+run_checks control "$HERE/checks/control" --http real
+expect control "control.real-reaches-trap=pass"
+sleep 0.2
+if [ -s "$TMP/trap.connections" ]; then
+    ok "control: the listener sees a real-mode connection"
+else
+    notok "control" "the listener saw nothing; the no-network test proves nothing"
+fi
+
+# ---- Redis ------------------------------------------------------------------
+
+run_checks redis "$HERE/checks/redis"
+expect redis --absent "$REDIS_PASS" --absent "al1ce-Pa55" \
+    "redis.ok=pass" \
+    "redis.auth=pass" \
+    "redis.acl=pass" \
+    "redis.wrong-password=fail:^AUTH refused by redis redis://:\\*\\*\\*@127\\.0\\.0\\.1:$REDIS_AUTH_PORT: WRONGPASS" \
+    "redis.no-password=fail:^PING refused by redis .*NOAUTH" \
+    "redis.down=fail:^cannot connect to redis redis://127\\.0\\.0\\.1:$REDIS_DOWN_PORT: Connection refused\$" \
+    "redis.unix=pass" \
+    "redis.silent=fail:^timeout after 300 ms: redis redis://127\\.0\\.0\\.1:$SILENT_PORT\$" \
+    "redis.bad-db=fail:^SELECT refused by redis .*DB index is out of range" \
+    "redis.misuse=pass"
+
+# ---- PostgreSQL -------------------------------------------------------------
+
+run_checks pg "$HERE/checks/pg"
+expect pg --absent "$PG_PASS" \
+    "pg.ok-url=pass" \
+    "pg.ok-conninfo=pass" \
+    "pg.wrong-password=fail:password authentication failed for user \"pftest\"" \
+    "pg.wrong-password-conninfo=fail:password authentication failed for user \"pftest\"" \
+    "pg.down=fail:port $PG_DOWN_PORT failed: Connection refused" \
+    "pg.silent=fail:^timeout after 400 ms: postgres 127\\.0\\.0\\.1:$SILENT_PORT/postgres\$" \
+    "pg.misuse=pass"
+
+echo "net: $PASSED passed, $FAILED failed"
+[ "$FAILED" -eq 0 ]
