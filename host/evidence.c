@@ -142,6 +142,9 @@ void pf_evidence_json(pf_buf *b, const pf_report *r)
     key(b, "max_notional_usd");
     pf_json_strz(b, r->max_notional_usd);
     pf_buf_addc(b, ',');
+    key(b, "ceiling_usd");
+    pf_json_strz(b, r->ceiling_usd);
+    pf_buf_addc(b, ',');
     key(b, "arm_at");
     if (r->has_arm_at) {
         pf_rfc3339_ms(r->arm_at_ms, t, sizeof t);

@@ -24,6 +24,7 @@ typedef struct pf_report {
     char **arm_reasons;      /* may be NULL when narm_reasons is 0 */
     size_t narm_reasons;
     const char *max_notional_usd; /* normalised text, NULL when unknown */
+    const char *ceiling_usd;      /* the cap in force, normalised text */
     int64_t arm_at_ms;
     int has_arm_at;
     double arm_age_s;

@@ -448,7 +448,7 @@ static int cmd_checks(const opts *o)
     pf_arming_result gate;
     pf_verdict v;
     pf_report r;
-    char kill_reason[512], evpath[PATH_MAX], cap[48];
+    char kill_reason[512], evpath[PATH_MAX], cap[48], ceil_text[48];
     char *reasons[PF_ARM_MAX_REASONS + 4];
     const char *evidence = o->evidence;
     const char *env_mode = getenv("ARBITRAGE_ENV");
@@ -508,6 +508,8 @@ static int cmd_checks(const opts *o)
         cents_text(gate.notional_cents, cap, sizeof cap);
         r.max_notional_usd = cap;
     }
+    cents_text(ceiling, ceil_text, sizeof ceil_text);
+    r.ceiling_usd = ceil_text;
     r.has_arm_at = gate.has_arm_at;
     r.arm_at_ms = gate.arm_at_ms;
     r.arm_age_s = (double)gate.arm_age_ms / 1000.0;
@@ -627,7 +629,7 @@ out:
 
 static int cmd_kill(const opts *o)
 {
-    char err[600];
+    char err[600], existing[512];
     const char *path = o->kill_switch ? o->kill_switch
                                       : PF_KILL_SWITCH_DEFAULT;
     const char *p;
@@ -638,6 +640,14 @@ static int cmd_kill(const opts *o)
         ;
     if (*p == '\0')
         return usage_error("kill refuses an empty --reason", NULL);
+    if (pf_kill_switch_state(path, existing, sizeof existing) != 0) {
+        /* keep the first record: it says why trading was stopped */
+        printf("kill switch already engaged: %s\nrecorded reason: %s\n"
+               "It is left as it is; to clear it, a person removes it by "
+               "hand after review (docs/RUNBOOK.md):\n  rm %s\n",
+               path, existing, path);
+        return PF_EXIT_PASS;
+    }
     if (pf_kill_switch_engage(path, o->reason, err, sizeof err) != 0) {
         fprintf(stderr, "preflight: %s\n", err);
         return PF_EXIT_ERROR;

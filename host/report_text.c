@@ -73,7 +73,9 @@ void pf_report_text(FILE *out, const pf_report *r, int color)
     if (r->arm_state != NULL && strcmp(r->arm_state, "not-required") != 0) {
         fprintf(out, "arming: %s", r->arm_state);
         if (r->max_notional_usd)
-            fprintf(out, ", cap %s USD", r->max_notional_usd);
+            fprintf(out, ", max notional %s USD", r->max_notional_usd);
+        if (r->ceiling_usd)
+            fprintf(out, " (ceiling %s USD)", r->ceiling_usd);
         fputc('\n', out);
         for (i = 0; i < r->narm_reasons; i++) {
             fputs("  - ", out);

@@ -1,0 +1,8 @@
+-- expect: error runtime
+return {
+  id = "adv.x", title = "adversarial", timeout_ms = 400,
+  run = function(ctx)
+    preflight.json.decode_max_depth(100000)
+    return preflight.pass('ok')
+  end,
+}

@@ -1,0 +1,9 @@
+-- expect: fail
+return {
+  id = "adv.x", title = "adversarial", timeout_ms = 400,
+  run = function(ctx)
+    local s, e = preflight.fs.read('/etc/passwd')
+    if s then return preflight.pass('ok') end
+    return preflight.fail(e)
+  end,
+}

@@ -1,0 +1,8 @@
+-- expect: error runtime
+return {
+  id = "adv.x", title = "adversarial", timeout_ms = 400,
+  run = function(ctx)
+    loadfile('/etc/passwd')
+    return preflight.pass('ok')
+  end,
+}

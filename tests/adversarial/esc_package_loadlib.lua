@@ -1,0 +1,8 @@
+-- expect: error runtime
+return {
+  id = "adv.x", title = "adversarial", timeout_ms = 400,
+  run = function(ctx)
+    package.loadlib('libc.so.6', 'system')
+    return preflight.pass('ok')
+  end,
+}

@@ -1,0 +1,7 @@
+-- expect: error runtime
+return {
+  id = "adv.x", title = "adversarial", timeout_ms = 400,
+  run = function(ctx)
+    error(preflight.pass('x'))
+  end,
+}

@@ -1,0 +1,2 @@
+-- expect: error contract
+return preflight.pass('top level')

@@ -1,0 +1,7 @@
+-- expect: error contract
+return {
+  id = "adv.x", title = "adversarial", timeout_ms = 400,
+  run = function(ctx)
+    return true
+  end,
+}

@@ -1,0 +1,7 @@
+-- expect: error memory
+return {
+  id = "adv.x", title = "adversarial", timeout_ms = 400,
+  run = function(ctx)
+    local s = 'x' while true do s = s .. s end
+  end,
+}

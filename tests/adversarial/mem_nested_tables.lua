@@ -1,0 +1,7 @@
+-- expect: error memory
+return {
+  id = "adv.x", title = "adversarial", timeout_ms = 400,
+  run = function(ctx)
+    local t = {} while true do t = { t, t, t } end
+  end,
+}

@@ -1,0 +1,65 @@
+#!/bin/sh
+# The adversarial corpus, end to end through the binary. Each file says on
+# its first line what it must end as ("-- expect: error timeout", "-- expect:
+# fail", ...). Each runs next to honest/honest.lua; the test asserts that
+# the adversarial check does not pass and ends as expected, that the run
+# ends within the check's deadline plus a margin, that the host exits
+# normally with 1, and that the honest neighbour still passes.
+set -u
+BIN=${PREFLIGHT_BIN:?set PREFLIGHT_BIN}
+DIR=$(cd "$(dirname "$0")" && pwd)
+PY=/usr/bin/python3
+T=$(mktemp -d /tmp/pf_adv.XXXXXX)
+trap 'rm -rf "$T"' EXIT
+PASSED=0
+FAILED=0
+cd "$T" || exit 2
+for f in "$DIR"/*.lua; do
+    name=$(basename "$f" .lua)
+    expect=$(sed -n '1s/^-- expect: //p' "$f")
+    start=$($PY -c 'import time; print(time.monotonic())')
+    "$BIN" run --format json --timeout-ms 1000 --memory-mb 32 --root "$T" \
+        "$f" "$DIR/honest/honest.lua" >"$T/out.json" 2>"$T/err"
+    rc=$?
+    took=$($PY -c "import time; print(int((time.monotonic() - $start) * 1000))")
+    verdict=$($PY - "$T/out.json" "$expect" "$rc" "$took" <<'PYEOF'
+import json, sys
+path, expect, rc, took = sys.argv[1], sys.argv[2], int(sys.argv[3]), int(sys.argv[4])
+problems = []
+try:
+    d = json.load(open(path))
+except Exception as e:
+    print("output is not JSON: %s" % e)
+    sys.exit(0)
+if rc != 1:
+    problems.append("exit %d, want 1" % rc)
+checks = d["checks"]
+adv = [c for c in checks if c["file"].endswith(".lua") and "honest" not in c["file"]]
+hon = [c for c in checks if "honest" in c["file"]]
+if len(adv) != 1 or len(hon) != 1:
+    problems.append("want 2 checks, got %d" % len(checks))
+else:
+    a, h = adv[0], hon[0]
+    want = expect.split()
+    got = [a["status"]] + ([a["reason"]] if a["reason"] else [])
+    if a["status"] == "pass":
+        problems.append("THE ADVERSARIAL CHECK PASSED")
+    if got != want:
+        problems.append("ended as %s, want %s (%s)" % (" ".join(got), expect, a["message"][:120]))
+    if h["status"] != "pass":
+        problems.append("honest neighbour: %s %s" % (h["status"], h["message"][:120]))
+if took > 1000 + 800:
+    problems.append("took %d ms, deadline 1000 ms + margin" % took)
+print("; ".join(problems))
+PYEOF
+)
+    if [ -z "$verdict" ]; then
+        PASSED=$((PASSED + 1))
+    else
+        FAILED=$((FAILED + 1))
+        echo "FAIL $name: $verdict"
+    fi
+done
+[ -e /tmp/pf_adv_escaped ] && { FAILED=$((FAILED + 1)); echo "FAIL: os.execute escaped"; }
+echo "adversarial: $PASSED passed, $FAILED failed"
+[ "$FAILED" -eq 0 ]

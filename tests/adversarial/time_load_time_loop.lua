@@ -1,0 +1,2 @@
+-- expect: error timeout
+while true do end
