@@ -35,11 +35,11 @@ typedef struct jnode {
     jtype type;
     size_t start, end; /* the value's bytes in the text */
     int line;
-    int isint;         /* J_NUM: an integer that fits a long long */
+    int isint; /* J_NUM: an integer that fits a long long */
     long long ival;
-    char *str;         /* J_STR: decoded bytes, NUL-terminated */
+    char *str; /* J_STR: decoded bytes, NUL-terminated */
     size_t slen;
-    jmember *kids;     /* J_ARR (key NULL) and J_OBJ */
+    jmember *kids; /* J_ARR (key NULL) and J_OBJ */
     size_t nkids;
 } jnode;
 
@@ -107,9 +107,12 @@ static void jskip_ws(jparser *p)
 
 static int hexval(char c)
 {
-    if (c >= '0' && c <= '9') return c - '0';
-    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+    if (c >= '0' && c <= '9')
+        return c - '0';
+    if (c >= 'a' && c <= 'f')
+        return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F')
+        return c - 'A' + 10;
     return -1;
 }
 
@@ -355,8 +358,7 @@ static int jliteral(jparser *p, const char *word)
 
     if (p->len - p->pos < n || memcmp(p->s + p->pos, word, n) != 0)
         return jfail(p, "unexpected character '%c'",
-                     isprint((unsigned char)p->s[p->pos]) ? p->s[p->pos]
-                                                          : '?');
+                     isprint((unsigned char)p->s[p->pos]) ? p->s[p->pos] : '?');
     p->pos += n;
     return 0;
 }
@@ -533,8 +535,9 @@ static int parse_headers(const jnode *h, pf_fixture *fx, char *err,
     size_t i, k;
 
     if (h->type != J_OBJ) {
-        snprintf(err, errlen, "response.headers must be an object of "
-                              "strings");
+        snprintf(err, errlen,
+                 "response.headers must be an object of "
+                 "strings");
         return -1;
     }
     if (h->nkids > PF_FIX_MAX_HEADERS) {
@@ -549,21 +552,26 @@ static int parse_headers(const jnode *h, pf_fixture *fx, char *err,
         const jmember *m = &h->kids[i];
         pf_fix_header *out = &fx->headers[i];
         if (m->klen == 0 || m->klen > 256) {
-            snprintf(err, errlen, "response.headers: a header name must be "
-                                  "1 to 256 bytes");
+            snprintf(err, errlen,
+                     "response.headers: a header name must be "
+                     "1 to 256 bytes");
             return -1;
         }
         for (k = 0; k < m->klen; k++) {
             if (!is_token_char((unsigned char)m->key[k])) {
-                snprintf(err, errlen, "response.headers: \"%.60s\" is not "
-                                      "a valid header name", m->key);
+                snprintf(err, errlen,
+                         "response.headers: \"%.60s\" is not "
+                         "a valid header name",
+                         m->key);
                 return -1;
             }
         }
         if (!is_cstr(&m->val) || strpbrk(m->val.str, "\r\n") != NULL ||
             m->val.slen > 8192) {
-            snprintf(err, errlen, "response.headers.%.60s must be a string "
-                                  "of one line (at most 8192 bytes)", m->key);
+            snprintf(err, errlen,
+                     "response.headers.%.60s must be a string "
+                     "of one line (at most 8192 bytes)",
+                     m->key);
             return -1;
         }
         out->name = dup_n(m->key, m->klen);
@@ -575,8 +583,10 @@ static int parse_headers(const jnode *h, pf_fixture *fx, char *err,
             out->name[k] = (char)tolower((unsigned char)out->name[k]);
         for (k = 0; k < i; k++) {
             if (strcmp(fx->headers[k].name, out->name) == 0) {
-                snprintf(err, errlen, "response.headers names \"%.60s\" "
-                                      "twice", out->name);
+                snprintf(err, errlen,
+                         "response.headers names \"%.60s\" "
+                         "twice",
+                         out->name);
                 return -1;
             }
         }
@@ -587,7 +597,7 @@ static int parse_headers(const jnode *h, pf_fixture *fx, char *err,
 static int parse_response(const jnode *r, const char *text, pf_fixture *fx,
                           char *err, size_t errlen)
 {
-    static const char *const keys[] = {"status", "headers", "body",
+    static const char *const keys[] = {"status",    "headers",  "body",
                                        "body_file", "delay_ms", NULL};
     const jnode *st, *h, *body, *bf, *d;
 
@@ -603,8 +613,9 @@ static int parse_response(const jnode *r, const char *text, pf_fixture *fx,
         return -1;
     }
     if (st->type != J_NUM || !st->isint || st->ival < 100 || st->ival > 599) {
-        snprintf(err, errlen, "response.status must be an integer from 100 "
-                              "to 599");
+        snprintf(err, errlen,
+                 "response.status must be an integer from 100 "
+                 "to 599");
         return -1;
     }
     fx->kind = PF_FIX_RESPONSE;
@@ -615,8 +626,9 @@ static int parse_response(const jnode *r, const char *text, pf_fixture *fx,
     body = jget(r, "body");
     bf = jget(r, "body_file");
     if (body != NULL && bf != NULL) {
-        snprintf(err, errlen, "response has both body and body_file (give "
-                              "one)");
+        snprintf(err, errlen,
+                 "response has both body and body_file (give "
+                 "one)");
         return -1;
     }
     if (body != NULL) {
@@ -637,8 +649,9 @@ static int parse_response(const jnode *r, const char *text, pf_fixture *fx,
             return -1;
         }
         if (!rel_path_ok(bf->str)) {
-            snprintf(err, errlen, "response.body_file \"%.100s\" must be a "
-                                  "relative path inside the fixtures folder",
+            snprintf(err, errlen,
+                     "response.body_file \"%.100s\" must be a "
+                     "relative path inside the fixtures folder",
                      bf->str);
             return -1;
         }
@@ -648,8 +661,10 @@ static int parse_response(const jnode *r, const char *text, pf_fixture *fx,
     if ((d = jget(r, "delay_ms")) != NULL) {
         if (d->type != J_NUM || !d->isint || d->ival < 0 ||
             d->ival > PF_FIX_MAX_DELAY_MS) {
-            snprintf(err, errlen, "response.delay_ms must be an integer from "
-                                  "0 to %ld", PF_FIX_MAX_DELAY_MS);
+            snprintf(err, errlen,
+                     "response.delay_ms must be an integer from "
+                     "0 to %ld",
+                     PF_FIX_MAX_DELAY_MS);
             return -1;
         }
         fx->delay_ms = (long)d->ival;
@@ -661,8 +676,8 @@ static int parse_response(const jnode *r, const char *text, pf_fixture *fx,
 static int from_tree(const jnode *root, const char *text, pf_fixture *fx,
                      char *err, size_t errlen)
 {
-    static const char *const top_keys[] = {"description", "request",
-                                           "response", "error", NULL};
+    static const char *const top_keys[] = {"description", "request", "response",
+                                           "error", NULL};
     static const char *const req_keys[] = {"method", "url", NULL};
     const jnode *req, *m, *u, *resp, *e, *desc;
 
@@ -678,8 +693,9 @@ static int from_tree(const jnode *root, const char *text, pf_fixture *fx,
     }
     req = jget(root, "request");
     if (req == NULL || req->type != J_OBJ) {
-        snprintf(err, errlen, "request must be an object with method and "
-                              "url");
+        snprintf(err, errlen,
+                 "request must be an object with method and "
+                 "url");
         return -1;
     }
     if (only_keys(req, "request", req_keys, err, errlen) != 0)
@@ -691,8 +707,9 @@ static int from_tree(const jnode *root, const char *text, pf_fixture *fx,
         return -1;
     }
     if (!is_cstr(m) || !pf_http_method_valid(m->str)) {
-        snprintf(err, errlen, "request.method must be one of DELETE, GET, "
-                              "HEAD, OPTIONS, PATCH, POST, PUT");
+        snprintf(err, errlen,
+                 "request.method must be one of DELETE, GET, "
+                 "HEAD, OPTIONS, PATCH, POST, PUT");
         return -1;
     }
     if (u == NULL) {
@@ -700,8 +717,9 @@ static int from_tree(const jnode *root, const char *text, pf_fixture *fx,
         return -1;
     }
     if (!is_cstr(u) || !url_ok(u->str)) {
-        snprintf(err, errlen, "request.url must be a full http:// or "
-                              "https:// URL without spaces");
+        snprintf(err, errlen,
+                 "request.url must be a full http:// or "
+                 "https:// URL without spaces");
         return -1;
     }
     fx->method = dup_n(m->str, m->slen);
@@ -883,10 +901,9 @@ int pf_fixture_find(const char *dir, const char *method, const char *url,
         r = read_capped(path, 0, (size_t)PF_FIX_MAX_FILE, &text, &tlen, why,
                         sizeof why);
         if (r == -2)
-            snprintf(why, sizeof why, "larger than %ld bytes",
-                     PF_FIX_MAX_FILE);
-        if (r != 0 || pf_fixture_parse(text, tlen, &tmp, why, sizeof why)
-                          != 0) {
+            snprintf(why, sizeof why, "larger than %ld bytes", PF_FIX_MAX_FILE);
+        if (r != 0 ||
+            pf_fixture_parse(text, tlen, &tmp, why, sizeof why) != 0) {
             free(text);
             snprintf(err, errlen, "bad fixture %s: %s", path, why);
             goto cleanup;
@@ -920,8 +937,8 @@ cleanup:
     return rc;
 }
 
-int pf_fixture_load_body(const char *dir, pf_fixture *fx, size_t max,
-                         char *err, size_t errlen)
+int pf_fixture_load_body(const char *dir, pf_fixture *fx, size_t max, char *err,
+                         size_t errlen)
 {
     char rdir[PATH_MAX], rfile[PATH_MAX], joined[PATH_MAX + 1100], why[200];
     size_t n, len = 0;

@@ -13,9 +13,9 @@
 
 #include <stddef.h>
 
-#define PF_FIX_MAX_FILE (1L << 20)   /* one fixture file */
-#define PF_FIX_MAX_HEADERS 64        /* response headers in one fixture */
-#define PF_FIX_MAX_DELAY_MS 600000L  /* ten minutes */
+#define PF_FIX_MAX_FILE (1L << 20)  /* one fixture file */
+#define PF_FIX_MAX_HEADERS 64       /* response headers in one fixture */
+#define PF_FIX_MAX_DELAY_MS 600000L /* ten minutes */
 #define PF_FIX_MAX_URL 8192
 
 typedef enum {
@@ -33,13 +33,13 @@ typedef struct pf_fixture {
     char *method; /* "GET", "POST", ... */
     char *url;
     pf_fix_kind kind;
-    int status;               /* 100..599 for a response */
-    pf_fix_header *headers;   /* in file order, names lower-cased */
+    int status;             /* 100..599 for a response */
+    pf_fix_header *headers; /* in file order, names lower-cased */
     size_t nheaders;
-    char *body;               /* inline body (may hold NUL bytes), or NULL */
+    char *body; /* inline body (may hold NUL bytes), or NULL */
     size_t body_len;
-    char *body_file;          /* relative to the folder, or NULL */
-    long delay_ms;            /* 0 when none */
+    char *body_file; /* relative to the folder, or NULL */
+    long delay_ms;   /* 0 when none */
 } pf_fixture;
 
 /* 1 for the methods preflight.http knows (upper case only). */
@@ -73,7 +73,7 @@ int pf_fixture_find(const char *dir, const char *method, const char *url,
  * regular file. Returns 0, -1 with err set, or -2 when the file is larger
  * than max bytes.
  */
-int pf_fixture_load_body(const char *dir, pf_fixture *fx, size_t max,
-                         char *err, size_t errlen);
+int pf_fixture_load_body(const char *dir, pf_fixture *fx, size_t max, char *err,
+                         size_t errlen);
 
 #endif

@@ -146,8 +146,9 @@ static int db_exchange(const char *const *kw, const char *const *val,
 
     c = PQconnectStartParams(kw, val, 0);
     if (c == NULL) {
-        snprintf(err, errlen, "out of memory starting a PostgreSQL "
-                              "connection");
+        snprintf(err, errlen,
+                 "out of memory starting a PostgreSQL "
+                 "connection");
         return -1;
     }
     PQsetNoticeProcessor(c, quiet_notice, NULL);
@@ -298,9 +299,7 @@ static int db_ping(lua_State *L)
     return 2;
 }
 
-static const luaL_Reg db_funcs[] = {
-    {"ping", db_ping},
-    {NULL, NULL}};
+static const luaL_Reg db_funcs[] = {{"ping", db_ping}, {NULL, NULL}};
 
 int pf_open_db(lua_State *L)
 {

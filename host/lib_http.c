@@ -39,8 +39,7 @@
 
 /* ---- shared by the network families ------------------------------------- */
 
-void pf_net_mask(char *dst, size_t dstlen, const char *src,
-                 const char *secret)
+void pf_net_mask(char *dst, size_t dstlen, const char *src, const char *secret)
 {
     size_t n = 0, slen = secret ? strlen(secret) : 0;
 
@@ -98,7 +97,7 @@ void pf_net_mask_url(char *dst, size_t dstlen, const char *url)
 
 void pf_net_deadline_check(lua_State *L)
 {
-    if (pf_sandbox_remaining_ms(L) < 1)
+    if (pf_sandbox_remaining_ms(L) <= PF_SANDBOX_RESERVE_MS)
         pf_sandbox_of(L)->timeout = 1;
 }
 
@@ -110,20 +109,20 @@ typedef struct http_req {
     char shown[HTTP_SHOWN_URL + 8]; /* the URL for messages, password masked */
     const char *body;               /* NULL when none */
     size_t body_len;
-    const char *hdrs;               /* "Name: value\0" lines, on the stack */
+    const char *hdrs; /* "Name: value\0" lines, on the stack */
     size_t hdrs_len;
-    int expect;                     /* the check set an Expect header */
-    long timeout_ms;                /* clamped */
+    int expect;      /* the check set an Expect header */
+    long timeout_ms; /* clamped */
     size_t max_body;
     int follow;
 } http_req;
 
 typedef struct http_resp {
     long status;
-    char *body;       /* malloc'd, at most max bytes */
+    char *body; /* malloc'd, at most max bytes */
     size_t len, cap, max;
     int over_body;
-    pf_buf hdrs;      /* "name\0value\0" pairs of the last response */
+    pf_buf hdrs; /* "name\0value\0" pairs of the last response */
     size_t nhdrs;
     int over_headers;
     int oom;
@@ -257,16 +256,16 @@ static void sleep_ms(long ms)
 static int mock_request(const pf_sandbox_conf *conf, const http_req *rq,
                         http_resp *rs, char *err, size_t errlen)
 {
-    const char *dir = conf->fixtures_dir ? conf->fixtures_dir
-                                         : "checks/fixtures";
+    const char *dir =
+        conf->fixtures_dir ? conf->fixtures_dir : "checks/fixtures";
     pf_fixture fx;
     char file[4400], why[600];
     uint64_t t0 = pf_now_ns();
     size_t i;
     int r, rc = -1;
 
-    r = pf_fixture_find(dir, rq->method, rq->url, &fx, file, sizeof file,
-                        why, sizeof why);
+    r = pf_fixture_find(dir, rq->method, rq->url, &fx, file, sizeof file, why,
+                        sizeof why);
     if (r < 0) {
         snprintf(err, errlen, "%s", why);
         return -1;
@@ -284,8 +283,7 @@ static int mock_request(const pf_sandbox_conf *conf, const http_req *rq,
         snprintf(err, errlen, "connection refused: %s %s", rq->method,
                  rq->shown);
         goto cleanup;
-    case PF_FIX_RESPONSE:
-        break;
+    case PF_FIX_RESPONSE: break;
     }
     if (fx.delay_ms > rq->timeout_ms) {
         sleep_ms(rq->timeout_ms);
@@ -362,8 +360,7 @@ static size_t on_header(char *p, size_t size, size_t n, void *ud)
     while (vend > v && (p[vend - 1] == '\r' || p[vend - 1] == '\n' ||
                         p[vend - 1] == ' ' || p[vend - 1] == '\t'))
         vend--;
-    if (memchr(p + v, '\0', vend - v) != NULL ||
-        memchr(p, '\0', nlen) != NULL)
+    if (memchr(p + v, '\0', vend - v) != NULL || memchr(p, '\0', nlen) != NULL)
         return n; /* a NUL would cut the pair: skip the header */
     if (resp_add_header(rs, p, nlen, p + v, vend - v) != 0)
         return 0;
@@ -382,9 +379,11 @@ static void curl_message(CURL *h, CURLcode rc, const char *errbuf,
         snprintf(err, errlen, "response body larger than %zu bytes: %s %s",
                  rq->max_body, rq->method, rq->shown);
     } else if (rs->over_headers) {
-        snprintf(err, errlen, "response headers over the limit (%d headers, "
-                              "%ld bytes): %s %s", PF_HTTP_MAX_HEADERS,
-                 PF_HTTP_MAX_HEADER_BYTES, rq->method, rq->shown);
+        snprintf(err, errlen,
+                 "response headers over the limit (%d headers, "
+                 "%ld bytes): %s %s",
+                 PF_HTTP_MAX_HEADERS, PF_HTTP_MAX_HEADER_BYTES, rq->method,
+                 rq->shown);
     } else if (rs->oom || rc == CURLE_OUT_OF_MEMORY) {
         snprintf(err, errlen, "out of memory: %s %s", rq->method, rq->shown);
     } else if (rc == CURLE_OPERATION_TIMEDOUT) {
@@ -401,8 +400,10 @@ static void curl_message(CURL *h, CURLcode rc, const char *errbuf,
         snprintf(err, errlen, "TLS failed (%s): %s %s", why, rq->method,
                  rq->shown);
     } else if (rc == CURLE_UNSUPPORTED_PROTOCOL) {
-        snprintf(err, errlen, "refused a redirect or URL outside http and "
-                              "https (%s): %s %s", why, rq->method, rq->shown);
+        snprintf(err, errlen,
+                 "refused a redirect or URL outside http and "
+                 "https (%s): %s %s",
+                 why, rq->method, rq->shown);
     } else {
         snprintf(err, errlen, "%s: %s %s", why, rq->method, rq->shown);
     }
@@ -418,6 +419,7 @@ static int real_request(const http_req *rq, http_resp *rs, char *err,
     static int curl_ready;
     struct curl_slist *list = NULL, *g;
     char errbuf[CURL_ERROR_SIZE];
+    const char *bad_opt = "";
     CURL *h = NULL;
     CURLcode rc;
     uint64_t t0;
@@ -434,8 +436,10 @@ static int real_request(const http_req *rq, http_resp *rs, char *err,
     }
     h = curl_easy_init();
     if (h == NULL) {
-        snprintf(err, errlen, "cannot start an HTTP request (libcurl out of "
-                              "memory): %s %s", rq->method, rq->shown);
+        snprintf(err, errlen,
+                 "cannot start an HTTP request (libcurl out of "
+                 "memory): %s %s",
+                 rq->method, rq->shown);
         return -1;
     }
     if (rq->body != NULL && !rq->expect) {
@@ -448,36 +452,44 @@ static int real_request(const http_req *rq, http_resp *rs, char *err,
         list = g;
     }
     errbuf[0] = '\0';
-    curl_easy_setopt(h, CURLOPT_ERRORBUFFER, errbuf);
-    curl_easy_setopt(h, CURLOPT_URL, rq->url);
-    curl_easy_setopt(h, CURLOPT_PROTOCOLS_STR, "http,https");
-    curl_easy_setopt(h, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
-    curl_easy_setopt(h, CURLOPT_FOLLOWLOCATION, rq->follow ? 1L : 0L);
-    curl_easy_setopt(h, CURLOPT_MAXREDIRS, (long)HTTP_MAX_REDIRS);
-    curl_easy_setopt(h, CURLOPT_SSL_VERIFYPEER, 1L);
-    curl_easy_setopt(h, CURLOPT_SSL_VERIFYHOST, 2L);
-    curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
-    curl_easy_setopt(h, CURLOPT_TIMEOUT_MS, rq->timeout_ms);
-    curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT_MS, rq->timeout_ms);
-    curl_easy_setopt(h, CURLOPT_MAXFILESIZE_LARGE, (curl_off_t)rq->max_body);
-    curl_easy_setopt(h, CURLOPT_USERAGENT, "preflight/" PF_VERSION);
-    curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, on_body);
-    curl_easy_setopt(h, CURLOPT_WRITEDATA, rs);
-    curl_easy_setopt(h, CURLOPT_HEADERFUNCTION, on_header);
-    curl_easy_setopt(h, CURLOPT_HEADERDATA, rs);
+    /* every option is checked: a libcurl that refuses one of the safety
+     * settings must not run the request without it */
+#define SET(opt, val)                                                          \
+    do {                                                                       \
+        if (curl_easy_setopt(h, opt, val) != CURLE_OK) {                       \
+            bad_opt = #opt;                                                    \
+            goto setopt_failed;                                                \
+        }                                                                      \
+    } while (0)
+    SET(CURLOPT_ERRORBUFFER, errbuf);
+    SET(CURLOPT_URL, rq->url);
+    SET(CURLOPT_PROTOCOLS_STR, "http,https");
+    SET(CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
+    SET(CURLOPT_FOLLOWLOCATION, rq->follow ? 1L : 0L);
+    SET(CURLOPT_MAXREDIRS, (long)HTTP_MAX_REDIRS);
+    SET(CURLOPT_SSL_VERIFYPEER, 1L);
+    SET(CURLOPT_SSL_VERIFYHOST, 2L);
+    SET(CURLOPT_NOSIGNAL, 1L);
+    SET(CURLOPT_TIMEOUT_MS, rq->timeout_ms);
+    SET(CURLOPT_CONNECTTIMEOUT_MS, rq->timeout_ms);
+    SET(CURLOPT_MAXFILESIZE_LARGE, (curl_off_t)rq->max_body);
+    SET(CURLOPT_USERAGENT, "preflight/" PF_VERSION);
+    SET(CURLOPT_WRITEFUNCTION, on_body);
+    SET(CURLOPT_WRITEDATA, rs);
+    SET(CURLOPT_HEADERFUNCTION, on_header);
+    SET(CURLOPT_HEADERDATA, rs);
     if (list != NULL)
-        curl_easy_setopt(h, CURLOPT_HTTPHEADER, list);
+        SET(CURLOPT_HTTPHEADER, list);
     if (strcmp(rq->method, "HEAD") == 0) {
-        curl_easy_setopt(h, CURLOPT_NOBODY, 1L);
+        SET(CURLOPT_NOBODY, 1L);
     } else if (strcmp(rq->method, "GET") != 0 || rq->body != NULL) {
-        curl_easy_setopt(h, CURLOPT_CUSTOMREQUEST, rq->method);
+        SET(CURLOPT_CUSTOMREQUEST, rq->method);
         if (rq->body != NULL || strcmp(rq->method, "POST") == 0) {
-            curl_easy_setopt(h, CURLOPT_POSTFIELDSIZE_LARGE,
-                             (curl_off_t)rq->body_len);
-            curl_easy_setopt(h, CURLOPT_POSTFIELDS,
-                             rq->body ? rq->body : "");
+            SET(CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)rq->body_len);
+            SET(CURLOPT_POSTFIELDS, rq->body ? rq->body : "");
         }
     }
+#undef SET
     t0 = pf_now_ns();
     rc = curl_easy_perform(h);
     rs->elapsed_ms = (double)(pf_now_ns() - t0) / 1e6;
@@ -485,14 +497,17 @@ static int real_request(const http_req *rq, http_resp *rs, char *err,
         curl_message(h, rc, errbuf, rq, rs, err, errlen);
         goto cleanup;
     }
-    if (curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &rs->status) !=
-            CURLE_OK ||
+    if (curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &rs->status) != CURLE_OK ||
         rs->status < 100 || rs->status > 999) {
         snprintf(err, errlen, "no valid HTTP status in the response: %s %s",
                  rq->method, rq->shown);
         goto cleanup;
     }
     ret = 0;
+    goto cleanup;
+setopt_failed:
+    snprintf(err, errlen, "libcurl refused %s; request not sent: %s %s",
+             bad_opt, rq->method, rq->shown);
     goto cleanup;
 oom:
     snprintf(err, errlen, "out of memory: %s %s", rq->method, rq->shown);
@@ -505,8 +520,8 @@ cleanup:
 /* ---- arguments ---------------------------------------------------------- */
 
 static const char *const known_fields[] = {
-    "body", "follow_redirects", "headers", "max_body_bytes", "method",
-    "timeout_ms", "url", NULL};
+    "body",   "follow_redirects", "headers", "max_body_bytes",
+    "method", "timeout_ms",       "url",     NULL};
 
 static int is_token(const char *s, size_t n)
 {
@@ -516,7 +531,7 @@ static int is_token(const char *s, size_t n)
         return 0;
     for (i = 0; i < n; i++) {
         unsigned char c = (unsigned char)s[i];
-        if (!isalnum(c) && strchr("!#$%&'*+-.^_`|~", c) == NULL)
+        if (c == 0 || (!isalnum(c) && strchr("!#$%&'*+-.^_`|~", c) == NULL))
             return 0;
     }
     return 1;
@@ -599,12 +614,16 @@ static void check_request(lua_State *L, http_req *rq)
                 ok |= strcmp(lua_tostring(L, -1), known_fields[i]) == 0;
         }
         if (!ok)
-            luaL_argerror(L, 1, lua_type(L, -1) == LUA_TSTRING
-                ? lua_pushfstring(L, "unknown field '%s' (known: body, "
-                                     "follow_redirects, headers, "
-                                     "max_body_bytes, method, timeout_ms, "
-                                     "url)", lua_tostring(L, -1))
-                : "request fields must be named by strings");
+            luaL_argerror(
+                L, 1,
+                lua_type(L, -1) == LUA_TSTRING
+                    ? lua_pushfstring(L,
+                                      "unknown field '%s' (known: body, "
+                                      "follow_redirects, headers, "
+                                      "max_body_bytes, method, timeout_ms, "
+                                      "url)",
+                                      lua_tostring(L, -1))
+                    : "request fields must be named by strings");
     }
     t = field(L, "url");
     if (t != LUA_TSTRING)
@@ -615,8 +634,9 @@ static void check_request(lua_State *L, http_req *rq)
     for (i = 0; i < len; i++) {
         unsigned char c = (unsigned char)rq->url[i];
         if (c <= 0x20 || c == 0x7F)
-            luaL_argerror(L, 1, "url must not contain spaces or control "
-                                "characters");
+            luaL_argerror(L, 1,
+                          "url must not contain spaces or control "
+                          "characters");
     }
     if (strncasecmp(rq->url, "http://", 7) != 0 &&
         strncasecmp(rq->url, "https://", 8) != 0)
@@ -630,8 +650,9 @@ static void check_request(lua_State *L, http_req *rq)
     if (t == LUA_TNIL)
         rq->method = "GET";
     else if (t != LUA_TSTRING || !pf_http_method_valid(lua_tostring(L, -1)))
-        luaL_argerror(L, 1, "method must be one of DELETE, GET, HEAD, "
-                            "OPTIONS, PATCH, POST, PUT");
+        luaL_argerror(L, 1,
+                      "method must be one of DELETE, GET, HEAD, "
+                      "OPTIONS, PATCH, POST, PUT");
     else
         rq->method = lua_tostring(L, -1);
     lua_pop(L, 1); /* drop method */
@@ -648,7 +669,7 @@ static void check_request(lua_State *L, http_req *rq)
     if (t != LUA_TNIL && (!lua_isinteger(L, -1) ||
                           (v = lua_tointeger(L, -1)) <= 0 || v > 86400000))
         luaL_argerror(L, 1, "timeout_ms must be a positive integer");
-    lua_pop(L, 1); /* drop timeout_ms */
+    lua_pop(L, 1);            /* drop timeout_ms */
     rq->timeout_ms = (long)v; /* clamped once the arguments are all good */
 
     t = field(L, "max_body_bytes");
@@ -656,8 +677,9 @@ static void check_request(lua_State *L, http_req *rq)
     if (t != LUA_TNIL) {
         if (!lua_isinteger(L, -1) || lua_tointeger(L, -1) <= 0 ||
             lua_tointeger(L, -1) > PF_HTTP_BODY_MAX)
-            luaL_argerror(L, 1, "max_body_bytes must be an integer from 1 "
-                                "to 16 MiB");
+            luaL_argerror(L, 1,
+                          "max_body_bytes must be an integer from 1 "
+                          "to 16 MiB");
         rq->max_body = (size_t)lua_tointeger(L, -1);
     }
     lua_pop(L, 1); /* drop max_body_bytes */
@@ -713,9 +735,7 @@ static int http_request(lua_State *L)
     return 1;
 }
 
-static const luaL_Reg http_funcs[] = {
-    {"request", http_request},
-    {NULL, NULL}};
+static const luaL_Reg http_funcs[] = {{"request", http_request}, {NULL, NULL}};
 
 int pf_open_http(lua_State *L)
 {

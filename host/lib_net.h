@@ -25,8 +25,7 @@ int pf_open_db(lua_State *L);
  * occurrence of secret (when non-empty) replaced by "***". Used by the
  * network families so that a password never reaches a message.
  */
-void pf_net_mask(char *dst, size_t dstlen, const char *src,
-                 const char *secret);
+void pf_net_mask(char *dst, size_t dstlen, const char *src, const char *secret);
 
 /*
  * Copy a URL for messages with the password of its userinfo (between

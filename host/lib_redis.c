@@ -29,20 +29,23 @@
 /* A parsed Redis URL; every string is a NUL-terminated copy. */
 typedef struct redis_url {
     int is_unix;
-    char host[256];  /* TCP host, brackets of an IPv6 literal removed */
+    char host[256]; /* TCP host, brackets of an IPv6 literal removed */
     int port;
     char path[1024]; /* unix socket path */
     char user[256];
-    char pass[512];  /* empty when no password */
-    long db;         /* -1 when not given */
+    char pass[512];                /* empty when no password */
+    long db;                       /* -1 when not given */
     char shown[REDIS_MAX_URL + 8]; /* the URL with its password masked */
 } redis_url;
 
 static int hexval(char c)
 {
-    if (c >= '0' && c <= '9') return c - '0';
-    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+    if (c >= '0' && c <= '9')
+        return c - '0';
+    if (c >= 'a' && c <= 'f')
+        return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F')
+        return c - 'A' + 10;
     return -1;
 }
 
@@ -242,24 +245,23 @@ static redisReply *command(redisContext *c, const redis_url *u, int argc,
     for (i = 0; i < argc; i++)
         lens[i] = strlen(argv[i]);
     if (redisSetTimeout(c, tv_of(left)) != REDIS_OK) {
-        snprintf(err, errlen, "cannot set a timeout on redis %s: %s",
-                 u->shown, c->errstr);
+        snprintf(err, errlen, "cannot set a timeout on redis %s: %s", u->shown,
+                 c->errstr);
         return NULL;
     }
     r = redisCommandArgv(c, argc, argv, lens);
     if (r == NULL) {
         if (is_timeout(c, deadline))
-            snprintf(err, errlen, "timeout after %ld ms: redis %s",
-                     timeout_ms, u->shown);
+            snprintf(err, errlen, "timeout after %ld ms: redis %s", timeout_ms,
+                     u->shown);
         else
             snprintf(err, errlen, "%s failed on redis %s: %s", argv[0],
                      u->shown, c->err ? c->errstr : "no reply");
         return NULL;
     }
     if (r->type == REDIS_REPLY_ERROR) {
-        snprintf(err, errlen, "%s refused by redis %s: %.*s", argv[0],
-                 u->shown, (int)(r->len > 300 ? 300 : r->len),
-                 r->str ? r->str : "");
+        snprintf(err, errlen, "%s refused by redis %s: %.*s", argv[0], u->shown,
+                 (int)(r->len > 300 ? 300 : r->len), r->str ? r->str : "");
         freeReplyObject(r);
         return NULL;
     }
@@ -285,14 +287,13 @@ static int redis_exchange(const redis_url *u, long timeout_ms, double *ms,
     else
         c = redisConnectWithTimeout(u->host, u->port, tv_of(timeout_ms));
     if (c == NULL) {
-        snprintf(err, errlen, "out of memory connecting to redis %s",
-                 u->shown);
+        snprintf(err, errlen, "out of memory connecting to redis %s", u->shown);
         return -1;
     }
     if (c->err) {
         if (is_timeout(c, deadline))
-            snprintf(err, errlen, "timeout after %ld ms: redis %s",
-                     timeout_ms, u->shown);
+            snprintf(err, errlen, "timeout after %ld ms: redis %s", timeout_ms,
+                     u->shown);
         else
             snprintf(err, errlen, "cannot connect to redis %s: %s", u->shown,
                      c->errstr);
@@ -313,14 +314,13 @@ static int redis_exchange(const redis_url *u, long timeout_ms, double *ms,
         snprintf(dbtext, sizeof dbtext, "%ld", u->db);
         argv[0] = "SELECT";
         argv[1] = dbtext;
-        if ((r = command(c, u, 2, argv, deadline, timeout_ms, err,
-                         errlen)) == NULL)
+        if ((r = command(c, u, 2, argv, deadline, timeout_ms, err, errlen)) ==
+            NULL)
             goto cleanup;
         freeReplyObject(r);
     }
     argv[0] = "PING";
-    if ((r = command(c, u, 1, argv, deadline, timeout_ms, err, errlen)) ==
-        NULL)
+    if ((r = command(c, u, 1, argv, deadline, timeout_ms, err, errlen)) == NULL)
         goto cleanup;
     if (r->type != REDIS_REPLY_STATUS || r->str == NULL ||
         strcasecmp(r->str, "PONG") != 0) {
@@ -377,9 +377,7 @@ static int redis_ping(lua_State *L)
     return 2;
 }
 
-static const luaL_Reg redis_funcs[] = {
-    {"ping", redis_ping},
-    {NULL, NULL}};
+static const luaL_Reg redis_funcs[] = {{"ping", redis_ping}, {NULL, NULL}};
 
 int pf_open_redis(lua_State *L)
 {

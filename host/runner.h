@@ -17,7 +17,7 @@
 #define PF_DEFAULT_JOBS 32
 #define PF_DEFAULT_MEMORY_MB 64
 #define PF_MAX_CHECK_FILE (1L << 20)
-#define PF_KILL_GRACE_MS 20 /* parent's margin past a deadline */
+#define PF_KILL_GRACE_MS 50 /* parent's margin past a deadline */
 
 typedef struct pf_run_config {
     long timeout_ms;     /* per-check maximum (--timeout-ms) */

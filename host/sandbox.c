@@ -112,6 +112,11 @@ long pf_sandbox_clamp_ms(lua_State *L, long requested_ms)
 {
     long left = pf_sandbox_remaining_ms(L);
 
+    /* keep a little back so a wait that uses all of it can still be
+     * reported as the primitive's own timeout before the deadline */
+    left = left > 2 * PF_SANDBOX_RESERVE_MS ? left - PF_SANDBOX_RESERVE_MS
+                                            : left / 2;
+
     if (requested_ms <= 0 || requested_ms > left)
         requested_ms = left;
     return requested_ms < 1 ? 1 : requested_ms;

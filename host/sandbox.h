@@ -16,6 +16,10 @@
 #include <lua.h>
 
 #define PF_RESULT_TNAME "preflight.result"
+/* I/O waits end this long before the deadline, so a primitive's own
+ * timeout is reported by the worker before the parent's kill; a check with
+ * no more than this left is out of time. */
+#define PF_SANDBOX_RESERVE_MS 20
 
 typedef struct pf_sandbox_conf {
     const char *root;         /* realpath of the project root */

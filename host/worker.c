@@ -312,8 +312,12 @@ static void read_result(lua_State *L, int idx, pf_check *c,
 
 /* Turn the sticky flags into the outcome: they win over anything the
  * script returned or caught. */
-static void apply_flags(const pf_sandbox *sb, pf_check *c, long budget_ms)
+static void apply_flags(pf_sandbox *sb, pf_check *c, long budget_ms)
 {
+    /* a C primitive can run past the deadline between two hook calls;
+     * whatever the script returned after that does not count */
+    if (pf_now_ns() >= sb->deadline_ns)
+        sb->timeout = 1;
     if (sb->timeout)
         pf_check_set_error(c, PF_REASON_TIMEOUT,
                            "timeout: ran past its %ld ms budget", budget_ms);

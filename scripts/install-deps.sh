@@ -7,7 +7,7 @@ PKGS="build-essential cmake pkg-config
   libcurl4-openssl-dev libhiredis-dev libpq-dev libcmocka-dev
   lua-busted lua-check
   redis-server postgresql
-  python3 python3-jsonschema procps"
+  python3 python3-jsonschema procps openssl"
 missing=""
 for p in $PKGS; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" ||

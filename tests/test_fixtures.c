@@ -8,11 +8,14 @@
  * hidden and non-JSON files ignored) and body files (confined to the
  * folder, symlinks included, size-capped), on temporary folders.
  */
+/* cmocka.h needs these first */
+/* clang-format off */
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <setjmp.h>
 #include <cmocka.h>
+/* clang-format on */
 
 #include <limits.h>
 #include <stdio.h>
@@ -41,8 +44,8 @@ static const struct {
 } good[] = {
     {"{\"request\":{\"method\":\"GET\",\"url\":\"https://a.test/x?q=1\"},"
      "\"response\":{\"status\":200,\"body\":\"hi\"}}",
-     "GET", "https://a.test/x?q=1", PF_FIX_RESPONSE, 200, 0, NULL, NULL,
-     "hi", 2, NULL, 0},
+     "GET", "https://a.test/x?q=1", PF_FIX_RESPONSE, 200, 0, NULL, NULL, "hi",
+     2, NULL, 0},
     /* headers lower-cased, delay, JSON body kept as written */
     {"{\"description\":\"d\",\"request\":{\"url\":\"http://a.test/\","
      "\"method\":\"POST\"},\"response\":{\"status\":429,\"headers\":"
@@ -64,10 +67,11 @@ static const struct {
      "\"error\":\"timeout\"}",
      "DELETE", "https://a.test/t", PF_FIX_TIMEOUT, 0, 0, NULL, NULL, NULL, 0,
      NULL, 0},
-    {"\xEF\xBB\xBF {\"request\":{\"method\":\"GET\",\"url\":\"https://a.test/r\"},"
+    {"\xEF\xBB\xBF "
+     "{\"request\":{\"method\":\"GET\",\"url\":\"https://a.test/r\"},"
      "\"error\":\"refused\"}\n",
-     "GET", "https://a.test/r", PF_FIX_REFUSED, 0, 0, NULL, NULL, NULL, 0,
-     NULL, 0},
+     "GET", "https://a.test/r", PF_FIX_REFUSED, 0, 0, NULL, NULL, NULL, 0, NULL,
+     0},
     /* a response without a body has an empty one */
     {"{\"request\":{\"method\":\"HEAD\",\"url\":\"https://a.test/h\"},"
      "\"response\":{\"status\":204}}",
@@ -85,8 +89,8 @@ static void test_parse_valid_table(void **state)
     for (size_t i = 0; i < NROWS(good); i++) {
         pf_fixture fx;
         char err[300] = "";
-        int rc = pf_fixture_parse(good[i].text, strlen(good[i].text), &fx,
-                                  err, sizeof err);
+        int rc = pf_fixture_parse(good[i].text, strlen(good[i].text), &fx, err,
+                                  sizeof err);
         if (rc != 0)
             fail_msg("row %zu: rc %d: %s", i, rc, err);
         assert_string_equal(fx.method, good[i].method);
@@ -152,11 +156,14 @@ static const struct {
     {"{\"request\":{\"method\":\"GET\"},\"error\":\"timeout\"}",
      "request.url is missing"},
     {"{\"request\":{\"method\":\"get\",\"url\":\"https://a.test/\"},"
-     "\"error\":\"timeout\"}", "request.method must be one of"},
+     "\"error\":\"timeout\"}",
+     "request.method must be one of"},
     {"{\"request\":{\"method\":\"GET\",\"url\":\"ftp://a.test/\"},"
-     "\"error\":\"timeout\"}", "request.url must be a full http://"},
+     "\"error\":\"timeout\"}",
+     "request.url must be a full http://"},
     {"{\"request\":{\"method\":\"GET\",\"url\":\"https://a.test/ x\"},"
-     "\"error\":\"timeout\"}", "without spaces"},
+     "\"error\":\"timeout\"}",
+     "without spaces"},
     {"{\"request\":{\"method\":\"GET\",\"url\":\"https://a.test/\","
      "\"query\":\"x\"},\"error\":\"timeout\"}",
      "unknown key \"query\" in request"},
@@ -174,9 +181,11 @@ static const struct {
     {"{" REQ ",\"response\":{\"status\":200,\"headers\":{\"A B\":\"x\"}}}",
      "is not a valid header name"},
     {"{" REQ ",\"response\":{\"status\":200,\"headers\":"
-     "{\"X-A\":\"1\",\"x-a\":\"2\"}}}", "names \"x-a\" twice"},
+     "{\"X-A\":\"1\",\"x-a\":\"2\"}}}",
+     "names \"x-a\" twice"},
     {"{" REQ ",\"response\":{\"status\":200,\"body\":\"a\","
-     "\"body_file\":\"b\"}}", "both body and body_file"},
+     "\"body_file\":\"b\"}}",
+     "both body and body_file"},
     {"{" REQ ",\"response\":{\"status\":200,\"body_file\":\"../secret\"}}",
      "must be a relative path inside the fixtures folder"},
     {"{" REQ ",\"response\":{\"status\":200,\"body_file\":\"a/../../b\"}}",
@@ -212,9 +221,11 @@ static const struct {
     {"{\"description\":1," REQ ",\"error\":\"timeout\"}",
      "description must be a string"},
     {"{\"request\":{\"method\":\"GET\",\"url\":\"https://a.test/\\u0000\"},"
-     "\"error\":\"timeout\"}", "request.url must be a full"},
+     "\"error\":\"timeout\"}",
+     "request.url must be a full"},
     {"[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]"
-     "]]]]]]]]]", "nested deeper than 32 levels"},
+     "]]]]]]]]]",
+     "nested deeper than 32 levels"},
 };
 
 static void test_parse_malformed_table(void **state)
@@ -228,8 +239,7 @@ static void test_parse_malformed_table(void **state)
         if (rc != -1)
             fail_msg("row %zu parsed: %s", i, bad[i].text);
         if (strstr(err, bad[i].why) == NULL)
-            fail_msg("row %zu: reason \"%s\", want \"%s\"", i, err,
-                     bad[i].why);
+            fail_msg("row %zu: reason \"%s\", want \"%s\"", i, err, bad[i].why);
         assert_null(fx.method); /* nothing left to free */
         assert_null(fx.headers);
     }
@@ -259,14 +269,15 @@ static void test_parse_many_headers(void **state)
     int i;
 
     (void)state;
-    n = (size_t)snprintf(text, sizeof text, "{" REQ ",\"response\":{"
-                                            "\"status\":200,\"headers\":{");
+    n = (size_t)snprintf(text, sizeof text,
+                         "{" REQ ",\"response\":{"
+                         "\"status\":200,\"headers\":{");
     for (i = 0; i <= PF_FIX_MAX_HEADERS; i++)
         n += (size_t)snprintf(text + n, sizeof text - n, "%s\"h%d\":\"v\"",
                               i ? "," : "", i);
     snprintf(text + n, sizeof text - n, "}}}");
-    assert_int_equal(pf_fixture_parse(text, strlen(text), &fx, err,
-                                      sizeof err), -1);
+    assert_int_equal(pf_fixture_parse(text, strlen(text), &fx, err, sizeof err),
+                     -1);
     assert_non_null(strstr(err, "more than 64 entries"));
 }
 
@@ -318,7 +329,7 @@ static int teardown_dir(void **state)
     return system(cmd) == 0 ? 0 : -1;
 }
 
-#define FIX(url, rest)                                                     \
+#define FIX(url, rest)                                                         \
     "{\"request\":{\"method\":\"GET\",\"url\":\"" url "\"}," rest "}"
 
 static void test_find_match_and_miss(void **state)
@@ -334,16 +345,18 @@ static void test_find_match_and_miss(void **state)
     put("bodies/ignored.json", "subfolders are not read");
 
     assert_int_equal(pf_fixture_find(tmpdir, "GET", "https://x.test/b", &fx,
-                                     file, sizeof file, err, sizeof err), 1);
+                                     file, sizeof file, err, sizeof err),
+                     1);
     assert_int_equal(fx.kind, PF_FIX_REFUSED);
     assert_non_null(strstr(file, "/b.json"));
     pf_fixture_free(&fx);
 
     /* method and full URL, query included, must both match */
     assert_int_equal(pf_fixture_find(tmpdir, "POST", "https://x.test/a", &fx,
-                                     file, sizeof file, err, sizeof err), 0);
-    assert_int_equal(pf_fixture_find(tmpdir, "GET", "https://x.test/a?x=1",
-                                     &fx, file, sizeof file, err, sizeof err),
+                                     file, sizeof file, err, sizeof err),
+                     0);
+    assert_int_equal(pf_fixture_find(tmpdir, "GET", "https://x.test/a?x=1", &fx,
+                                     file, sizeof file, err, sizeof err),
                      0);
     assert_null(fx.method);
 }
@@ -357,7 +370,8 @@ static void test_find_duplicate(void **state)
     put("a.json", FIX("https://x.test/a", "\"response\":{\"status\":200}"));
     put("c.json", FIX("https://x.test/a", "\"response\":{\"status\":500}"));
     assert_int_equal(pf_fixture_find(tmpdir, "GET", "https://x.test/a", &fx,
-                                     file, sizeof file, err, sizeof err), -1);
+                                     file, sizeof file, err, sizeof err),
+                     -1);
     assert_non_null(strstr(err, "bad fixture "));
     assert_non_null(strstr(err, "/c.json: same request as "));
     assert_null(fx.method);
@@ -372,7 +386,8 @@ static void test_find_bad_file_fails_every_lookup(void **state)
     put("a.json", FIX("https://x.test/a", "\"response\":{\"status\":200}"));
     put("z.json", FIX("https://x.test/z", "\"response\":{\"status\":\"x\"}"));
     assert_int_equal(pf_fixture_find(tmpdir, "GET", "https://x.test/a", &fx,
-                                     file, sizeof file, err, sizeof err), -1);
+                                     file, sizeof file, err, sizeof err),
+                     -1);
     assert_non_null(strstr(err, "bad fixture "));
     assert_non_null(strstr(err, "/z.json: response.status must be"));
 }
@@ -384,8 +399,9 @@ static void test_find_missing_folder(void **state)
 
     (void)state;
     assert_int_equal(pf_fixture_find("/nonexistent/pf-fixtures", "GET",
-                                     "https://x.test/a", &fx, file,
-                                     sizeof file, err, sizeof err), -1);
+                                     "https://x.test/a", &fx, file, sizeof file,
+                                     err, sizeof err),
+                     -1);
     assert_string_equal(err, "cannot open fixtures folder "
                              "/nonexistent/pf-fixtures: No such file or "
                              "directory");
@@ -405,8 +421,7 @@ static void test_load_body(void **state)
     assert_int_equal(fx.body_len, 7);
     assert_memory_equal(fx.body, "[1,2,3]", 7);
     /* over the cap */
-    assert_int_equal(pf_fixture_load_body(tmpdir, &fx, 6, err, sizeof err),
-                     -2);
+    assert_int_equal(pf_fixture_load_body(tmpdir, &fx, 6, err, sizeof err), -2);
     pf_fixture_free(&fx);
 
     /* missing */

@@ -16,11 +16,14 @@
  * parameters (connect_timeout) and fails like an allocation failure.
  * Each test runs a Lua snippet in a real sandbox in "real" HTTP mode.
  */
+/* cmocka.h needs these first */
+/* clang-format off */
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <setjmp.h>
 #include <cmocka.h>
+/* clang-format on */
 
 #include <errno.h>
 #include <signal.h>
@@ -53,6 +56,7 @@ typedef size_t (*data_cb)(char *, size_t, size_t, void *);
 
 static struct {
     int init_fails;
+    CURLoption fail_opt; /* setopt of this option fails, when not 0 */
     /* recorded options */
     long verifypeer, verifyhost, follow, timeout_ms, connect_timeout_ms;
     curl_off_t maxfilesize;
@@ -83,13 +87,22 @@ CURLcode __wrap_curl_easy_setopt(CURL *h, CURLoption opt, ...)
     CURLcode rc;
 
     va_start(ap, opt);
+    if (cw.fail_opt != 0 && opt == cw.fail_opt) {
+        va_end(ap);
+        return CURLE_UNKNOWN_OPTION;
+    }
     if (opt < CURLOPTTYPE_OBJECTPOINT) {
         long v = va_arg(ap, long);
-        if (opt == CURLOPT_SSL_VERIFYPEER) cw.verifypeer = v;
-        if (opt == CURLOPT_SSL_VERIFYHOST) cw.verifyhost = v;
-        if (opt == CURLOPT_FOLLOWLOCATION) cw.follow = v;
-        if (opt == CURLOPT_TIMEOUT_MS) cw.timeout_ms = v;
-        if (opt == CURLOPT_CONNECTTIMEOUT_MS) cw.connect_timeout_ms = v;
+        if (opt == CURLOPT_SSL_VERIFYPEER)
+            cw.verifypeer = v;
+        if (opt == CURLOPT_SSL_VERIFYHOST)
+            cw.verifyhost = v;
+        if (opt == CURLOPT_FOLLOWLOCATION)
+            cw.follow = v;
+        if (opt == CURLOPT_TIMEOUT_MS)
+            cw.timeout_ms = v;
+        if (opt == CURLOPT_CONNECTTIMEOUT_MS)
+            cw.connect_timeout_ms = v;
         rc = __real_curl_easy_setopt(h, opt, v);
     } else if (opt < CURLOPTTYPE_OFF_T) {
         void *p = va_arg(ap, void *);
@@ -100,15 +113,21 @@ CURLcode __wrap_curl_easy_setopt(CURL *h, CURLoption opt, ...)
                      (char *)p);
         if (opt == CURLOPT_URL)
             snprintf(cw.url, sizeof cw.url, "%s", (char *)p);
-        if (opt == CURLOPT_WRITEFUNCTION) cw.write_cb = (data_cb)p;
-        if (opt == CURLOPT_HEADERFUNCTION) cw.header_cb = (data_cb)p;
-        if (opt == CURLOPT_WRITEDATA) cw.write_data = p;
-        if (opt == CURLOPT_HEADERDATA) cw.header_data = p;
-        if (opt == CURLOPT_ERRORBUFFER) cw.errbuf = p;
+        if (opt == CURLOPT_WRITEFUNCTION)
+            cw.write_cb = (data_cb)p;
+        if (opt == CURLOPT_HEADERFUNCTION)
+            cw.header_cb = (data_cb)p;
+        if (opt == CURLOPT_WRITEDATA)
+            cw.write_data = p;
+        if (opt == CURLOPT_HEADERDATA)
+            cw.header_data = p;
+        if (opt == CURLOPT_ERRORBUFFER)
+            cw.errbuf = p;
         rc = __real_curl_easy_setopt(h, opt, p);
     } else if (opt < CURLOPTTYPE_BLOB) {
         curl_off_t v = va_arg(ap, curl_off_t);
-        if (opt == CURLOPT_MAXFILESIZE_LARGE) cw.maxfilesize = v;
+        if (opt == CURLOPT_MAXFILESIZE_LARGE)
+            cw.maxfilesize = v;
         rc = __real_curl_easy_setopt(h, opt, v);
     } else {
         rc = __real_curl_easy_setopt(h, opt, va_arg(ap, void *));
@@ -129,8 +148,7 @@ CURLcode __wrap_curl_easy_perform(CURL *h)
         snprintf(cw.errbuf, CURL_ERROR_SIZE, "%s", cw.errtext);
     for (i = 0; cw.header_lines && cw.header_lines[i]; i++) {
         size_t n = strlen(cw.header_lines[i]);
-        if (cw.header_cb((char *)cw.header_lines[i], 1, n,
-                         cw.header_data) != n)
+        if (cw.header_cb((char *)cw.header_lines[i], 1, n, cw.header_data) != n)
             return CURLE_WRITE_ERROR;
     }
     memset(chunk, 'b', sizeof chunk);
@@ -195,9 +213,8 @@ redisContext *__wrap_redisConnectWithTimeout(const char *ip, int port,
         return NULL;
     if (socketpair(AF_UNIX, SOCK_STREAM, 0, sv) != 0)
         return NULL;
-    if (rw.script != NULL &&
-        write(sv[1], rw.script, strlen(rw.script)) !=
-            (ssize_t)strlen(rw.script))
+    if (rw.script != NULL && write(sv[1], rw.script, strlen(rw.script)) !=
+                                 (ssize_t)strlen(rw.script))
         return NULL;
     if (rw.hangup)
         close(sv[1]);
@@ -248,10 +265,10 @@ static const char *run(const char *code, long budget_ms)
     conf.http_mode = "real";
     conf.memory_bytes = 64u << 20;
     conf.instr_budget = 100000000u;
-    assert_int_equal(pf_sandbox_open(&sb, &conf,
-                                     pf_now_ns() +
-                                         (uint64_t)budget_ms * 1000000u),
-                     0);
+    assert_int_equal(
+        pf_sandbox_open(&sb, &conf,
+                        pf_now_ns() + (uint64_t)budget_ms * 1000000u),
+        0);
     assert_int_equal(luaL_loadstring(sb.L, code), LUA_OK);
     if (pf_sandbox_pcall(sb.L, 0) != LUA_OK)
         snprintf(out, sizeof out, "error: %s",
@@ -284,12 +301,12 @@ static int close_peer(void **state)
     return 0;
 }
 
-#define REQ(args)                                                          \
-    "local r, e = preflight.http.request{" args "}\n"                      \
-    "if not r then return 'nil, ' .. e end\n"                              \
-    "local names = {}\n"                                                   \
-    "for k, v in pairs(r.headers) do names[#names + 1] = k .. '=' .. v end\n" \
-    "table.sort(names)\n"                                                  \
+#define REQ(args)                                                              \
+    "local r, e = preflight.http.request{" args "}\n"                          \
+    "if not r then return 'nil, ' .. e end\n"                                  \
+    "local names = {}\n"                                                       \
+    "for k, v in pairs(r.headers) do names[#names + 1] = k .. '=' .. v end\n"  \
+    "table.sort(names)\n"                                                      \
     "return r.status .. ' ' .. #r.body .. ' ' .. table.concat(names, ';')"
 
 /* ---- HTTP --------------------------------------------------------------- */
@@ -297,10 +314,11 @@ static int close_peer(void **state)
 static void test_http_options_are_safe(void **state)
 {
     (void)state;
-    cw.header_lines = (const char *const[]){"HTTP/1.1 200 OK\r\n", "\r\n",
-                                            NULL};
-    assert_string_equal(run(REQ("url = 'https://x.test/a', timeout_ms = 60000"),
-                            800), "200 0 ");
+    cw.header_lines =
+        (const char *const[]){"HTTP/1.1 200 OK\r\n", "\r\n", NULL};
+    assert_string_equal(
+        run(REQ("url = 'https://x.test/a', timeout_ms = 60000"), 800),
+        "200 0 ");
     assert_int_equal(cw.verifypeer, 1);
     assert_int_equal(cw.verifyhost, 2);
     assert_string_equal(cw.protocols, "http,https");
@@ -313,7 +331,8 @@ static void test_http_options_are_safe(void **state)
     assert_int_equal(cw.connect_timeout_ms, cw.timeout_ms);
 
     run(REQ("url = 'http://x.test/', follow_redirects = true, "
-            "max_body_bytes = 100"), 5000);
+            "max_body_bytes = 100"),
+        5000);
     assert_int_equal(cw.follow, 1);
     assert_int_equal(cw.maxfilesize, 100);
     assert_int_equal(cw.verifypeer, 1);
@@ -322,10 +341,15 @@ static void test_http_options_are_safe(void **state)
 static void test_http_response_pipeline(void **state)
 {
     (void)state;
-    cw.header_lines = (const char *const[]){
-        "HTTP/1.1 302 Found\r\n", "Location: /b\r\n", "\r\n",
-        "HTTP/1.1 200 OK\r\n", "Content-Type:  text/plain \r\n",
-        "X-Dup: 1\r\n", "X-DUP: 2\r\n", "\r\n", NULL};
+    cw.header_lines = (const char *const[]){"HTTP/1.1 302 Found\r\n",
+                                            "Location: /b\r\n",
+                                            "\r\n",
+                                            "HTTP/1.1 200 OK\r\n",
+                                            "Content-Type:  text/plain \r\n",
+                                            "X-Dup: 1\r\n",
+                                            "X-DUP: 2\r\n",
+                                            "\r\n",
+                                            NULL};
     cw.body_bytes = 40000;
     cw.status = 200;
     /* only the last response's headers, lower-cased, repeats joined */
@@ -343,12 +367,14 @@ static void test_http_body_over_cap(void **state)
                         "https://x.test/big");
     cw.body_bytes = 101;
     assert_string_equal(run(REQ("url = 'https://x.test/big', "
-                                "max_body_bytes = 100"), 5000),
+                                "max_body_bytes = 100"),
+                            5000),
                         "nil, response body larger than 100 bytes: GET "
                         "https://x.test/big");
     cw.body_bytes = 100;
     assert_string_equal(run(REQ("url = 'https://x.test/big', "
-                                "max_body_bytes = 100"), 5000),
+                                "max_body_bytes = 100"),
+                            5000),
                         "200 100 ");
 }
 
@@ -424,6 +450,28 @@ static void test_http_init_fails(void **state)
     assert_int_equal(cw.performed, 0);
 }
 
+/* a libcurl that refuses a safety option does not run the request */
+static void test_http_setopt_refused(void **state)
+{
+    static const CURLoption opts[] = {
+        CURLOPT_PROTOCOLS_STR,  CURLOPT_REDIR_PROTOCOLS_STR,
+        CURLOPT_SSL_VERIFYPEER, CURLOPT_SSL_VERIFYHOST,
+        CURLOPT_TIMEOUT_MS,     CURLOPT_MAXFILESIZE_LARGE,
+    };
+    size_t i;
+
+    (void)state;
+    for (i = 0; i < sizeof opts / sizeof opts[0]; i++) {
+        reset(NULL);
+        cw.fail_opt = opts[i];
+        run(REQ("url = 'https://x.test/'"), 5000);
+        if (strncmp(out, "nil, libcurl refused CURLOPT_", 29) != 0 ||
+            strstr(out, "; request not sent: GET https://x.test/") == NULL)
+            fail_msg("option %d: got \"%s\"", (int)opts[i], out);
+        assert_int_equal(cw.performed, 0);
+    }
+}
+
 static void test_http_bad_status(void **state)
 {
     (void)state;
@@ -446,8 +494,7 @@ static void test_http_mock_mode_never_calls_curl(void **state)
     conf.fixtures_dir = "/nonexistent/fixtures";
     conf.memory_bytes = 64u << 20;
     conf.instr_budget = 100000000u;
-    assert_int_equal(pf_sandbox_open(&sb, &conf, pf_now_ns() + 5000000000u),
-                     0);
+    assert_int_equal(pf_sandbox_open(&sb, &conf, pf_now_ns() + 5000000000u), 0);
     assert_int_equal(luaL_loadstring(sb.L, code), LUA_OK);
     assert_int_equal(pf_sandbox_pcall(sb.L, 0), LUA_OK);
     assert_string_equal(lua_tostring(sb.L, -1),
@@ -460,17 +507,16 @@ static void test_http_mock_mode_never_calls_curl(void **state)
 
 /* ---- Redis -------------------------------------------------------------- */
 
-#define PING(url, t)                                                       \
-    "local ok, r = preflight.redis.ping('" url "'" t ")\n"                 \
-    "if ok then return 'ok ' .. type(r) end\n"                             \
+#define PING(url, t)                                                           \
+    "local ok, r = preflight.redis.ping('" url "'" t ")\n"                     \
+    "if ok then return 'ok ' .. type(r) end\n"                                 \
     "return 'nil, ' .. r"
 
 static void test_redis_connect_oom(void **state)
 {
     (void)state;
     rw.fail = 1;
-    assert_string_equal(run(PING("redis://:pw@10.0.0.1:7000/3", ", 250"),
-                            5000),
+    assert_string_equal(run(PING("redis://:pw@10.0.0.1:7000/3", ", 250"), 5000),
                         "nil, out of memory connecting to redis "
                         "redis://:***@10.0.0.1:7000/3");
     assert_string_equal(rw.host, "10.0.0.1");
@@ -519,7 +565,8 @@ static void test_redis_replies(void **state)
         snprintf(code, sizeof code,
                  "local ok, r = preflight.redis.ping('%s', 200)\n"
                  "if ok then return 'ok ' .. type(r) end\n"
-                 "return 'nil, ' .. r", redis_rows[i].url);
+                 "return 'nil, ' .. r",
+                 redis_rows[i].url);
         run(code, 5000);
         close_peer(NULL);
         if (strcmp(out, redis_rows[i].want) != 0)
@@ -530,17 +577,17 @@ static void test_redis_replies(void **state)
 
 /* ---- PostgreSQL --------------------------------------------------------- */
 
-#define DBPING(ci, t)                                                      \
-    "local ok, r = preflight.db.ping('" ci "'" t ")\n"                     \
-    "if ok then return 'ok' end\n"                                         \
+#define DBPING(ci, t)                                                          \
+    "local ok, r = preflight.db.ping('" ci "'" t ")\n"                         \
+    "if ok then return 'ok' end\n"                                             \
     "return 'nil, ' .. r"
 
 static void test_db_connect_oom_and_timeout(void **state)
 {
     (void)state;
-    assert_string_equal(run(DBPING("host=h user=u password=pw9", ", 1500"),
-                            5000),
-                        "nil, out of memory starting a PostgreSQL connection");
+    assert_string_equal(
+        run(DBPING("host=h user=u password=pw9", ", 1500"), 5000),
+        "nil, out of memory starting a PostgreSQL connection");
     assert_int_equal(pw.calls, 1);
     assert_string_equal(pw.connect_timeout, "2"); /* 1.5 s rounds up */
     assert_string_equal(pw.password, "pw9");
@@ -604,12 +651,12 @@ int main(void)
         cmocka_unit_test_setup(test_http_too_many_headers, reset),
         cmocka_unit_test_setup(test_http_error_wording, reset),
         cmocka_unit_test_setup(test_http_init_fails, reset),
+        cmocka_unit_test_setup(test_http_setopt_refused, reset),
         cmocka_unit_test_setup(test_http_bad_status, reset),
         cmocka_unit_test_setup(test_http_mock_mode_never_calls_curl, reset),
         cmocka_unit_test_setup_teardown(test_redis_connect_oom, reset,
                                         close_peer),
-        cmocka_unit_test_setup_teardown(test_redis_replies, reset,
-                                        close_peer),
+        cmocka_unit_test_setup_teardown(test_redis_replies, reset, close_peer),
         cmocka_unit_test_setup(test_db_connect_oom_and_timeout, reset),
         cmocka_unit_test_setup(test_db_bad_conninfo_raises_masked, reset),
         cmocka_unit_test(test_mask_helpers),

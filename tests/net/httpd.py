@@ -2,6 +2,7 @@
 """Loopback peers for tests/net/run.sh and bench/http_parallel.sh.
 
     httpd.py http PORTFILE      an HTTP server with the routes below
+    httpd.py https PORTFILE CERT KEY   the same over TLS (CERT, KEY: PEM)
     httpd.py trap PORTFILE LOG  a listener that logs every connection to LOG
     httpd.py silent PORTFILE    a listener that accepts and never answers
 
@@ -16,6 +17,7 @@ HTTP routes: /json, /status/NNN, /ratelimited, /slow (2 s), /delay/MS,
 import json
 import os
 import socket
+import ssl
 import sys
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -112,8 +114,12 @@ def listener():
 
 def main():
     mode, portfile = sys.argv[1], sys.argv[2]
-    if mode == "http":
+    if mode in ("http", "https"):
         srv = Server(("127.0.0.1", 0), Handler)
+        if mode == "https":
+            ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+            ctx.load_cert_chain(sys.argv[3], sys.argv[4])
+            srv.socket = ctx.wrap_socket(srv.socket, server_side=True)
         write_port(portfile, srv.server_address[1])
         srv.serve_forever()
     elif mode == "trap":
@@ -133,7 +139,7 @@ def main():
             c, _ = s.accept()
             held.append(c)  # keep it open, say nothing
     else:
-        sys.exit("usage: httpd.py http|trap|silent PORTFILE [LOG]")
+        sys.exit("usage: httpd.py http|https|trap|silent PORTFILE [...]")
 
 
 if __name__ == "__main__":

@@ -28,13 +28,23 @@ chmod 755 "$TMP" # the postgres user must reach its cluster inside
 unset http_proxy https_proxy HTTP_PROXY HTTPS_PROXY all_proxy ALL_PROXY
 unset PGPASSWORD PGSERVICE PGHOST PGPORT PGUSER PGDATABASE
 
+# as_pg CMD...: run CMD as the postgres user when we are root (initdb and
+# postgres refuse to run as root), else as ourselves.
+as_pg() {
+    if [ "$(id -u)" -eq 0 ]; then
+        runuser -u postgres -- "$@"
+    else
+        "$@"
+    fi
+}
+
 cleanup() {
     for p in $PIDS; do
         kill "$p" 2>/dev/null
     done
-    if [ -n "$PGDATA_DIR" ]; then
-        runuser -u postgres -- "$PGBIN/pg_ctl" -D "$PGDATA_DIR" -m immediate \
-            stop >/dev/null 2>&1
+    if [ -n "$PGDATA_DIR" ] && [ -f "$PGDATA_DIR/postmaster.pid" ]; then
+        as_pg "$PGBIN/pg_ctl" -D "$PGDATA_DIR" -m immediate stop \
+            >/dev/null 2>&1
     fi
     for p in $PIDS; do
         wait "$p" 2>/dev/null
@@ -67,13 +77,16 @@ wait_file() {
     return 0
 }
 
-# start_helper NAME MODE [LOG]: start httpd.py in MODE; sets PORT.
+# start_helper NAME MODE [ARGS...]: start httpd.py in MODE; sets PORT.
 start_helper() {
-    "$PY" "$HERE/httpd.py" "$2" "$TMP/$1.port" ${3:+"$3"} \
-        >"$TMP/$1.log" 2>&1 &
+    name=$1
+    mode=$2
+    shift 2
+    "$PY" "$HERE/httpd.py" "$mode" "$TMP/$name.port" "$@" \
+        >"$TMP/$name.log" 2>&1 &
     PIDS="$PIDS $!"
-    wait_file "$TMP/$1.port" || die "$1 helper did not start"
-    PORT=$(cat "$TMP/$1.port")
+    wait_file "$TMP/$name.port" || die "$name helper did not start"
+    PORT=$(cat "$TMP/$name.port")
 }
 
 # run_checks NAME DIR [preflight options...]: run DIR, keep the JSON.
@@ -111,15 +124,24 @@ ok() { echo "ok $1"; PASSED=$((PASSED + 1)); }
 notok() { echo "not ok $1: $2"; FAILED=$((FAILED + 1)); }
 
 [ -x "$BIN" ] || die "PREFLIGHT_BIN $BIN is not an executable"
-for tool in redis-server redis-cli runuser; do
+for tool in redis-server redis-cli openssl; do
     command -v $tool >/dev/null 2>&1 || die "$tool is not installed"
 done
+if [ "$(id -u)" -eq 0 ]; then
+    command -v runuser >/dev/null 2>&1 || die "runuser is not installed"
+fi
 [ -x "$PGBIN/initdb" ] || die "$PGBIN/initdb not found (postgresql-15)"
 
 # ---- peers ------------------------------------------------------------------
 
 start_helper http http
 HTTP_PORT=$PORT
+# a self-signed certificate: TLS verification must refuse it
+openssl req -x509 -newkey rsa:2048 -nodes -days 1 -subj /CN=127.0.0.1 \
+    -keyout "$TMP/tls.key" -out "$TMP/tls.crt" >"$TMP/last.log" 2>&1 ||
+    die "openssl could not make a test certificate"
+start_helper https https "$TMP/tls.crt" "$TMP/tls.key"
+HTTPS_PORT=$PORT
 start_helper trap trap "$TMP/trap.connections"
 TRAP_PORT=$PORT
 : >"$TMP/trap.connections"
@@ -155,22 +177,22 @@ PG_PORT=$(free_port)
 PG_PASS='pg-Pa55-w0rd'
 PGDATA_DIR=$TMP/pg/data
 mkdir -p "$TMP/pg/sock"
-chown -R postgres "$TMP/pg"
 echo "super-$PG_PASS" >"$TMP/pg/pw"
-chown postgres "$TMP/pg/pw"
-runuser -u postgres -- "$PGBIN/initdb" -D "$PGDATA_DIR" -U postgres \
+if [ "$(id -u)" -eq 0 ]; then chown -R postgres "$TMP/pg"; fi
+as_pg "$PGBIN/initdb" -D "$PGDATA_DIR" -U postgres \
     --pwfile="$TMP/pg/pw" --auth-local=trust --auth-host=scram-sha-256 \
     --no-sync >"$TMP/last.log" 2>&1 || die "initdb failed"
-runuser -u postgres -- "$PGBIN/pg_ctl" -D "$PGDATA_DIR" -w -t 30 \
+as_pg "$PGBIN/pg_ctl" -D "$PGDATA_DIR" -w -t 30 \
     -l "$TMP/pg/log" -o "-p $PG_PORT -k $TMP/pg/sock -c listen_addresses=127.0.0.1 -c fsync=off" \
     start >"$TMP/last.log" 2>&1 || { cat "$TMP/pg/log" >>"$TMP/last.log"; die "pg_ctl start failed"; }
-runuser -u postgres -- psql -X -q -h "$TMP/pg/sock" -p "$PG_PORT" -U postgres \
+as_pg "$PGBIN/psql" -X -q -h "$TMP/pg/sock" -p "$PG_PORT" -U postgres \
     -d postgres -c "CREATE ROLE pftest LOGIN PASSWORD '$PG_PASS'" \
     >"$TMP/last.log" 2>&1 || die "cannot create the test role"
 PG_DOWN_PORT=$(free_port)
 
 H=http://127.0.0.1:$HTTP_PORT
 export NET_HTTP=$H
+export NET_HTTPS=https://127.0.0.1:$HTTPS_PORT
 export NET_CLOSED_URL=http://127.0.0.1:$CLOSED_PORT/x
 export NET_TRAP_URL=http://127.0.0.1:$TRAP_PORT/trap
 export NET_REDIS_URL=redis://127.0.0.1:$REDIS_PORT
@@ -204,6 +226,7 @@ expect http \
     "http.ftp=error:url must start with http:// or https://" \
     "http.echo=pass" \
     "http.redirect=pass" \
+    "http.tls-self-signed=fail:^TLS failed \\(SSL certificate problem: self.signed certificate\\): GET https://127\\.0\\.0\\.1:$HTTPS_PORT/json\$" \
     "http.misuse=pass"
 if "$PY" -c 'import json, sys
 c = [c for c in json.load(open(sys.argv[1]))["checks"] if c["id"] == "http.clamped"][0]

@@ -4,7 +4,8 @@ return {
   id = "control.real-reaches-trap",
   title = "real mode reaches the listener",
   run = function()
-    local r, err = preflight.http.request{url = preflight.env.get("NET_TRAP_URL"), timeout_ms = 2000}
+    local r, err = preflight.http.request{url = preflight.env.get("NET_TRAP_URL"),
+                                         timeout_ms = 2000}
     return preflight.pass(r and ("status " .. r.status) or err)
   end,
 }

@@ -18,6 +18,8 @@ return {
       {{url = u, headers = {["X-A"] = 1}}, "headers must map strings to strings"},
       {{url = u, headers = {"x"}}, "headers must map strings to strings"},
       {{url = u, headers = {["Bad Name"] = "v"}}, "not a valid HTTP token"},
+      {{url = u, headers = {["X-A\0B"] = "v"}}, "not a valid HTTP token"},
+      {{url = u, headers = {["X-A"] = "a\0b"}}, "must be one line"},
       {{url = u, headers = {["X-A"] = "a\r\nX-B: b"}}, "must be one line"},
       {{url = u, timeout_ms = 0}, "timeout_ms must be a positive integer"},
       {{url = u, timeout_ms = 1.5}, "timeout_ms must be a positive integer"},

@@ -9,7 +9,8 @@ return {
     if not r then return preflight.fail(err) end
     if took < 140 or r.elapsed_ms < 140 then return preflight.fail("no delay: " .. took) end
     t0 = preflight.clock.monotonic_ms()
-    local r2, err2 = preflight.http.request{url = "https://api.exchange.test/v1/very-slow", timeout_ms = 200}
+    local r2, err2 = preflight.http.request{url = "https://api.exchange.test/v1/very-slow",
+                                            timeout_ms = 200}
     took = preflight.clock.monotonic_ms() - t0
     if r2 then return preflight.fail("very-slow answered") end
     if err2 ~= "timeout after 200 ms: GET https://api.exchange.test/v1/very-slow" then

@@ -7,7 +7,9 @@ return {
     if not tostring(err):find("bad PostgreSQL connection string", 1, true) then
       return preflight.fail("raised " .. tostring(err))
     end
-    if tostring(err):find("hunter2-pg", 1, true) then return preflight.fail("password in " .. err) end
+    if tostring(err):find("hunter2-pg", 1, true) then
+      return preflight.fail("password in " .. err)
+    end
     ok, err = pcall(preflight.db.ping, "host=127.0.0.1", -1)
     if ok or not tostring(err):find("timeout_ms must be a positive integer", 1, true) then
       return preflight.fail("bad timeout: " .. tostring(err))

@@ -15,7 +15,9 @@ return {
     for _, c in ipairs(cases) do
       local ok, err = pcall(preflight.redis.ping, c[1][1], c[1][2])
       if ok then return preflight.fail("did not raise: " .. tostring(c[1][1])) end
-      if not tostring(err):find(c[2], 1, true) then return preflight.fail("raised " .. tostring(err)) end
+      if not tostring(err):find(c[2], 1, true) then
+        return preflight.fail("raised " .. tostring(err))
+      end
     end
     return preflight.pass(#cases .. " misuses raised")
   end,
