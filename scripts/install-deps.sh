@@ -2,7 +2,7 @@
 # Install the Debian packages preflight builds, runs and tests with.
 # Idempotent; needs root (CI and the set-up commands run as root).
 set -eu
-PKGS="build-essential cmake pkg-config
+PKGS="build-essential cmake pkg-config clang libclang-rt-14-dev
   liblua5.4-dev lua5.4 lua-cjson lua-cjson-dev
   libcurl4-openssl-dev libhiredis-dev libpq-dev libcmocka-dev
   lua-busted lua-check
