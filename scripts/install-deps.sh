@@ -7,7 +7,7 @@ PKGS="build-essential cmake pkg-config clang libclang-rt-14-dev
   libcurl4-openssl-dev libhiredis-dev libpq-dev libcmocka-dev
   lua-busted lua-check
   redis-server postgresql
-  python3 python3-jsonschema procps openssl"
+  python3 python3-jsonschema procps openssl valgrind"
 missing=""
 for p in $PKGS; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" ||
