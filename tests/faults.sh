@@ -1,0 +1,121 @@
+#!/bin/sh
+# Fault injection through the binary: bad check files (a folder named
+# x.lua, a FIFO, a 100 MB file, a symlink out of the folder, a non-UTF-8
+# name), an outside SIGKILL of a worker, SIGINT mid-run, an unwritable
+# evidence folder, and a folder of 10,000 checks. Each must fail closed
+# with a clear message, lose nothing already written, and leave no process.
+set -u
+BIN=${PREFLIGHT_BIN:?set PREFLIGHT_BIN}
+PY=/usr/bin/python3
+T=$(mktemp -d /tmp/pf_faults.XXXXXX)
+trap 'rm -rf "$T"' EXIT
+PASSED=0
+FAILED=0
+ok() { PASSED=$((PASSED + 1)); }
+bad() { FAILED=$((FAILED + 1)); echo "FAIL: $*"; }
+honest() {
+    mkdir -p "$1"
+    cat >"$1/honest.lua" <<'LUA'
+return { id = "f.honest", title = "honest", run = function() return preflight.pass("fine") end }
+LUA
+}
+# status_of FILE JSON: "status reason" of the check whose file ends with FILE
+status_of() {
+    $PY -c "
+import json, sys
+d = json.load(open(sys.argv[2]))
+c = [c for c in d['checks'] if c['file'].endswith(sys.argv[1])]
+print(c[0]['status'], c[0]['reason'], c[0]['message'][:200]) if c else print('missing')
+" "$1" "$2"
+}
+expect_status() { # NAME FILE JSON WANT-PREFIX
+    got=$(status_of "$2" "$3")
+    case "$got" in "$4"*) ok ;; *) bad "$1: got '$got', want '$4...'" ;; esac
+}
+
+# ---- bad check files -------------------------------------------------------
+honest "$T/bad"
+mkdir "$T/bad/dir.lua"
+mkfifo "$T/bad/fifo.lua"
+head -c 104857600 /dev/zero | tr '\0' ' ' >"$T/bad/big.lua"
+printf 'return 1\n' >"$T/outside.lua"
+ln -s "$T/outside.lua" "$T/bad/link.lua"
+printf "return { id = 'f.latin', title = 't', run = function() return preflight.pass('x') end }\n" \
+    >"$T/bad/$(printf 'caf\351.lua')"
+start=$(date +%s)
+"$BIN" run --format json "$T/bad" >"$T/bad.json" 2>"$T/bad.err"
+rc=$?
+[ "$rc" -eq 1 ] && ok || bad "bad files: exit $rc, want 1"
+[ $(($(date +%s) - start)) -lt 20 ] && ok || bad "bad files took too long"
+expect_status "folder named .lua" "dir.lua" "$T/bad.json" "error load"
+expect_status "fifo" "fifo.lua" "$T/bad.json" "error load"
+expect_status "100 MB file" "big.lua" "$T/bad.json" "error load"
+expect_status "symlink out" "link.lua" "$T/bad.json" "error load"
+expect_status "honest neighbour" "honest.lua" "$T/bad.json" "pass"
+$PY -c "
+import json, sys
+d = json.load(open(sys.argv[1]))
+assert any(c['id'] == 'f.latin' and c['status'] == 'pass' and '\ufffd' in c['file'] for c in d['checks'])
+" "$T/bad.json" && ok || bad "non-UTF-8 file name: not run or not escaped"
+
+# ---- an outside SIGKILL hits a worker ---------------------------------------
+honest "$T/kill"
+cat >"$T/kill/slow.lua" <<'LUA'
+return { id = "f.slow", title = "slow", timeout_ms = 4000,
+  run = function() while true do end end }
+LUA
+"$BIN" run --format json "$T/kill" >"$T/kill.json" 2>&1 &
+PID=$!
+sleep 0.5
+for w in $(pgrep -P $PID); do kill -KILL "$w"; done
+wait $PID
+rc=$?
+[ "$rc" -eq 1 ] && ok || bad "worker SIGKILL: exit $rc, want 1"
+expect_status "killed worker" "slow.lua" "$T/kill.json" "error crash"
+expect_status "neighbour of killed worker" "honest.lua" "$T/kill.json" "pass"
+
+# ---- SIGINT mid-run: workers end, complete evidence, non-zero exit ----------
+"$BIN" run --evidence "$T/int.json" "$T/kill" >"$T/int.out" 2>&1 &
+PID=$!
+sleep 0.5
+kill -INT $PID
+wait $PID
+rc=$?
+[ "$rc" -eq 2 ] && ok || bad "SIGINT: exit $rc, want 2"
+$PY -c "import json,sys; d=json.load(open(sys.argv[1])); assert d['verdict'] == 'error'" "$T/int.json" \
+    && ok || bad "SIGINT: evidence not complete or not an error"
+sleep 0.2
+pgrep -f "$T/kill" >/dev/null && bad "SIGINT: a worker survived" || ok
+
+# ---- evidence folder not writable ---------------------------------------------
+printf 'x' >"$T/notadir"
+"$BIN" run --evidence "$T/notadir/ev.json" "$T/kill/honest.lua" >"$T/o" 2>"$T/e"
+rc=$?
+[ "$rc" -eq 2 ] && ok || bad "unwritable evidence folder: exit $rc, want 2"
+grep -q "evidence" "$T/e" && ok || bad "unwritable evidence folder: no message"
+printf 'keep me\n' >"$T/old.json"
+"$BIN" run --evidence "$T/old.json" "$T/kill/honest.lua" >/dev/null 2>&1
+grep -q '"schema"' "$T/old.json" && ok || bad "evidence not replaced"
+(trap "" XFSZ; ulimit -f 0; "$BIN" run --evidence "$T/old.json" "$T/kill/honest.lua" >/dev/null 2>&1)
+grep -q '"schema"' "$T/old.json" && ok || bad "a failed write lost the previous evidence"
+
+# ---- 10,000 checks ------------------------------------------------------------
+mkdir -p "$T/many"
+$PY - "$T/many" <<'PYEOF'
+import sys
+for i in range(10000):
+    with open("%s/c%05d.lua" % (sys.argv[1], i), "w") as f:
+        f.write('return { id = "many.c%05d", title = "t", run = function() '
+                'return preflight.pass("ok") end }\n' % i)
+PYEOF
+start=$(date +%s)
+"$BIN" run --format json "$T/many" >"$T/many.json" 2>&1
+rc=$?
+took=$(($(date +%s) - start))
+[ "$rc" -eq 0 ] && ok || bad "10,000 checks: exit $rc, want 0"
+$PY -c "import json,sys; d=json.load(open(sys.argv[1])); assert d['summary']['passed'] == 10000" "$T/many.json" \
+    && ok || bad "10,000 checks: not all passed"
+echo "10,000 checks in ${took}s"
+
+echo "faults: $PASSED passed, $FAILED failed"
+[ "$FAILED" -eq 0 ]
