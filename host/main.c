@@ -1,8 +1,9 @@
 /*
  * main.c: the command line of preflight (run, list, arm, exec, kill,
  * version, help). Parses options, builds the run configuration and calls
- * the runner, the verdict, the arming gate and the writers; decides
- * nothing itself beyond wiring them together.
+ * the runner, the verdict, the arming gate and the writers (text, JSON,
+ * JUnit, TAP on stdout; evidence and metrics to files); decides nothing
+ * itself beyond wiring them together.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -18,6 +19,7 @@
 #include "killswitch.h"
 #include "proto.h"
 #include "redact.h"
+#include "report_formats.h"
 #include "report_text.h"
 #include "runner.h"
 #include "verdict.h"
@@ -38,6 +40,8 @@ typedef struct opts {
     size_t npaths;
     const char *format;
     const char *evidence;
+    const char *metrics;
+    int quiet, verbose;
     const char *fixtures;
     const char *http;
     const char *root;
@@ -53,6 +57,9 @@ typedef struct opts {
     char **command; /* exec: COMMAND [ARG...] */
 } opts;
 
+/* Help texts: the overview, and one per command (`preflight help CMD`,
+ * `preflight CMD --help`), assembled from the option groups below. Keep
+ * them in step with docs/CLI.md and docs/preflight.1. */
 static const char usage_text[] =
     "usage: preflight COMMAND [OPTIONS] [PATH...]\n"
     "\n"
@@ -64,11 +71,26 @@ static const char usage_text[] =
     "                              start COMMAND only if the checks pass (and,\n"
     "                              in live mode, the gate armed)\n"
     "  kill --reason TEXT          engage the kill switch\n"
-    "  version | help [COMMAND]\n"
-    "\n"
-    "options (run, list, arm, exec):\n"
-    "  --format text|json          report on stdout (default text)\n"
+    "  version                     print the version\n"
+    "  help [COMMAND]              this text, or the help of one command\n"
+    "\n";
+
+static const char help_report[] =
+    "report options (run, arm, exec):\n"
+    "  --format text|json|junit|tap\n"
+    "                              report on stdout (default text); json is\n"
+    "                              the evidence document\n"
     "  --evidence FILE             write the evidence JSON atomically\n"
+    "  --metrics FILE              write Prometheus metrics atomically (the\n"
+    "                              node-exporter textfile collector format)\n"
+    "  --quiet                     text: only checks that did not pass, the\n"
+    "                              problems and the verdict; no progress line\n"
+    "  --verbose                   text: also every check's title, file, tags,\n"
+    "                              reason and details\n"
+    "\n";
+
+static const char help_run[] =
+    "run options (run, list, arm, exec):\n"
     "  --jobs N                    at most N worker processes (default 32)\n"
     "  --timeout-ms N              per-check time limit (default 5000)\n"
     "  --run-timeout-ms N          whole-run time limit (default 300000)\n"
@@ -79,16 +101,129 @@ static const char usage_text[] =
     "  --http mock|real            HTTP backend (default mock in paper, real in\n"
     "                              live)\n"
     "  --root DIR                  project root for fs.read (default: cwd)\n"
-    "  --lib DIR                   Lua library folder (default ROOT/lib)\n"
+    "  --lib DIR                   Lua library folder (default ROOT/lib, else\n"
+    "                              the installed copy)\n"
     "  --secret NAME               also mask the value of $NAME (repeatable)\n"
-    "  --notional-ceiling-usd X    arm/exec: cap for LIVE_MAX_NOTIONAL_USD\n"
+    "\n";
+
+static const char help_gate[] =
+    "arming options (arm, exec; --kill-switch also kill):\n"
+    "  --notional-ceiling-usd X    cap for LIVE_MAX_NOTIONAL_USD\n"
     "                              (default 1000, at most 100000)\n"
-    "  --kill-switch FILE          arm/exec/kill: kill-switch file\n"
-    "                              (default KILL_SWITCH)\n"
-    "\n"
+    "  --kill-switch FILE          kill-switch file (default KILL_SWITCH)\n"
+    "\n";
+
+static const char help_env[] =
+    "environment:\n"
+    "  ARBITRAGE_ENV               unset or paper: paper mode; live: live\n"
+    "                              mode; anything else is refused (exit 3)\n"
+    "  LIVE_ARM_ACK                live: exactly I_UNDERSTAND_LIVE_RISK\n"
+    "  LIVE_ARM_AT                 live: UTC arm time (RFC 3339 or Unix\n"
+    "                              seconds), -30 s to 600 s old\n"
+    "  LIVE_MAX_NOTIONAL_USD       live: cap on money at risk (<= ceiling)\n"
+    "  NO_COLOR                    set and non-empty: no colour\n"
+    "  names with KEY, SECRET, TOKEN, PASSWORD, PASSPHRASE: values masked\n"
+    "\n";
+
+static const char help_exit[] =
     "exit codes: 0 pass/armed, 1 a check did not pass, 2 could not evaluate,\n"
     "3 refused by the arming gate or the kill switch.\n"
-    "See docs/CLI.md and docs/arming.md.\n";
+    "See preflight(1), docs/CLI.md and docs/arming.md.\n";
+
+enum { H_REPORT = 1, H_RUN = 2, H_GATE = 4, H_ENV = 8, H_EXIT = 16 };
+
+typedef struct cmd_help {
+    const char *name;
+    const char *text; /* usage line and what the command does */
+    unsigned parts;   /* H_* groups that follow */
+} cmd_help;
+
+static const cmd_help helps[] = {
+    {"run",
+     "usage: preflight run [PATH...] [OPTIONS]\n\n"
+     "Run every check in PATH (a check file, or a folder: its *.lua files,\n"
+     "sorted, not recursive, and the ids of its manifest; default checks/)\n"
+     "in sandboxed workers and report. Exit 0 only when at least one check\n"
+     "ran, every check passed, every manifest id ran and passed, and no id\n"
+     "was duplicated.\n\n",
+     H_REPORT | H_RUN | H_ENV | H_EXIT},
+    {"list",
+     "usage: preflight list [PATH...] [OPTIONS]\n\n"
+     "Load every check in a worker to read its id, title and tags, and\n"
+     "print them; runs nothing. Exit 0 when every file loaded with valid\n"
+     "metadata, 2 otherwise.\n\n",
+     H_RUN},
+    {"arm",
+     "usage: preflight arm [PATH...] [OPTIONS]\n\n"
+     "The LIVE arming gate (mode, acknowledgement, arm time, notional cap,\n"
+     "kill switch), then the checks, then the arm time again. Answers ARMED\n"
+     "(exit 0) only in live mode with the gate holding and every check\n"
+     "passing; paper mode is never armed (exit 3). Always writes evidence\n"
+     "(default evidence/<UTC time>-arm.json).\n\n",
+     H_REPORT | H_RUN | H_GATE | H_ENV | H_EXIT},
+    {"exec",
+     "usage: preflight exec [OPTIONS] [PATH...] -- COMMAND [ARG...]\n\n"
+     "As arm, then start COMMAND with execvp (same environment plus\n"
+     "PREFLIGHT_EVIDENCE=<evidence file>) only when the checks passed and,\n"
+     "in live mode, the gate armed; otherwise start nothing and exit 1, 2\n"
+     "or 3. An engaged kill switch refuses exec in every mode.\n\n",
+     H_REPORT | H_RUN | H_GATE | H_ENV | H_EXIT},
+    {"kill",
+     "usage: preflight kill --reason TEXT [--kill-switch FILE]\n\n"
+     "Engage the kill switch: write the kill-switch file (default\n"
+     "KILL_SWITCH) atomically with TEXT. While it exists live arming and\n"
+     "every exec are refused. An engaged switch is kept as it is; clearing\n"
+     "it is removing the file by hand (docs/RUNBOOK.md).\n\n"
+     "options:\n"
+     "  --reason TEXT               why (required, not blank)\n"
+     "  --kill-switch FILE          kill-switch file (default KILL_SWITCH)\n\n",
+     H_EXIT},
+    {"version", "usage: preflight version\n\nPrint the name and version.\n",
+     0},
+    {"help",
+     "usage: preflight help [COMMAND]\n\n"
+     "Print the overview, or the help of COMMAND (run, list, arm, exec,\n"
+     "kill, version, help). `preflight COMMAND --help` does the same.\n",
+     0},
+};
+
+/* Print the help of the command called name, or the overview for NULL.
+ * Returns 0, or -1 when there is no such command. */
+static int print_help(const char *name)
+{
+    const cmd_help *h = NULL;
+    size_t i;
+
+    if (name == NULL) {
+        fputs(usage_text, stdout);
+        fputs(help_report, stdout);
+        fputs(help_run, stdout);
+        fputs(help_gate, stdout);
+        fputs(help_env, stdout);
+        fputs("`preflight help COMMAND` shows the options of one command.\n",
+              stdout);
+        fputs(help_exit, stdout);
+        return 0;
+    }
+    for (i = 0; i < sizeof helps / sizeof helps[0]; i++) {
+        if (strcmp(helps[i].name, name) == 0)
+            h = &helps[i];
+    }
+    if (h == NULL)
+        return -1;
+    fputs(h->text, stdout);
+    if (h->parts & H_REPORT)
+        fputs(help_report, stdout);
+    if (h->parts & H_RUN)
+        fputs(help_run, stdout);
+    if (h->parts & H_GATE)
+        fputs(help_gate, stdout);
+    if (h->parts & H_ENV)
+        fputs(help_env, stdout);
+    if (h->parts & H_EXIT)
+        fputs(help_exit, stdout);
+    return 0;
+}
 
 static int usage_error(const char *fmt, const char *arg)
 {
@@ -162,8 +297,17 @@ static int parse_opts(int argc, char **argv, opts *o)
             continue;
         }
         if (strcmp(a, "--help") == 0) {
-            fputs(usage_text, stdout);
+            print_help(o->cmdname);
             exit(0);
+        }
+        if (strcmp(a, "--quiet") == 0 || strcmp(a, "--verbose") == 0) {
+            if (o->cmd == CMD_KILL) {
+                usage_error("kill takes only --reason and --kill-switch, "
+                            "not '%s'", a);
+                return -1;
+            }
+            *(a[2] == 'q' ? &o->quiet : &o->verbose) = 1;
+            continue;
         }
         nl = strcspn(a, "=");
         if (a[nl] == '=')
@@ -180,14 +324,21 @@ static int parse_opts(int argc, char **argv, opts *o)
                         a);
             return -1;
         }
-        if (IS("--format")) {
-            if (strcmp(val, "text") != 0 && strcmp(val, "json") != 0) {
-                usage_error("--format must be text or json (got '%s')", val);
+        if (IS("--quiet") || IS("--verbose")) {
+            usage_error("'%s' takes no value", a);
+            return -1;
+        } else if (IS("--format")) {
+            if (strcmp(val, "text") != 0 && strcmp(val, "json") != 0 &&
+                strcmp(val, "junit") != 0 && strcmp(val, "tap") != 0) {
+                usage_error("--format must be text, json, junit or tap "
+                            "(got '%s')", val);
                 return -1;
             }
             o->format = val;
         } else if (IS("--evidence")) {
             o->evidence = val;
+        } else if (IS("--metrics")) {
+            o->metrics = val;
         } else if (IS("--fixtures")) {
             o->fixtures = val;
         } else if (IS("--http")) {
@@ -247,6 +398,10 @@ static int parse_opts(int argc, char **argv, opts *o)
         usage_error("exec needs '-- COMMAND [ARG...]'", NULL);
         return -1;
     }
+    if (o->quiet && o->verbose) {
+        usage_error("--quiet and --verbose exclude each other", NULL);
+        return -1;
+    }
     return 0;
 }
 
@@ -265,26 +420,25 @@ typedef struct session {
     char hostname[256];
 } session;
 
-/* Resolve paths and build the run configuration. Returns 0 or an exit
- * code after printing the error. */
+/* Resolve paths and build the run configuration. Returns 0, or an exit
+ * code with a one-line message in err (errlen >= 600). */
 static int prepare(const opts *o, session *s, const char *mode,
-                   const char *http)
+                   const char *http, char *err, size_t errlen)
 {
-    char err[600];
     struct stat st;
     static char *default_paths[] = {"checks"};
     char *const *paths = o->npaths ? o->paths : default_paths;
     size_t npaths = o->npaths ? o->npaths : 1;
 
     if (realpath(o->root ? o->root : ".", s->root) == NULL) {
-        fprintf(stderr, "preflight: root %s: %s\n", o->root ? o->root : ".",
-                strerror(errno));
+        snprintf(err, errlen, "root %s: %s", o->root ? o->root : ".",
+                 strerror(errno));
         return PF_EXIT_ERROR;
     }
     if (o->lib != NULL) {
         if (realpath(o->lib, s->lib) == NULL || stat(s->lib, &st) != 0 ||
             !S_ISDIR(st.st_mode)) {
-            fprintf(stderr, "preflight: --lib %s is not a folder\n", o->lib);
+            snprintf(err, errlen, "--lib %s is not a folder", o->lib);
             return PF_EXIT_ERROR;
         }
     } else {
@@ -299,7 +453,7 @@ static int prepare(const opts *o, session *s, const char *mode,
     pf_redactor_init(&s->redactor);
     if (pf_redactor_from_env(&s->redactor, environ, o->secrets,
                              o->nsecrets) != 0) {
-        fprintf(stderr, "preflight: out of memory\n");
+        snprintf(err, errlen, "out of memory");
         return PF_EXIT_ERROR;
     }
     for (size_t i = 0; i < npaths; i++) {
@@ -311,10 +465,8 @@ static int prepare(const opts *o, session *s, const char *mode,
         }
     }
     if (pf_discover(paths, npaths, &s->checks, &s->n, &s->manifest,
-                    &s->nmanifest, err, sizeof err) != 0) {
-        fprintf(stderr, "preflight: %s\n", err);
+                    &s->nmanifest, err, errlen) != 0)
         return PF_EXIT_ERROR;
-    }
     memset(&s->cfg, 0, sizeof s->cfg);
     s->cfg.timeout_ms = o->timeout_ms;
     s->cfg.run_timeout_ms = o->run_timeout_ms;
@@ -351,13 +503,16 @@ static void session_free(session *s)
 static int cmd_list(const opts *o)
 {
     session s;
+    char err[600];
     int rc, bad = 0;
     size_t i;
 
     memset(&s, 0, sizeof s);
-    rc = prepare(o, &s, "paper", "mock");
-    if (rc != 0)
+    rc = prepare(o, &s, "paper", "mock", err, sizeof err);
+    if (rc != 0) {
+        fprintf(stderr, "preflight: %s\n", err);
         goto out;
+    }
     pf_run(&s.cfg, s.checks, s.n, PF_JOB_META);
     for (i = 0; i < s.n; i++) {
         pf_check *c = &s.checks[i];
@@ -402,32 +557,63 @@ static int default_evidence(const char *cmd, char *out, size_t outlen)
     return 0;
 }
 
-/* Print the report and write evidence. Returns the final exit code: a
- * failed evidence write turns any outcome into 2. */
+/* Write the metrics file, then the evidence, then the report on stdout.
+ * Returns the final exit code: a failed metrics or evidence write turns
+ * any outcome into 2, and is recorded as a problem in what is written
+ * after it. If the evidence fails after the metrics were written, the
+ * metrics are written again so they do not keep the verdict the run lost. */
 static int finish(const opts *o, pf_report *r, pf_verdict *v,
                   const char *evidence_path)
 {
     char err[600];
-    int rc = v->exit_code;
+    int rc = v->exit_code, metrics_ok = 0, evidence_ok = 0;
 
-    if (evidence_path != NULL &&
-        pf_evidence_write(evidence_path, r, err, sizeof err) != 0) {
-        fprintf(stderr, "preflight: evidence: %s\n", err);
-        pf_verdict_problem(v, "evidence write failed: %s", err);
-        v->kind = PF_VERDICT_ERROR;
-        v->exit_code = rc = PF_EXIT_ERROR;
+    if (o->metrics != NULL) {
+        if (pf_metrics_write(o->metrics, r, err, sizeof err) != 0) {
+            fprintf(stderr, "preflight: metrics: %s\n", err);
+            pf_verdict_problem(v, "metrics write failed: %s", err);
+            v->kind = PF_VERDICT_ERROR;
+            v->exit_code = rc = PF_EXIT_ERROR;
+        } else {
+            metrics_ok = 1;
+        }
     }
-    if (strcmp(o->format, "json") == 0) {
+    if (evidence_path != NULL) {
+        if (pf_evidence_write(evidence_path, r, err, sizeof err) != 0) {
+            fprintf(stderr, "preflight: evidence: %s\n", err);
+            pf_verdict_problem(v, "evidence write failed: %s", err);
+            v->kind = PF_VERDICT_ERROR;
+            v->exit_code = rc = PF_EXIT_ERROR;
+            if (metrics_ok &&
+                pf_metrics_write(o->metrics, r, err, sizeof err) != 0)
+                fprintf(stderr, "preflight: metrics: %s\n", err);
+        } else {
+            evidence_ok = 1;
+        }
+    }
+    if (strcmp(o->format, "text") != 0) {
         pf_buf b;
         pf_buf_init(&b);
-        pf_evidence_json(&b, r);
+        if (strcmp(o->format, "junit") == 0)
+            pf_report_junit(&b, r);
+        else if (strcmp(o->format, "tap") == 0)
+            pf_report_tap(&b, r);
+        else
+            pf_evidence_json(&b, r);
         if (!b.oom)
             fwrite(b.data, 1, b.len, stdout);
+        else
+            fprintf(stderr, "preflight: out of memory writing the report\n");
         pf_buf_free(&b);
     } else {
-        pf_report_text(stdout, r, pf_want_color(1));
-        if (evidence_path != NULL && rc != PF_EXIT_ERROR)
+        int level = o->quiet     ? PF_TEXT_QUIET
+                    : o->verbose ? PF_TEXT_VERBOSE
+                                 : PF_TEXT_NORMAL;
+        pf_report_text_level(stdout, r, pf_want_color(1), level);
+        if (evidence_ok && !o->quiet)
             printf("evidence: %s\n", evidence_path);
+        if (metrics_ok && o->verbose)
+            printf("metrics: %s\n", o->metrics);
     }
     fflush(stdout);
     return rc;
@@ -449,6 +635,8 @@ static int cmd_checks(const opts *o)
     pf_verdict v;
     pf_report r;
     char kill_reason[512], evpath[PATH_MAX], cap[48], ceil_text[48];
+    char err[600];
+    pf_progress progress;
     char *reasons[PF_ARM_MAX_REASONS + 4];
     const char *evidence = o->evidence;
     const char *env_mode = getenv("ARBITRAGE_ENV");
@@ -465,6 +653,8 @@ static int cmd_checks(const opts *o)
     memset(&r, 0, sizeof r);
     memset(&gate, 0, sizeof gate);
     r.started_ms = pf_utc_now_ms();
+    if (gethostname(s.hostname, sizeof s.hostname - 1) != 0)
+        s.hostname[0] = '\0';
     if (o->ceiling != NULL && pf_parse_ceiling(o->ceiling, &ceiling) != 0)
         return usage_error("--notional-ceiling-usd must be a plain amount "
                            "above 0 and at most 100000 (got '%s')",
@@ -539,15 +729,17 @@ static int cmd_checks(const opts *o)
         goto out;
     }
 
-    rc = prepare(o, &s, pf_mode_name(mode), http);
+    rc = prepare(o, &s, pf_mode_name(mode), http, err, sizeof err);
     if (rc != 0) {
-        if (arming) {
-            v.kind = PF_VERDICT_ERROR;
-            v.exit_code = rc;
-            pf_verdict_problem(&v, "could not prepare the run");
-            r.finished_ms = pf_utc_now_ms();
-            rc = finish(o, &r, &v, evidence) ? rc : rc;
-        }
+        /* reported like any run: evidence, metrics and CI reports say
+         * "error" instead of keeping the last run's word */
+        fprintf(stderr, "preflight: %s\n", err);
+        v.kind = PF_VERDICT_ERROR;
+        v.exit_code = rc;
+        pf_verdict_problem(&v, "%s", err);
+        r.finished_ms = pf_utc_now_ms();
+        r.duration_ms = (double)(pf_now_ns() - t0) / 1e6;
+        rc = finish(o, &r, &v, evidence);
         goto out;
     }
     if (arming && mode == PF_MODE_LIVE &&
@@ -562,7 +754,14 @@ static int cmd_checks(const opts *o)
         rc = finish(o, &r, &v, evidence);
         goto out;
     }
+    if (!o->quiet && pf_want_progress(2)) {
+        pf_progress_init(&progress, stderr, &s.redactor, pf_want_color(2));
+        s.cfg.progress = pf_progress_update;
+        s.cfg.progress_ud = &progress;
+    }
     interrupted = pf_run(&s.cfg, s.checks, s.n, PF_JOB_RUN);
+    if (s.cfg.progress != NULL)
+        pf_progress_end(&progress);
     if (pf_verdict_compute(s.checks, s.n, s.manifest, s.nmanifest, &v) != 0)
         fprintf(stderr, "preflight: out of memory computing the verdict\n");
     if (interrupted) {
@@ -680,7 +879,10 @@ int main(int argc, char **argv)
     }
     if (strcmp(cmd, "help") == 0 || strcmp(cmd, "--help") == 0 ||
         strcmp(cmd, "-h") == 0) {
-        fputs(usage_text, stdout);
+        if (argc > 3)
+            return usage_error("help takes at most one COMMAND", NULL);
+        if (print_help(argc == 3 ? argv[2] : NULL) != 0)
+            return usage_error("no help for '%s': not a command", argv[2]);
         return 0;
     }
     if (strcmp(cmd, "run") == 0)

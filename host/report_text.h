@@ -1,16 +1,49 @@
 /*
  * report_text.h: the human report: one line per check, a summary, the
  * verdict. Colour and symbols only when asked (a TTY without NO_COLOR).
+ * Also the live progress line a long run shows on a terminal.
  */
 #ifndef PF_REPORT_TEXT_H
 #define PF_REPORT_TEXT_H
 
+#include <stdint.h>
 #include <stdio.h>
 
 #include "evidence.h"
+#include "redact.h"
+
+/* How much the text report says. */
+#define PF_TEXT_QUIET (-1) /* checks that did not pass, problems, verdict */
+#define PF_TEXT_NORMAL 0   /* a line per check, the summary, the verdict */
+#define PF_TEXT_VERBOSE 1  /* and every check's title, file, details */
 
 void pf_report_text(FILE *out, const pf_report *r, int color);
+void pf_report_text_level(FILE *out, const pf_report *r, int color, int level);
 /* 1 when fd is a terminal and NO_COLOR is unset or empty. */
 int pf_want_color(int fd);
+
+/*
+ * The progress line: pf_progress_update is a pf_run_config progress
+ * callback (ud is a pf_progress). Once the run has taken a second it
+ * rewrites one line on out ("\r", erase line): done/total and the check
+ * running longest, masked with the redactor and cut to the terminal's
+ * width. pf_progress_end erases the line if one was shown.
+ */
+typedef struct pf_progress {
+    FILE *out;
+    const pf_redactor *redactor; /* may be NULL */
+    uint64_t started_ns;         /* CLOCK_MONOTONIC */
+    int shown;
+    int color;
+} pf_progress;
+
+void pf_progress_init(pf_progress *p, FILE *out, const pf_redactor *redactor,
+                      int color);
+void pf_progress_update(void *ud, size_t done, size_t total,
+                        const char *slowest, double slowest_ms);
+void pf_progress_end(pf_progress *p);
+/* 1 when a progress line makes sense on fd: a terminal, and TERM is not
+ * "dumb". */
+int pf_want_progress(int fd);
 
 #endif

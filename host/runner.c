@@ -417,6 +417,27 @@ static void redact_check(const pf_redactor *r, pf_check *c)
     }
 }
 
+/* Call cfg->progress with the count done and the busy worker that has
+ * run longest. */
+static void report_progress(const pf_run_config *cfg, const worker *ws,
+                            size_t nw, const pf_check *checks, size_t done,
+                            size_t n, uint64_t now)
+{
+    const worker *slow = NULL;
+    size_t i;
+
+    for (i = 0; i < nw; i++) {
+        if (ws[i].busy && (slow == NULL || ws[i].start_ns < slow->start_ns))
+            slow = &ws[i];
+    }
+    if (slow == NULL)
+        cfg->progress(cfg->progress_ud, done, n, NULL, 0.0);
+    else
+        cfg->progress(cfg->progress_ud, done, n,
+                      slow->id[0] ? slow->id : checks[slow->check].file,
+                      ms_between(slow->start_ns, now));
+}
+
 int pf_run(const pf_run_config *cfg, pf_check *checks, size_t n, int kind)
 {
     worker *ws = NULL;
@@ -425,6 +446,7 @@ int pf_run(const pf_run_config *cfg, pf_check *checks, size_t n, int kind)
     size_t next = 0, done = 0, i, nw = 0, maxw;
     long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
     uint64_t run_deadline = pf_now_ns() + (uint64_t)cfg->run_timeout_ms * 1000000u;
+    uint64_t last_progress = pf_now_ns();
     struct sigaction sa, old_int, old_term, old_pipe, ign;
     int rc = 0, spawn_failed = 0;
 
@@ -540,6 +562,8 @@ int pf_run(const pf_run_config *cfg, pf_check *checks, size_t n, int kind)
         timeout_ms = wake > now ? (int)((wake - now + 999999u) / 1000000u) : 0;
         if (any_wait && timeout_ms > 2)
             timeout_ms = 2;
+        if (cfg->progress != NULL && timeout_ms > PF_PROGRESS_MS)
+            timeout_ms = PF_PROGRESS_MS; /* wake to refresh the progress */
         if (poll(pfd, np, timeout_ms) < 0 && errno != EINTR)
             break;
         for (size_t k = 0; k < np; k++) {
@@ -575,6 +599,11 @@ int pf_run(const pf_run_config *cfg, pf_check *checks, size_t n, int kind)
             reap(&ws[i]);
             c->duration_ms = ms_between(ws[i].start_ns, now);
             done++;
+        }
+        if (cfg->progress != NULL &&
+            now - last_progress >= (uint64_t)PF_PROGRESS_MS * 1000000u) {
+            last_progress = now;
+            report_progress(cfg, ws, nw, checks, done, n, now);
         }
     }
     if (done < n) {

@@ -18,6 +18,7 @@
 #define PF_DEFAULT_MEMORY_MB 64
 #define PF_MAX_CHECK_FILE (1L << 20)
 #define PF_KILL_GRACE_MS 50 /* parent's margin past a deadline */
+#define PF_PROGRESS_MS 100  /* least time between progress calls */
 
 typedef struct pf_run_config {
     long timeout_ms;     /* per-check maximum (--timeout-ms) */
@@ -35,6 +36,14 @@ typedef struct pf_run_config {
     void (*worker_main)(const struct pf_run_config *cfg,
                         const pf_check *checks, size_t n, int job_fd,
                         int result_fd);
+    /* optional, called by the parent's loop in pf_run at most every
+     * PF_PROGRESS_MS (never from a worker): done of total checks finished,
+     * and the check running longest (its id once the worker named it,
+     * else its file; NULL when none runs) with its time so far. The id is
+     * not masked yet: a printer passes it through the redactor. */
+    void (*progress)(void *ud, size_t done, size_t total,
+                     const char *slowest, double slowest_ms);
+    void *progress_ud;
 } pf_run_config;
 
 /*

@@ -1,0 +1,174 @@
+/*
+ * metrics.c: the run as Prometheus metrics (--metrics FILE), in the text
+ * exposition format that node-exporter's textfile collector reads.
+ *
+ * Every family has HELP and TYPE lines; every series is a gauge; samples
+ * carry no timestamp (the collector refuses them). Label values escape
+ * backslash, double quote and newline; other control characters are
+ * dropped and invalid UTF-8 becomes U+FFFD, so any text a check produced
+ * leaves the file parseable. The file is replaced atomically, so the
+ * collector never reads half a run.
+ */
+#include "report_formats.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "atomic.h"
+#include "version.h"
+
+static void label_value(pf_buf *b, const char *s)
+{
+    size_t n = s ? strlen(s) : 0, i = 0, k;
+    uint32_t cp;
+
+    pf_buf_addc(b, '"');
+    while (i < n) {
+        k = pf_utf8_next(s + i, n - i, &cp);
+        if (cp == '\\')
+            pf_buf_adds(b, "\\\\");
+        else if (cp == '"')
+            pf_buf_adds(b, "\\\"");
+        else if (cp == '\n')
+            pf_buf_adds(b, "\\n");
+        else if (cp == 0xFFFD)
+            pf_buf_adds(b, "\xEF\xBF\xBD");
+        else if (cp >= 0x20 && cp != 0x7F)
+            pf_buf_add(b, s + i, k);
+        i += k;
+    }
+    pf_buf_addc(b, '"');
+}
+
+static void family(pf_buf *b, const char *name, const char *help)
+{
+    pf_buf_addf(b, "# HELP %s %s\n# TYPE %s gauge\n", name, help, name);
+}
+
+/* A sample value; a non-finite one (never expected) is written as 0. */
+static void value(pf_buf *b, double v)
+{
+    if (!(v == v) || v > 1e300 || v < -1e300)
+        v = 0;
+    pf_buf_addf(b, " %.6f\n", v);
+}
+
+/* Checks are identified by {id, file}. A file named twice on the command
+ * line would give the same pair twice, which is not a valid exposition:
+ * only the first of equal pairs is written. The order is by pair. */
+static int cmp_pair(const void *a, const void *b)
+{
+    const pf_check *x = *(const pf_check *const *)a;
+    const pf_check *y = *(const pf_check *const *)b;
+    int c = strcmp(x->id ? x->id : "", y->id ? y->id : "");
+
+    return c ? c : strcmp(x->file ? x->file : "", y->file ? y->file : "");
+}
+
+static void check_labels(pf_buf *b, const pf_check *c)
+{
+    pf_buf_adds(b, "{id=");
+    label_value(b, c->id ? c->id : "");
+    pf_buf_adds(b, ",file=");
+    label_value(b, c->file);
+    pf_buf_addc(b, '}');
+}
+
+void pf_metrics_text(pf_buf *b, const pf_report *r)
+{
+    static const char *const states[] = {"not-required", "armed", "refused"};
+    static const char *const statuses[] = {"pass", "fail", "error", "skip"};
+    const pf_verdict *v = r->verdict;
+    const pf_check **sorted = NULL;
+    size_t i, ns = 0, counts[4] = {0, 0, 0, 0};
+
+    if (r->nchecks > 0) {
+        sorted = malloc(r->nchecks * sizeof *sorted);
+        if (sorted == NULL) {
+            b->oom = 1;
+            return;
+        }
+    }
+    for (i = 0; i < r->nchecks; i++) {
+        const pf_check *c = &r->checks[i];
+        if ((unsigned)c->status < 4)
+            counts[c->status]++;
+        if (c->status != PF_STATUS_SKIP)
+            sorted[ns++] = c;
+    }
+    if (ns > 1)
+        qsort(sorted, ns, sizeof *sorted, cmp_pair);
+
+    family(b, "preflight_check_status",
+           "1 when the check passed, 0 when it failed or errored "
+           "(checks skipped by --tag are not listed).");
+    for (i = 0; i < ns; i++) {
+        if (i > 0 && cmp_pair(&sorted[i - 1], &sorted[i]) == 0)
+            continue;
+        pf_buf_adds(b, "preflight_check_status");
+        check_labels(b, sorted[i]);
+        pf_buf_adds(b, sorted[i]->status == PF_STATUS_PASS ? " 1\n" : " 0\n");
+    }
+    family(b, "preflight_check_duration_seconds",
+           "Wall-clock time the check took, load included.");
+    for (i = 0; i < ns; i++) {
+        if (i > 0 && cmp_pair(&sorted[i - 1], &sorted[i]) == 0)
+            continue;
+        pf_buf_adds(b, "preflight_check_duration_seconds");
+        check_labels(b, sorted[i]);
+        value(b, sorted[i]->duration_ms / 1000.0);
+    }
+    free(sorted);
+
+    family(b, "preflight_run_checks", "Checks of the last run by status.");
+    for (i = 0; i < 4; i++)
+        pf_buf_addf(b, "preflight_run_checks{status=\"%s\"} %zu\n", statuses[i],
+                    counts[i]);
+    family(b, "preflight_run_verdict",
+           "Verdict of the last run, as its exit code: 0 pass, 1 fail, "
+           "2 error, 3 refused.");
+    pf_buf_addf(b, "preflight_run_verdict %d\n", v->exit_code);
+    family(b, "preflight_arming_state",
+           "1 for the arming state of the last run, 0 for the others.");
+    for (i = 0; i < 3; i++)
+        pf_buf_addf(b, "preflight_arming_state{state=\"%s\"} %d\n", states[i],
+                    r->arm_state != NULL &&
+                        strcmp(r->arm_state, states[i]) == 0);
+    family(b, "preflight_run_duration_seconds",
+           "Wall-clock time of the last run.");
+    pf_buf_adds(b, "preflight_run_duration_seconds");
+    value(b, r->duration_ms / 1000.0);
+    family(b, "preflight_last_run_timestamp_seconds",
+           "Unix time the last run finished.");
+    pf_buf_addf(b, "preflight_last_run_timestamp_seconds %lld.%03lld\n",
+                (long long)(r->finished_ms / 1000),
+                (long long)(r->finished_ms % 1000));
+    family(b, "preflight_run_info",
+           "Always 1; the labels describe the last run.");
+    pf_buf_adds(b, "preflight_run_info{version=\"" PF_VERSION "\",mode=");
+    label_value(b, r->mode);
+    pf_buf_adds(b, ",http=");
+    label_value(b, r->http);
+    pf_buf_adds(b, ",verdict=");
+    label_value(b, pf_verdict_name(v->kind));
+    pf_buf_adds(b, "} 1\n");
+}
+
+int pf_metrics_write(const char *path, const pf_report *r, char *err,
+                     size_t errlen)
+{
+    pf_buf b;
+    int rc;
+
+    pf_buf_init(&b);
+    pf_metrics_text(&b, r);
+    if (b.oom) {
+        pf_buf_free(&b);
+        snprintf(err, errlen, "out of memory building the metrics");
+        return -1;
+    }
+    rc = pf_atomic_write(path, b.data, b.len, 0644, err, errlen);
+    pf_buf_free(&b);
+    return rc;
+}

@@ -1,0 +1,59 @@
+/*
+ * report_formats.h: the machine-readable reports besides the evidence.
+ *
+ * JUnit XML and TAP version 13 go to CI systems (`--format junit|tap` on
+ * stdout); the Prometheus text exposition format goes to node-exporter's
+ * textfile collector (`--metrics FILE`, written atomically). Each writer
+ * appends to a pf_buf (allocation failure is sticky in b->oom). Every
+ * string that came from a check was masked by the runner already; each
+ * writer only makes text safe for its own syntax, whatever bytes it holds.
+ */
+#ifndef PF_REPORT_FORMATS_H
+#define PF_REPORT_FORMATS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "buf.h"
+#include "evidence.h"
+
+/*
+ * JUnit XML: one <testsuite> inside <testsuites>, one <testcase> per check
+ * (skipped checks as <skipped/>), and, when the verdict did not pass for a
+ * reason no check shows (a missing manifest id, a duplicate, zero checks,
+ * a refusal), one more errored testcase named "run". Characters XML 1.0
+ * forbids are dropped; invalid UTF-8 becomes U+FFFD.
+ */
+void pf_report_junit(pf_buf *b, const pf_report *r);
+
+/*
+ * TAP version 13: the plan, one test line per check with a YAML block
+ * (status, reason, message, duration_ms, ...), the same extra "run" test
+ * as JUnit, and a closing comment with the verdict.
+ */
+void pf_report_tap(pf_buf *b, const pf_report *r);
+
+/* The Prometheus text format document (see docs/CLI.md for its series). */
+void pf_metrics_text(pf_buf *b, const pf_report *r);
+
+/* Write it atomically to path (mode 0644). Returns 0, or -1 with err set. */
+int pf_metrics_write(const char *path, const pf_report *r, char *err,
+                     size_t errlen);
+
+/*
+ * Shared by the writers (defined in report_junit.c).
+ *
+ * pf_utf8_next decodes one character of s[0..n), n > 0, into *cp and
+ * returns the bytes it used: an invalid, overlong, surrogate or truncated
+ * sequence uses one byte and gives U+FFFD.
+ *
+ * pf_report_run_entry is 1 when the report needs the extra "run" entry:
+ * the verdict is not a pass and either there are run-level problems, the
+ * arming gate refused, or no check shows a failure or an error. So a CI
+ * system that only counts failing testcases never shows green for a run
+ * that did not pass.
+ */
+size_t pf_utf8_next(const char *s, size_t n, uint32_t *cp);
+int pf_report_run_entry(const pf_report *r);
+
+#endif

@@ -1,0 +1,294 @@
+/*
+ * report_junit.c: the JUnit XML report (--format junit), and the helpers
+ * the machine-readable writers share (see report_formats.h).
+ *
+ * The shape is the one Jenkins, GitLab and the GitHub test reporters read:
+ * <testsuites> holding one <testsuite> with tests, failures, errors,
+ * skipped, time and timestamp; one <testcase> per check, classname the
+ * check file's folder ("preflight" for a bare file name), name its id (its
+ * file when it never yielded one), time in seconds.
+ */
+#include "report_formats.h"
+
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#include "version.h"
+
+size_t pf_utf8_next(const char *s, size_t n, uint32_t *cp)
+{
+    const unsigned char *u = (const unsigned char *)s;
+    uint32_t c = u[0], v;
+    size_t len, i;
+
+    *cp = 0xFFFD;
+    if (c < 0x80) {
+        *cp = c;
+        return 1;
+    }
+    if (c >= 0xC2 && c <= 0xDF) {
+        len = 2;
+        v = c & 0x1F;
+    } else if (c >= 0xE0 && c <= 0xEF) {
+        len = 3;
+        v = c & 0x0F;
+    } else if (c >= 0xF0 && c <= 0xF4) {
+        len = 4;
+        v = c & 0x07;
+    } else {
+        return 1;
+    }
+    if (len > n)
+        return 1;
+    for (i = 1; i < len; i++) {
+        if ((u[i] & 0xC0) != 0x80)
+            return 1;
+        v = (v << 6) | (u[i] & 0x3F);
+    }
+    if ((len == 3 && v < 0x800) || (len == 4 && v < 0x10000) ||
+        (v >= 0xD800 && v <= 0xDFFF) || v > 0x10FFFF)
+        return 1;
+    *cp = v;
+    return len;
+}
+
+int pf_report_run_entry(const pf_report *r)
+{
+    const pf_verdict *v = r->verdict;
+    size_t i;
+
+    if (v->kind == PF_VERDICT_PASS)
+        return 0;
+    if (v->nproblems > 0)
+        return 1;
+    if (r->arm_state != NULL && strcmp(r->arm_state, "refused") == 0)
+        return 1;
+    for (i = 0; i < r->nchecks; i++) {
+        if (r->checks[i].status == PF_STATUS_FAIL ||
+            r->checks[i].status == PF_STATUS_ERROR)
+            return 0;
+    }
+    return 1;
+}
+
+/*
+ * Append s as XML character data. In an attribute value (attr != 0) tab
+ * and newline are written as character references, which survive the
+ * parser's attribute-value normalisation; CR always is. Characters XML 1.0
+ * forbids (C0 controls but tab, LF, CR; U+FFFE, U+FFFF) are dropped,
+ * invalid UTF-8 becomes U+FFFD.
+ */
+static void xml_text(pf_buf *b, const char *s, int attr)
+{
+    size_t n = s ? strlen(s) : 0, i = 0, k;
+    uint32_t cp;
+
+    while (i < n) {
+        k = pf_utf8_next(s + i, n - i, &cp);
+        switch (cp) {
+        case '&': pf_buf_adds(b, "&amp;"); break;
+        case '<': pf_buf_adds(b, "&lt;"); break;
+        case '>': pf_buf_adds(b, "&gt;"); break;
+        case '"': pf_buf_adds(b, "&quot;"); break;
+        case '\'': pf_buf_adds(b, "&apos;"); break;
+        case '\r': pf_buf_adds(b, "&#13;"); break;
+        case '\t': pf_buf_adds(b, attr ? "&#9;" : "\t"); break;
+        case '\n': pf_buf_adds(b, attr ? "&#10;" : "\n"); break;
+        case 0xFFFD: pf_buf_adds(b, "\xEF\xBF\xBD"); break;
+        default:
+            if (cp >= 0x20 && cp != 0xFFFE && cp != 0xFFFF)
+                pf_buf_add(b, s + i, k);
+            break;
+        }
+        i += k;
+    }
+}
+
+/* name="value" with a leading space. */
+static void xml_attr(pf_buf *b, const char *name, const char *value)
+{
+    pf_buf_addf(b, " %s=\"", name);
+    xml_text(b, value, 1);
+    pf_buf_addc(b, '"');
+}
+
+static void property(pf_buf *b, const char *name, const char *value)
+{
+    pf_buf_adds(b, "      <property");
+    xml_attr(b, "name", name);
+    xml_attr(b, "value", value ? value : "");
+    pf_buf_adds(b, "/>\n");
+}
+
+/* The folder part of a check's file, into out; "preflight" for none. */
+static void classname(const char *file, char *out, size_t outlen)
+{
+    const char *slash = file ? strrchr(file, '/') : NULL;
+
+    if (slash == NULL)
+        snprintf(out, outlen, "preflight");
+    else if (slash == file)
+        snprintf(out, outlen, "/");
+    else
+        snprintf(out, outlen, "%.*s", (int)(slash - file), file);
+}
+
+/* The body of a failure or error: the message, then what identifies the
+ * check and its details, one per line. */
+static void check_body(pf_buf *b, const pf_check *c)
+{
+    size_t i;
+
+    xml_text(b, c->message, 0);
+    pf_buf_adds(b, "\n\ntitle: ");
+    xml_text(b, c->title, 0);
+    pf_buf_adds(b, "\nfile: ");
+    xml_text(b, c->file, 0);
+    if (c->sha256[0])
+        pf_buf_addf(b, "\nsha256: %s", c->sha256);
+    for (i = 0; i < c->ndetails; i++) {
+        if (c->details[i].key == NULL)
+            continue;
+        pf_buf_adds(b, "\ndetail ");
+        xml_text(b, c->details[i].key, 0);
+        pf_buf_adds(b, ": ");
+        xml_text(b, c->details[i].value, 0);
+    }
+    pf_buf_addc(b, '\n');
+}
+
+static void testcase(pf_buf *b, const pf_check *c)
+{
+    char cls[4200];
+    const char *name = c->id ? c->id : c->file;
+    const char *reason = pf_reason_name(c->reason);
+
+    classname(c->file, cls, sizeof cls);
+    pf_buf_adds(b, "    <testcase");
+    xml_attr(b, "classname", cls);
+    xml_attr(b, "name", name);
+    xml_attr(b, "file", c->file);
+    pf_buf_addf(b, " time=\"%.3f\">\n",
+                c->status == PF_STATUS_SKIP ? 0.0 : c->duration_ms / 1000.0);
+    switch (c->status) {
+    case PF_STATUS_PASS:
+        pf_buf_adds(b, "      <system-out>");
+        xml_text(b, c->message, 0);
+        pf_buf_adds(b, "</system-out>\n");
+        break;
+    case PF_STATUS_SKIP:
+        pf_buf_adds(b, "      <skipped message=\"not selected by --tag\"/>\n");
+        break;
+    case PF_STATUS_FAIL:
+        pf_buf_adds(b, "      <failure");
+        xml_attr(b, "message", c->message ? c->message : "");
+        pf_buf_adds(b, " type=\"fail\">");
+        check_body(b, c);
+        pf_buf_adds(b, "</failure>\n");
+        break;
+    default:
+        pf_buf_adds(b, "      <error");
+        xml_attr(b, "message", c->message ? c->message : "");
+        xml_attr(b, "type", reason ? reason : "error");
+        pf_buf_addc(b, '>');
+        check_body(b, c);
+        pf_buf_adds(b, "</error>\n");
+        break;
+    }
+    pf_buf_adds(b, "    </testcase>\n");
+}
+
+/* The extra testcase for what no check shows (see pf_report_run_entry). */
+static void run_testcase(pf_buf *b, const pf_report *r)
+{
+    const pf_verdict *v = r->verdict;
+    const char *first = v->nproblems      ? v->problems[0]
+                        : r->narm_reasons ? r->arm_reasons[0]
+                        : v->total == 0   ? "no check ran"
+                                          : "the run did not pass";
+    size_t i;
+
+    pf_buf_adds(b, "    <testcase classname=\"preflight\" name=\"run\" "
+                   "time=\"0.000\">\n      <error");
+    xml_attr(b, "message", first);
+    xml_attr(b, "type", pf_verdict_name(v->kind));
+    pf_buf_addc(b, '>');
+    pf_buf_addf(b, "verdict: %s (exit %d)\n", pf_verdict_name(v->kind),
+                v->exit_code);
+    for (i = 0; i < v->nproblems; i++) {
+        pf_buf_adds(b, "problem: ");
+        xml_text(b, v->problems[i], 0);
+        pf_buf_addc(b, '\n');
+    }
+    if (r->narm_reasons > 0) {
+        pf_buf_adds(b, "arming: ");
+        xml_text(b, r->arm_state, 0);
+        pf_buf_addc(b, '\n');
+    }
+    for (i = 0; i < r->narm_reasons; i++) {
+        pf_buf_adds(b, "  - ");
+        xml_text(b, r->arm_reasons[i], 0);
+        pf_buf_addc(b, '\n');
+    }
+    pf_buf_adds(b, "</error>\n    </testcase>\n");
+}
+
+void pf_report_junit(pf_buf *b, const pf_report *r)
+{
+    const pf_verdict *v = r->verdict;
+    size_t i, tests = 0, failures = 0, errors = 0, skipped = 0;
+    int extra = pf_report_run_entry(r);
+    char stamp[40], exit_text[16];
+    time_t t = (time_t)(r->started_ms / 1000);
+    struct tm tm;
+    double secs = r->duration_ms / 1000.0;
+
+    for (i = 0; i < r->nchecks; i++) {
+        tests++;
+        switch (r->checks[i].status) {
+        case PF_STATUS_FAIL: failures++; break;
+        case PF_STATUS_ERROR: errors++; break;
+        case PF_STATUS_SKIP: skipped++; break;
+        default: break;
+        }
+    }
+    if (extra) {
+        tests++;
+        errors++;
+    }
+    /* xs:dateTime without a zone, as the JUnit schema has it; it is UTC */
+    gmtime_r(&t, &tm);
+    strftime(stamp, sizeof stamp, "%Y-%m-%dT%H:%M:%S", &tm);
+    if (secs < 0)
+        secs = 0;
+
+    pf_buf_adds(b, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
+    pf_buf_addf(b,
+                "<testsuites name=\"preflight\" tests=\"%zu\" "
+                "failures=\"%zu\" errors=\"%zu\" skipped=\"%zu\" "
+                "time=\"%.3f\">\n",
+                tests, failures, errors, skipped, secs);
+    pf_buf_addf(b,
+                "  <testsuite name=\"preflight\" tests=\"%zu\" "
+                "failures=\"%zu\" errors=\"%zu\" skipped=\"%zu\" "
+                "time=\"%.3f\" timestamp=\"%s\"",
+                tests, failures, errors, skipped, secs, stamp);
+    xml_attr(b, "hostname", r->hostname ? r->hostname : "");
+    pf_buf_adds(b, ">\n    <properties>\n");
+    pf_rfc3339_ms(r->started_ms, stamp, sizeof stamp);
+    snprintf(exit_text, sizeof exit_text, "%d", v->exit_code);
+    property(b, "tool", PF_NAME " " PF_VERSION);
+    property(b, "started_at", stamp);
+    property(b, "mode", r->mode);
+    property(b, "http", r->http);
+    property(b, "arming", r->arm_state);
+    property(b, "verdict", pf_verdict_name(v->kind));
+    property(b, "exit_code", exit_text);
+    pf_buf_adds(b, "    </properties>\n");
+    for (i = 0; i < r->nchecks; i++)
+        testcase(b, &r->checks[i]);
+    if (extra)
+        run_testcase(b, r);
+    pf_buf_adds(b, "  </testsuite>\n</testsuites>\n");
+}
