@@ -48,8 +48,11 @@ class WrongAnswer(Exception):
 
 
 def log(msg):
-    sys.stderr.write(msg + "\n")
-    sys.stderr.flush()
+    try:
+        sys.stderr.write(msg + "\n")
+        sys.stderr.flush()
+    except OSError:
+        pass  # progress is optional: a closed stderr must not stop the run
 
 
 def child_cpu():
@@ -97,21 +100,50 @@ def expect_pass(label, n, rc, out, err):
                           % (label, n, rc, out[-800:], err[-800:]))
 
 
-def bench_trivial(binary, n, runs, cwd, env, tmp, jobs_variants):
+def bench_trivial(binary, n, runs, cwd, env, tmp, jobs_variants,
+                  floors=False):
     """One N: preflight for each --jobs variant, python fresh (-B) and
-    python with a warm .pyc cache, interleaved, order rotated each run."""
+    python with a warm .pyc cache, interleaved, order rotated each run.
+    With floors, the fixed costs are measured in the same loop too."""
     pf = {j: Series("preflight jobs=%s" % j) for j in jobs_variants}
     py_fresh = Series("python fresh")
     py_warm = Series("python warm")
+    fl = {}
 
     # the warm-cache Python folder: generated once, .pyc written by a run
     warm_dir = os.path.join(tmp, "pywarm%d" % n)
     gen_checks.gen_py(n, warm_dir)
     subprocess.run([PY, PY_RUNNER, warm_dir], cwd=cwd, env=env,
                    stdout=subprocess.DEVNULL, check=True)
+    one_lua = os.path.join(tmp, "one_lua")
+    one_py = os.path.join(tmp, "one_py")
+    if floors:
+        gen_checks.gen_lua(1, one_lua)
+        gen_checks.gen_py(1, one_py)
+        probes = [
+            ("`/bin/true` (harness floor)", ["/bin/true"], None),
+            ("`preflight version` (process start)", [binary, "version"],
+             None),
+            ("`preflight run` with 1 check", [binary, "run", one_lua], 1),
+            ("`python3 -B -c pass` (interpreter start)",
+             [PY, "-B", "-c", "pass"], None),
+            ("`py_equivalent.py` with 1 module",
+             [PY, "-B", PY_RUNNER, one_py], 1),
+        ]
+        for label, _cmd, _n in probes:
+            fl[label] = Series(label)
+    else:
+        probes = []
 
     def one(kind, it, d_lua, d_py):
-        if kind == "py_fresh":
+        if isinstance(kind, tuple):
+            label, cmd, want = kind
+            w, c, rc, out, err = timed(cmd, cwd, env)
+            if want is not None:
+                expect_pass(label, want, rc, out, err)
+            if it >= 0:
+                fl[label].add(w, c)
+        elif kind == "py_fresh":
             w, c, rc, out, err = timed([PY, "-B", PY_RUNNER, d_py], cwd, env)
             expect_pass("python N=%d" % n, n, rc, out, err)
             if it >= 0:
@@ -131,7 +163,7 @@ def bench_trivial(binary, n, runs, cwd, env, tmp, jobs_variants):
             if it >= 0:
                 pf[kind].add(w, c)
 
-    kinds = list(jobs_variants) + ["py_fresh", "py_warm"]
+    kinds = list(jobs_variants) + ["py_fresh", "py_warm"] + probes
     for it in range(-1, runs):  # it == -1: warm-up, not counted
         d_lua = os.path.join(tmp, "lua%d_%d" % (n, it + 1))
         d_py = os.path.join(tmp, "py%d_%d" % (n, it + 1))
@@ -146,8 +178,9 @@ def bench_trivial(binary, n, runs, cwd, env, tmp, jobs_variants):
         shutil.rmtree(d_py)
         log("  N=%d run %d/%d done" % (n, it + 1, runs) if it >= 0
             else "  N=%d warm-up done" % n)
-    shutil.rmtree(warm_dir)
-    return pf, py_fresh, py_warm
+    for d in (warm_dir, one_lua, one_py):
+        shutil.rmtree(d, ignore_errors=True)
+    return pf, py_fresh, py_warm, fl
 
 
 def bench_timeout(binary, label, make, runs, cwd, env, tmp):
@@ -200,7 +233,16 @@ def machine_info(binary, cwd, env):
         "kernel": platform.release(),
         "preflight": ver,
         "python": platform.python_version(),
+        "load": loadavg(),
     }
+
+
+def loadavg():
+    try:
+        with open("/proc/loadavg") as f:
+            return " ".join(f.read().split()[:3])
+    except OSError:
+        return "?"
 
 
 def fmt(x):
@@ -233,18 +275,13 @@ def main():
     lines = []
     bad = []
     try:
-        # the harness's own floor: spawning a do-nothing process
-        floor = Series("/bin/true")
-        for _ in range(a.runs):
-            w, c, _rc, _o, _e = timed(["/bin/true"], a.cwd, env)
-            floor.add(w, c)
-
         log("N=100 ...")
-        pf100, py100, pyw100 = bench_trivial(binary, 100, a.runs, a.cwd, env,
-                                             tmp, ["default", 1, 2])
+        pf100, py100, pyw100, floors = bench_trivial(
+            binary, 100, a.runs, a.cwd, env, tmp, ["default", 1, 2],
+            floors=True)
         log("N=1000 ...")
-        pf1000, py1000, pyw1000 = bench_trivial(binary, 1000, a.runs, a.cwd,
-                                                env, tmp, ["default"])
+        pf1000, py1000, pyw1000, _ = bench_trivial(
+            binary, 1000, a.runs, a.cwd, env, tmp, ["default"])
 
         cases = [
             ("`while true do end`, timeout_ms=200",
@@ -265,10 +302,10 @@ def main():
                                                  a.timeout_runs, a.cwd, env,
                                                  tmp))
     except WrongAnswer as e:
-        shutil.rmtree(tmp, ignore_errors=True)
         log("WRONG ANSWER: %s" % e)
         return 1
-    shutil.rmtree(tmp, ignore_errors=True)
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
 
     L = lines.append
     L("## preflight benchmark, %s" % info["date"])
@@ -276,9 +313,12 @@ def main():
     L("Machine: %s cores, %s, Linux %s; %s; Python %s (/usr/bin/python3)."
       % (info["cores"], info["cpu"], info["kernel"], info["preflight"],
          info["python"]))
+    L("Load average (1, 5, 15 min) before: %s; after: %s. Other processes "
+      "on the machine share its cores: a load near or above the core count "
+      "inflates every number below." % (info["load"], loadavg()))
     L("Wall clock of the whole command (ms), %d timed runs per cell after "
-      "one warm-up, fresh check folders each run; harness floor "
-      "(`/bin/true`): median %s ms." % (a.runs, fmt(floor.med())))
+      "one warm-up, fresh check folders each run, all commands of one N "
+      "interleaved." % a.runs)
     L("")
     L("### Trivial checks: preflight vs the in-process Python runner")
     L("")
@@ -308,10 +348,18 @@ def main():
     L("")
     L("| --jobs | median | min–max | CPU (user+sys) |")
     L("|---|---:|---:|---:|")
-    for j, label in ((1, "1"), (2, "2"), ("default", "default (32)")):
+    for j, label in ((1, "1"), (2, "2"), ("default", "default")):
         s = pf100[j]
         L("| %s | %s | %s | %s |" % (label, fmt(s.med()), s.span(),
                                      fmt(s.cpu_med())))
+    L("")
+    L("### Fixed costs (measured in the N=100 loop)")
+    L("")
+    L("| command | median | min–max | CPU (user+sys) |")
+    L("|---|---:|---:|---:|")
+    for label, sr in floors.items():
+        L("| %s | %s | %s | %s |" % (label, fmt(sr.med()), sr.span(),
+                                     fmt(sr.cpu_med())))
     L("")
     L("### Runaway checks (must end as non-pass, exit 1, within %d ms)"
       % GOAL_TIMEOUT_MS)

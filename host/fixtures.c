@@ -7,6 +7,12 @@
  * fixture schema: unknown keys, wrong types and out-of-range values are
  * all errors, so a typo in a fixture fails the checks that use the folder
  * instead of silently answering something else.
+ *
+ * Two extensions serve signed exchange requests: request.ignore_query
+ * names query parameters (a timestamp, a signature) left out of the match,
+ * and response.template expands {{now_ms}}-style placeholders with the
+ * real clock when the fixture answers, so a server-time fixture can say
+ * "now" or "five seconds ahead of now".
  */
 #include "fixtures.h"
 
@@ -20,6 +26,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #define J_MAX_DEPTH 32
@@ -594,12 +601,247 @@ static int parse_headers(const jnode *h, pf_fixture *fx, char *err,
     return 0;
 }
 
+/* ---- templates ---------------------------------------------------------- */
+
+static const char *const wdays[] = {"Sun", "Mon", "Tue", "Wed",
+                                    "Thu", "Fri", "Sat"};
+static const char *const months[] = {"Jan", "Feb", "Mar", "Apr",
+                                     "May", "Jun", "Jul", "Aug",
+                                     "Sep", "Oct", "Nov", "Dec"};
+
+/* Format Unix seconds t as an IMF-fixdate ("Sun, 06 Nov 1994 08:49:37
+ * GMT") into out (at least 30 bytes), without the locale. */
+static int http_date(long long t, char *out, size_t outlen)
+{
+    time_t tt = (time_t)t;
+    struct tm tm;
+
+    if (gmtime_r(&tt, &tm) == NULL)
+        return -1;
+    snprintf(out, outlen, "%s, %02d %s %04d %02d:%02d:%02d GMT",
+             wdays[tm.tm_wday % 7], tm.tm_mday, months[tm.tm_mon % 12],
+             tm.tm_year + 1900, tm.tm_hour, tm.tm_min, tm.tm_sec);
+    return 0;
+}
+
+/*
+ * Expand the placeholders of the n bytes at in into a new buffer (*out,
+ * NUL added, owned by the caller) of *olen bytes. Every "{{" must start a
+ * known placeholder. Returns 0, or -1 with err.
+ */
+static int expand_text(const char *in, size_t n, long long now_ms, char **out,
+                       size_t *olen, char *err, size_t errlen)
+{
+    size_t cap = n + 64, len = 0, i = 0;
+    char *o = malloc(cap);
+
+    if (o == NULL)
+        return oom(err, errlen);
+    while (i < n) {
+        char piece[64];
+        const char *p = piece;
+        size_t plen, k;
+        if (i + 1 < n && in[i] == '{' && in[i + 1] == '{') {
+            const char *end = NULL, *name = in + i + 2;
+            long long off = 0, t;
+            size_t nlen;
+            int http;
+            for (k = i + 2; k + 1 < n && k < i + 48; k++) {
+                if (in[k] == '}' && in[k + 1] == '}') {
+                    end = in + k;
+                    break;
+                }
+            }
+            nlen = end ? (size_t)(end - name) : 0;
+            if (end != NULL && nlen >= 6 && memcmp(name, "now_ms", 6) == 0) {
+                http = 0;
+                k = 6;
+            } else if (end != NULL && nlen >= 8 &&
+                       memcmp(name, "now_http", 8) == 0) {
+                http = 1;
+                k = 8;
+            } else {
+                free(o);
+                snprintf(err, errlen,
+                         "template: \"{{\" does not start a known "
+                         "placeholder ({{now_ms}}, {{now_http}}) at byte %zu",
+                         i);
+                return -1;
+            }
+            if (k < nlen) {
+                size_t d;
+                int neg = name[k] == '-';
+                if ((name[k] != '+' && !neg) || nlen - k < 2 ||
+                    nlen - k > 13) {
+                    free(o);
+                    snprintf(err, errlen,
+                             "template: bad placeholder \"{{%.*s}}\" (want "
+                             "{{%s}}, {{%s+N}} or {{%s-N}}, N in ms)",
+                             (int)nlen, name, http ? "now_http" : "now_ms",
+                             http ? "now_http" : "now_ms",
+                             http ? "now_http" : "now_ms");
+                    return -1;
+                }
+                for (d = k + 1; d < nlen; d++) {
+                    if (!isdigit((unsigned char)name[d])) {
+                        free(o);
+                        snprintf(err, errlen,
+                                 "template: bad offset in \"{{%.*s}}\"",
+                                 (int)nlen, name);
+                        return -1;
+                    }
+                    off = off * 10 + (name[d] - '0');
+                }
+                if (neg)
+                    off = -off;
+            }
+            t = now_ms + off;
+            if (t < 0) {
+                free(o);
+                snprintf(err, errlen, "template: \"{{%.*s}}\" is before 1970",
+                         (int)nlen, name);
+                return -1;
+            }
+            if (http) {
+                if (http_date(t / 1000, piece, sizeof piece) != 0) {
+                    free(o);
+                    snprintf(err, errlen, "template: cannot format a date");
+                    return -1;
+                }
+            } else {
+                snprintf(piece, sizeof piece, "%lld", t);
+            }
+            plen = strlen(piece);
+            i = (size_t)(end - in) + 2;
+        } else {
+            p = in + i;
+            plen = 1;
+            i++;
+        }
+        if (len + plen + 1 > cap) {
+            char *g;
+            cap = (len + plen + 1) * 2;
+            g = realloc(o, cap);
+            if (g == NULL) {
+                free(o);
+                return oom(err, errlen);
+            }
+            o = g;
+        }
+        memcpy(o + len, p, plen);
+        len += plen;
+    }
+    o[len] = '\0';
+    *out = o;
+    *olen = len;
+    return 0;
+}
+
+int pf_fixture_expand(pf_fixture *fx, long long now_ms, char *err,
+                      size_t errlen)
+{
+    char *out;
+    size_t olen, i;
+
+    if (!fx->template)
+        return 0;
+    if (fx->body != NULL) {
+        if (expand_text(fx->body, fx->body_len, now_ms, &out, &olen, err,
+                        errlen) != 0)
+            return -1;
+        free(fx->body);
+        fx->body = out;
+        fx->body_len = olen;
+    }
+    for (i = 0; i < fx->nheaders; i++) {
+        char *v = fx->headers[i].value;
+        if (expand_text(v, strlen(v), now_ms, &out, &olen, err, errlen) != 0)
+            return -1;
+        free(v);
+        fx->headers[i].value = out;
+    }
+    return 0;
+}
+
+/* 1 when s (n bytes) can name a query parameter: no '&', '=', '#', '?',
+ * spaces or controls. */
+static int query_name_ok(const char *s, size_t n)
+{
+    size_t i;
+
+    if (n == 0 || n > 64)
+        return 0;
+    for (i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)s[i];
+        if (c <= 0x20 || c == 0x7F || strchr("&=#?", c) != NULL)
+            return 0;
+    }
+    return 1;
+}
+
+static int parse_ignore(const jnode *a, pf_fixture *fx, char *err,
+                        size_t errlen)
+{
+    size_t i;
+
+    if (a->type != J_ARR || a->nkids == 0 || a->nkids > PF_FIX_MAX_IGNORE) {
+        snprintf(err, errlen,
+                 "request.ignore_query must be an array of 1 to %d "
+                 "query parameter names",
+                 PF_FIX_MAX_IGNORE);
+        return -1;
+    }
+    fx->ignore_query = calloc(a->nkids, sizeof *fx->ignore_query);
+    if (fx->ignore_query == NULL)
+        return oom(err, errlen);
+    for (i = 0; i < a->nkids; i++) {
+        const jnode *v = &a->kids[i].val;
+        if (!is_cstr(v) || !query_name_ok(v->str, v->slen)) {
+            snprintf(err, errlen,
+                     "request.ignore_query[%zu] must be a query parameter "
+                     "name (1 to 64 bytes, no '&', '=', '#', '?' or spaces)",
+                     i + 1);
+            return -1;
+        }
+        if ((fx->ignore_query[i] = dup_n(v->str, v->slen)) == NULL)
+            return oom(err, errlen);
+        fx->nignore++;
+    }
+    return 0;
+}
+
+/* Expand fx's inline body and headers into scratch copies at a fixed time
+ * (2033; offsets are at most 12 digits of ms, about 31 years), to report
+ * a malformed placeholder when the fixture is parsed. */
+static int check_template(const pf_fixture *fx, char *err, size_t errlen)
+{
+    char *out;
+    size_t olen, i;
+
+    if (fx->body != NULL) {
+        if (expand_text(fx->body, fx->body_len, 2000000000000LL, &out, &olen,
+                        err,
+                        errlen) != 0)
+            return -1;
+        free(out);
+    }
+    for (i = 0; i < fx->nheaders; i++) {
+        const char *v = fx->headers[i].value;
+        if (expand_text(v, strlen(v), 2000000000000LL, &out, &olen, err,
+                        errlen) != 0)
+            return -1;
+        free(out);
+    }
+    return 0;
+}
+
 static int parse_response(const jnode *r, const char *text, pf_fixture *fx,
                           char *err, size_t errlen)
 {
-    static const char *const keys[] = {"status",    "headers",  "body",
-                                       "body_file", "delay_ms", NULL};
-    const jnode *st, *h, *body, *bf, *d;
+    static const char *const keys[] = {"status",   "headers",  "body",
+                                       "body_file", "delay_ms", "template",
+                                       NULL};
+    const jnode *st, *h, *body, *bf, *d, *tp;
 
     if (r->type != J_OBJ) {
         snprintf(err, errlen, "response must be an object");
@@ -669,6 +911,20 @@ static int parse_response(const jnode *r, const char *text, pf_fixture *fx,
         }
         fx->delay_ms = (long)d->ival;
     }
+    if ((tp = jget(r, "template")) != NULL) {
+        pf_fixture probe;
+        if (tp->type != J_BOOL) {
+            snprintf(err, errlen, "response.template must be true or false");
+            return -1;
+        }
+        fx->template = text[tp->start] == 't';
+        /* an inline body or a header with a bad placeholder is a bad
+         * fixture now, not only when it answers */
+        probe = *fx;
+        probe.body_file = NULL;
+        if (fx->template && check_template(&probe, err, errlen) != 0)
+            return -1;
+    }
     return 0;
 }
 
@@ -678,8 +934,9 @@ static int from_tree(const jnode *root, const char *text, pf_fixture *fx,
 {
     static const char *const top_keys[] = {"description", "request", "response",
                                            "error", NULL};
-    static const char *const req_keys[] = {"method", "url", NULL};
-    const jnode *req, *m, *u, *resp, *e, *desc;
+    static const char *const req_keys[] = {"method", "url", "ignore_query",
+                                           NULL};
+    const jnode *req, *m, *u, *resp, *e, *desc, *ig;
 
     if (root->type != J_OBJ) {
         snprintf(err, errlen, "a fixture must be a JSON object");
@@ -726,6 +983,9 @@ static int from_tree(const jnode *root, const char *text, pf_fixture *fx,
     fx->url = dup_n(u->str, u->slen);
     if (fx->method == NULL || fx->url == NULL)
         return oom(err, errlen);
+    if ((ig = jget(req, "ignore_query")) != NULL &&
+        parse_ignore(ig, fx, err, errlen) != 0)
+        return -1;
     resp = jget(root, "response");
     e = jget(root, "error");
     if ((resp == NULL) == (e == NULL)) {
@@ -754,6 +1014,9 @@ void pf_fixture_free(pf_fixture *fx)
         return;
     free(fx->method);
     free(fx->url);
+    for (i = 0; i < fx->nignore; i++)
+        free(fx->ignore_query[i]);
+    free(fx->ignore_query);
     for (i = 0; i < fx->nheaders; i++) {
         free(fx->headers[i].name);
         free(fx->headers[i].value);
@@ -855,6 +1118,77 @@ static int is_fixture_name(const char *name)
     return name[0] != '.' && n > 5 && strcmp(name + n - 5, ".json") == 0;
 }
 
+/*
+ * Copy url to out (outlen bytes) without the query parameters named in
+ * fx's ignore_query, keeping the others in order; set seen[i] when the
+ * i-th name was there. Returns 0, or -1 when out is too small.
+ */
+static int strip_query(const pf_fixture *fx, const char *url, char *out,
+                       size_t outlen, int *seen)
+{
+    const char *q = strchr(url, '?'), *hash, *p;
+    size_t len, kept = 0, i;
+
+    if (q == NULL) {
+        if (strlen(url) >= outlen)
+            return -1;
+        strcpy(out, url);
+        return 0;
+    }
+    len = (size_t)(q - url);
+    if (len >= outlen)
+        return -1;
+    memcpy(out, url, len);
+    hash = strchr(q, '#');
+    if (hash == NULL)
+        hash = q + strlen(q);
+    for (p = q + 1; p < hash;) {
+        size_t plen = strcspn(p, "&#"), nlen = strcspn(p, "=&#");
+        int drop = 0;
+        if (nlen > plen)
+            nlen = plen;
+        for (i = 0; i < fx->nignore; i++) {
+            if (strlen(fx->ignore_query[i]) == nlen &&
+                memcmp(fx->ignore_query[i], p, nlen) == 0) {
+                seen[i] = 1;
+                drop = 1;
+            }
+        }
+        if (!drop) {
+            if (len + plen + 2 >= outlen)
+                return -1;
+            out[len++] = kept++ ? '&' : '?';
+            memcpy(out + len, p, plen);
+            len += plen;
+        }
+        p += plen;
+        if (*p == '&')
+            p++;
+    }
+    if (len + strlen(hash) >= outlen)
+        return -1;
+    strcpy(out + len, hash);
+    return 0;
+}
+
+int pf_fixture_url_match(const pf_fixture *fx, const char *url)
+{
+    char a[PF_FIX_MAX_URL + 2], b[PF_FIX_MAX_URL + 2];
+    int seen_fx[PF_FIX_MAX_IGNORE] = {0}, seen[PF_FIX_MAX_IGNORE] = {0};
+    size_t i;
+
+    if (fx->nignore == 0)
+        return strcmp(fx->url, url) == 0;
+    if (strip_query(fx, fx->url, a, sizeof a, seen_fx) != 0 ||
+        strip_query(fx, url, b, sizeof b, seen) != 0)
+        return 0;
+    for (i = 0; i < fx->nignore; i++) {
+        if (!seen[i])
+            return 0;
+    }
+    return strcmp(a, b) == 0;
+}
+
 int pf_fixture_find(const char *dir, const char *method, const char *url,
                     pf_fixture *fx, char *file, size_t filelen, char *err,
                     size_t errlen)
@@ -909,7 +1243,8 @@ int pf_fixture_find(const char *dir, const char *method, const char *url,
             goto cleanup;
         }
         free(text);
-        if (strcmp(tmp.method, method) != 0 || strcmp(tmp.url, url) != 0) {
+        if (strcmp(tmp.method, method) != 0 ||
+            !pf_fixture_url_match(&tmp, url)) {
             pf_fixture_free(&tmp);
             continue;
         }
@@ -937,6 +1272,19 @@ cleanup:
     return rc;
 }
 
+/* Expand a template fixture with the real clock. */
+static int expand_now(pf_fixture *fx, char *err, size_t errlen)
+{
+    struct timespec ts;
+
+    if (!fx->template)
+        return 0;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    return pf_fixture_expand(fx, (long long)ts.tv_sec * 1000 +
+                                     ts.tv_nsec / 1000000,
+                             err, errlen);
+}
+
 int pf_fixture_load_body(const char *dir, pf_fixture *fx, size_t max, char *err,
                          size_t errlen)
 {
@@ -946,7 +1294,7 @@ int pf_fixture_load_body(const char *dir, pf_fixture *fx, size_t max, char *err,
     int r;
 
     if (fx->body_file == NULL)
-        return 0;
+        return expand_now(fx, err, errlen);
     if (realpath(dir, rdir) == NULL) {
         snprintf(err, errlen, "fixtures folder %s: %s", dir, strerror(errno));
         return -1;
@@ -974,5 +1322,5 @@ int pf_fixture_load_body(const char *dir, pf_fixture *fx, size_t max, char *err,
     free(fx->body);
     fx->body = buf;
     fx->body_len = len;
-    return 0;
+    return expand_now(fx, err, errlen);
 }

@@ -7,8 +7,11 @@
  * dangling .env.live link is still "present"). read resolves the path with realpath, refuses
  * anything whose real location is not below the root (so ".." and symlinks
  * out are refused alike), opens the resolved path without following a
- * final symlink and reads regular files only, up to a size cap.
+ * final symlink and reads regular files only, up to a size cap. list
+ * resolves and confines its folder the same way and returns the sorted
+ * entry names, at most FS_LIST_MAX of them.
  */
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -24,6 +27,7 @@
 
 #define FS_READ_DEFAULT (1L << 20)
 #define FS_READ_MAX (16L << 20)
+#define FS_LIST_MAX 10000
 
 static const char *type_name(mode_t m)
 {
@@ -139,7 +143,137 @@ static int fs_read(lua_State *L)
     return 1;
 }
 
+typedef struct name_list {
+    char **names;
+    size_t n;
+} name_list;
+
+static void name_list_free(name_list *nl)
+{
+    size_t i;
+
+    for (i = 0; i < nl->n; i++)
+        free(nl->names[i]);
+    free(nl->names);
+    nl->names = NULL;
+    nl->n = 0;
+}
+
+static int cmp_names(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/*
+ * Read the names in folder real (without "." and "..") into nl, sorted.
+ * Returns 0, -1 with errno set, or -2 when there are more than
+ * FS_LIST_MAX. No Lua call: nothing can raise while nl owns memory.
+ */
+static int read_names(const char *real, name_list *nl)
+{
+    DIR *d = opendir(real);
+    struct dirent *e;
+    size_t cap = 0;
+    int rc = 0, saved;
+
+    if (d == NULL)
+        return -1;
+    while ((errno = 0, e = readdir(d)) != NULL) {
+        if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
+            continue;
+        if (nl->n == FS_LIST_MAX) {
+            rc = -2;
+            break;
+        }
+        if (nl->n == cap) {
+            size_t ncap = cap ? cap * 2 : 32;
+            char **g = realloc(nl->names, ncap * sizeof *g);
+            if (g == NULL) {
+                errno = ENOMEM;
+                rc = -1;
+                break;
+            }
+            nl->names = g;
+            cap = ncap;
+        }
+        if ((nl->names[nl->n] = strdup(e->d_name)) == NULL) {
+            errno = ENOMEM;
+            rc = -1;
+            break;
+        }
+        nl->n++;
+    }
+    if (rc == 0 && errno != 0)
+        rc = -1;
+    saved = errno;
+    closedir(d);
+    errno = saved;
+    if (rc == 0 && nl->n > 1)
+        qsort(nl->names, nl->n, sizeof *nl->names, cmp_names);
+    return rc;
+}
+
+/* Push the names of the name_list given as a light userdata as a
+ * sequence. Runs under lua_pcall so a memory error cannot leak it. */
+static int push_names(lua_State *L)
+{
+    const name_list *nl = lua_touserdata(L, 1);
+    size_t i;
+
+    lua_createtable(L, (int)nl->n, 0);
+    for (i = 0; i < nl->n; i++) {
+        lua_pushstring(L, nl->names[i]);
+        lua_rawseti(L, -2, (lua_Integer)i + 1);
+    }
+    return 1;
+}
+
+/* list(path) -> sorted names | nil, err, errno. */
+static int fs_list(lua_State *L)
+{
+    pf_sandbox *sb = pf_sandbox_of(L);
+    const char *path = luaL_checkstring(L, 1);
+    char real[PATH_MAX], rel[PATH_MAX + 8];
+    name_list nl = {NULL, 0};
+    int rc;
+
+    if (path[0] != '/') {
+        snprintf(rel, sizeof rel, "%s/%s", sb->conf->root, path);
+        path = rel;
+    }
+    if (realpath(path, real) == NULL)
+        return luaL_fileresult(L, 0, luaL_checkstring(L, 1));
+    if (!below_root(sb->conf->root, real)) {
+        luaL_pushfail(L);
+        lua_pushfstring(L, "%s: outside the project root",
+                        luaL_checkstring(L, 1));
+        return 2;
+    }
+    rc = read_names(real, &nl);
+    if (rc == -1) {
+        int saved = errno;
+        name_list_free(&nl);
+        errno = saved;
+        return luaL_fileresult(L, 0, luaL_checkstring(L, 1));
+    }
+    if (rc == -2) {
+        name_list_free(&nl);
+        luaL_pushfail(L);
+        lua_pushfstring(L, "%s: more than %d entries", luaL_checkstring(L, 1),
+                        FS_LIST_MAX);
+        return 2;
+    }
+    lua_pushcfunction(L, push_names);
+    lua_pushlightuserdata(L, &nl);
+    rc = lua_pcall(L, 1, 1, 0);
+    name_list_free(&nl);
+    if (rc != LUA_OK)
+        return lua_error(L); /* out of memory: the sandbox flag is set */
+    return 1;
+}
+
 static const luaL_Reg fs_funcs[] = {
+    {"list", fs_list},
     {"read", fs_read},
     {"stat", fs_stat},
     {NULL, NULL}};

@@ -24,6 +24,7 @@
 #include <lauxlib.h>
 #include <lualib.h>
 
+#include "lib_crypto.h"
 #include "lib_net.h"
 #include "version.h"
 
@@ -316,6 +317,7 @@ static const struct {
     lua_CFunction open;
 } families[] = {
     {"clock", pf_open_clock},
+    {"crypto", pf_open_crypto},
     {"db", pf_open_db},
     {"env", pf_open_env},
     {"fs", pf_open_fs},

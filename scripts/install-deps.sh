@@ -4,10 +4,11 @@
 set -eu
 PKGS="build-essential cmake pkg-config clang libclang-rt-14-dev
   liblua5.4-dev lua5.4 lua-cjson lua-cjson-dev
-  libcurl4-openssl-dev libhiredis-dev libpq-dev libcmocka-dev
+  libcurl4-openssl-dev libhiredis-dev libpq-dev libcmocka-dev libssl-dev
   lua-busted lua-check
   redis-server postgresql
-  python3 python3-jsonschema procps openssl valgrind"
+  python3 python3-jsonschema procps openssl valgrind
+  python3-yaml prometheus file dpkg-dev util-linux groff-base man-db"
 missing=""
 for p in $PKGS; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" ||

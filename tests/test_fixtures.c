@@ -226,6 +226,37 @@ static const struct {
     {"[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]"
      "]]]]]]]]]",
      "nested deeper than 32 levels"},
+    /* ignore_query */
+    {"{\"request\":{\"method\":\"GET\",\"url\":\"https://a.test/\","
+     "\"ignore_query\":\"timestamp\"},\"response\":{\"status\":200}}",
+     "request.ignore_query must be an array of 1 to 16"},
+    {"{\"request\":{\"method\":\"GET\",\"url\":\"https://a.test/\","
+     "\"ignore_query\":[]},\"response\":{\"status\":200}}",
+     "request.ignore_query must be an array of 1 to 16"},
+    {"{\"request\":{\"method\":\"GET\",\"url\":\"https://a.test/\","
+     "\"ignore_query\":[\"a=b\"]},\"response\":{\"status\":200}}",
+     "request.ignore_query[1] must be a query parameter name"},
+    {"{\"request\":{\"method\":\"GET\",\"url\":\"https://a.test/\","
+     "\"ignore_query\":[\"ok\", 3]},\"response\":{\"status\":200}}",
+     "request.ignore_query[2] must be a query parameter name"},
+    /* templates */
+    {"{" REQ ",\"response\":{\"status\":200,\"template\":1}}",
+     "response.template must be true or false"},
+    {"{" REQ ",\"response\":{\"status\":200,\"template\":true,"
+     "\"body\":\"{{today}}\"}}",
+     "template: \"{{\" does not start a known placeholder"},
+    {"{" REQ ",\"response\":{\"status\":200,\"template\":true,"
+     "\"body\":\"{\\\"t\\\": {{now_ms}\"}}",
+     "template: \"{{\" does not start a known placeholder"},
+    {"{" REQ ",\"response\":{\"status\":200,\"template\":true,"
+     "\"body\":\"{{now_ms*2}}\"}}",
+     "template: bad placeholder \"{{now_ms*2}}\""},
+    {"{" REQ ",\"response\":{\"status\":200,\"template\":true,"
+     "\"headers\":{\"Date\":\"{{now_http+1s}}\"}}}",
+     "template: bad offset in \"{{now_http+1s}}\""},
+    {"{" REQ ",\"response\":{\"status\":200,\"template\":true,"
+     "\"body\":\"{{now_ms-99999999999999}}\"}}",
+     "template: bad placeholder"},
 };
 
 static void test_parse_malformed_table(void **state)
@@ -361,6 +392,146 @@ static void test_find_match_and_miss(void **state)
     assert_null(fx.method);
 }
 
+/* Signed requests: the named query parameters are left out of the match
+ * but must be in the request. */
+static void test_url_match_ignore_query(void **state)
+{
+    static const char text[] =
+        "{\"request\":{\"method\":\"GET\",\"url\":"
+        "\"https://x.test/api/v3/account?omitZeroBalances=true&recvWindow=5000"
+        "\",\"ignore_query\":[\"timestamp\",\"signature\"]},"
+        "\"response\":{\"status\":200}}";
+    static const struct {
+        const char *url;
+        int match;
+    } rows[] = {
+        {"https://x.test/api/v3/account?omitZeroBalances=true&recvWindow=5000"
+         "&timestamp=1499827319559&signature=c8db",
+         1},
+        /* the ignored names may come anywhere, with any value */
+        {"https://x.test/api/v3/account?timestamp=1&omitZeroBalances=true"
+         "&signature=&recvWindow=5000",
+         1},
+        /* each ignored name must be present */
+        {"https://x.test/api/v3/account?omitZeroBalances=true&recvWindow=5000"
+         "&timestamp=1",
+         0},
+        {"https://x.test/api/v3/account?omitZeroBalances=true&recvWindow=5000",
+         0},
+        /* the others still match exactly, in order */
+        {"https://x.test/api/v3/account?recvWindow=5000&omitZeroBalances=true"
+         "&timestamp=1&signature=x",
+         0},
+        {"https://x.test/api/v3/account?omitZeroBalances=true&recvWindow=6000"
+         "&timestamp=1&signature=x",
+         0},
+        {"https://x.test/api/v3/account?omitZeroBalances=true&recvWindow=5000"
+         "&timestamp=1&signature=x&extra=1",
+         0},
+        {"https://x.test/api/v3/accounts?omitZeroBalances=true&recvWindow=5000"
+         "&timestamp=1&signature=x",
+         0},
+        /* a name that only starts like an ignored one is not ignored */
+        {"https://x.test/api/v3/account?omitZeroBalances=true&recvWindow=5000"
+         "&timestamp=1&signature=x&timestamps=2",
+         0},
+    };
+    pf_fixture fx;
+    char err[300];
+    size_t i;
+
+    (void)state;
+    assert_int_equal(pf_fixture_parse(text, strlen(text), &fx, err, sizeof err),
+                     0);
+    assert_int_equal(fx.nignore, 2);
+    for (i = 0; i < NROWS(rows); i++) {
+        if (pf_fixture_url_match(&fx, rows[i].url) != rows[i].match)
+            fail_msg("row %zu: %s", i, rows[i].url);
+    }
+    pf_fixture_free(&fx);
+
+    /* without ignore_query, the match stays byte for byte */
+    assert_int_equal(pf_fixture_parse(FIX("https://x.test/a?b=1", "\"response\""
+                                          ":{\"status\":200}"),
+                                      strlen(FIX("https://x.test/a?b=1",
+                                                 "\"response\":{\"status\":"
+                                                 "200}")),
+                                      &fx, err, sizeof err),
+                     0);
+    assert_int_equal(pf_fixture_url_match(&fx, "https://x.test/a?b=1"), 1);
+    assert_int_equal(pf_fixture_url_match(&fx, "https://x.test/a?b=1&c=2"), 0);
+    pf_fixture_free(&fx);
+}
+
+/* Server-time fixtures: placeholders in the body and header values. */
+static void test_expand_template(void **state)
+{
+    static const char text[] =
+        "{\"request\":{\"method\":\"GET\",\"url\":\"https://x.test/t\"},"
+        "\"response\":{\"status\":200,\"template\":true,"
+        "\"headers\":{\"Date\":\"{{now_http+5000}}\",\"X-N\":\"{{now_ms}}\"},"
+        "\"body\":\"{\\\"serverTime\\\":{{now_ms}},\\\"ahead\\\":"
+        "{{now_ms+5000}},\\\"behind\\\":{{now_ms-3000}},\\\"d\\\":"
+        "\\\"{{now_http-3000}}\\\",\\\"o\\\":{\\\"k\\\":1}}\"}}";
+    static const char plain[] =
+        "{\"request\":{\"method\":\"GET\",\"url\":\"https://x.test/t\"},"
+        "\"response\":{\"status\":200,\"body\":\"{{now_ms}}\"}}";
+    pf_fixture fx;
+    char err[300];
+
+    (void)state;
+    if (pf_fixture_parse(text, strlen(text), &fx, err, sizeof err) != 0)
+        fail_msg("%s", err);
+    assert_int_equal(fx.template, 1);
+    assert_int_equal(pf_fixture_expand(&fx, 1700000000123LL, err, sizeof err),
+                     0);
+    assert_string_equal(fx.body,
+                        "{\"serverTime\":1700000000123,\"ahead\":1700000005123,"
+                        "\"behind\":1699999997123,"
+                        "\"d\":\"Tue, 14 Nov 2023 22:13:17 GMT\",\"o\":{\"k\":1}}");
+    assert_int_equal(fx.body_len, strlen(fx.body));
+    assert_string_equal(fx.headers[0].value, "Tue, 14 Nov 2023 22:13:25 GMT");
+    assert_string_equal(fx.headers[1].value, "1700000000123");
+    pf_fixture_free(&fx);
+
+    /* not a template: placeholders are plain text */
+    assert_int_equal(pf_fixture_parse(plain, strlen(plain), &fx, err,
+                                      sizeof err),
+                     0);
+    assert_int_equal(pf_fixture_expand(&fx, 1700000000123LL, err, sizeof err),
+                     0);
+    assert_string_equal(fx.body, "{{now_ms}}");
+    pf_fixture_free(&fx);
+}
+
+/* A template body file is expanded when loaded, with the real clock. */
+static void test_load_body_template(void **state)
+{
+    pf_fixture fx;
+    char err[300];
+    long long t;
+
+    (void)state;
+    put("bodies/time.json", "{\"serverTime\": {{now_ms}}}");
+    memset(&fx, 0, sizeof fx);
+    fx.template = 1;
+    fx.body_file = strdup("bodies/time.json");
+    assert_int_equal(pf_fixture_load_body(tmpdir, &fx, 100, err, sizeof err),
+                     0);
+    assert_int_equal(sscanf(fx.body, "{\"serverTime\": %lld}", &t), 1);
+    assert_true(t > 1735689600000LL); /* after 2025: the real clock */
+    pf_fixture_free(&fx);
+
+    put("bodies/bad.json", "{{now}}");
+    memset(&fx, 0, sizeof fx);
+    fx.template = 1;
+    fx.body_file = strdup("bodies/bad.json");
+    assert_int_equal(pf_fixture_load_body(tmpdir, &fx, 100, err, sizeof err),
+                     -1);
+    assert_non_null(strstr(err, "does not start a known placeholder"));
+    pf_fixture_free(&fx);
+}
+
 static void test_find_duplicate(void **state)
 {
     pf_fixture fx;
@@ -469,6 +640,10 @@ int main(void)
         cmocka_unit_test(test_parse_many_headers),
         cmocka_unit_test(test_method_valid),
         cmocka_unit_test_setup_teardown(test_find_match_and_miss, setup_dir,
+                                        teardown_dir),
+        cmocka_unit_test(test_url_match_ignore_query),
+        cmocka_unit_test(test_expand_template),
+        cmocka_unit_test_setup_teardown(test_load_body_template, setup_dir,
                                         teardown_dir),
         cmocka_unit_test_setup_teardown(test_find_duplicate, setup_dir,
                                         teardown_dir),

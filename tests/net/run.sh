@@ -4,7 +4,9 @@
 # exit: a Python HTTP server, a listener that logs connections, one that
 # never answers, two redis-server instances (with and without requirepass,
 # one also on a unix socket) and a throwaway PostgreSQL cluster (initdb +
-# pg_ctl as the postgres user, scram password auth for a test role).
+# pg_ctl as the postgres user, scram password auth for a test role); the
+# redis-server and PostgreSQL start and stop through scripts/services.sh,
+# the same code the demo and the specs use.
 #
 # Env: PREFLIGHT_BIN (the binary), PREFLIGHT_SRC (the source tree).
 # Prints one line per assertion and ends with "net: N passed, M failed";
@@ -15,12 +17,12 @@ SRC=${PREFLIGHT_SRC:-$(cd "$(dirname "$0")/../.." && pwd)}
 BIN=${PREFLIGHT_BIN:-$SRC/build/preflight}
 HERE=$SRC/tests/net
 PY=/usr/bin/python3
-PGBIN=${PF_PGBIN:-/usr/lib/postgresql/15/bin}
+# shellcheck source=../../scripts/services.sh
+PF_SERVICES_LIB=1 . "$SRC/scripts/services.sh"
 
 PASSED=0
 FAILED=0
 PIDS=""
-PGDATA_DIR=""
 TMP=$(mktemp -d /tmp/pf-net.XXXXXX) || exit 2
 chmod 755 "$TMP" # the postgres user must reach its cluster inside
 
@@ -28,24 +30,11 @@ chmod 755 "$TMP" # the postgres user must reach its cluster inside
 unset http_proxy https_proxy HTTP_PROXY HTTPS_PROXY all_proxy ALL_PROXY
 unset PGPASSWORD PGSERVICE PGHOST PGPORT PGUSER PGDATABASE
 
-# as_pg CMD...: run CMD as the postgres user when we are root (initdb and
-# postgres refuse to run as root), else as ourselves.
-as_pg() {
-    if [ "$(id -u)" -eq 0 ]; then
-        runuser -u postgres -- "$@"
-    else
-        "$@"
-    fi
-}
-
 cleanup() {
     for p in $PIDS; do
         kill "$p" 2>/dev/null
     done
-    if [ -n "$PGDATA_DIR" ] && [ -f "$PGDATA_DIR/postmaster.pid" ]; then
-        as_pg "$PGBIN/pg_ctl" -D "$PGDATA_DIR" -m immediate stop \
-            >/dev/null 2>&1
-    fi
+    pf_svc_stop_all "$TMP" # redis-server and PostgreSQL
     for p in $PIDS; do
         wait "$p" 2>/dev/null
     done
@@ -63,7 +52,7 @@ die() {
 
 # A port that was free a moment ago (for servers that cannot take port 0).
 free_port() {
-    "$PY" -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'
+    pf_svc_free_port
 }
 
 # wait_file FILE: up to 10 s for a helper to write its port file.
@@ -130,7 +119,7 @@ done
 if [ "$(id -u)" -eq 0 ]; then
     command -v runuser >/dev/null 2>&1 || die "runuser is not installed"
 fi
-[ -x "$PGBIN/initdb" ] || die "$PGBIN/initdb not found (postgresql-15)"
+[ -x "$(pf_svc_pgbin)/initdb" ] || die "PostgreSQL's initdb not found (postgresql)"
 
 # ---- peers ------------------------------------------------------------------
 
@@ -149,44 +138,20 @@ start_helper silent silent
 SILENT_PORT=$PORT
 CLOSED_PORT=$(free_port)
 
-REDIS_PORT=$(free_port)
-redis-server --port "$REDIS_PORT" --bind 127.0.0.1 --save '' \
-    --appendonly no --unixsocket "$TMP/redis.sock" --unixsocketperm 700 \
-    --logfile "$TMP/redis1.log" --daemonize no >/dev/null 2>&1 &
-PIDS="$PIDS $!"
-REDIS_AUTH_PORT=$(free_port)
+pf_svc_redis_start "$TMP" redis1 --unixsocket "$TMP/redis.sock" \
+    --unixsocketperm 700 || die "redis-server (plain) did not start"
+REDIS_PORT=$PF_SVC_PORT
 REDIS_PASS='r3d1s-Pa55'
-redis-server --port "$REDIS_AUTH_PORT" --bind 127.0.0.1 --save '' \
-    --appendonly no --requirepass "$REDIS_PASS" \
-    --user alice on '>al1ce-Pa55' '~*' '+@all' \
-    --logfile "$TMP/redis2.log" --daemonize no >/dev/null 2>&1 &
-PIDS="$PIDS $!"
-for p in "$REDIS_PORT" "$REDIS_AUTH_PORT"; do
-    i=0
-    until redis-cli -p "$p" -a "$REDIS_PASS" --no-auth-warning ping \
-        2>/dev/null | grep -q 'PONG\|NOAUTH'; do
-        i=$((i + 1))
-        [ $i -gt 200 ] && cp "$TMP/redis1.log" "$TMP/last.log" 2>/dev/null &&
-            die "redis-server on $p did not start"
-        sleep 0.05
-    done
-done
+pf_svc_redis_start "$TMP" redis2 --requirepass "$REDIS_PASS" \
+    --user alice on '>al1ce-Pa55' '~*' '+@all' ||
+    die "redis-server (password) did not start"
+REDIS_AUTH_PORT=$PF_SVC_PORT
 REDIS_DOWN_PORT=$(free_port)
 
-PG_PORT=$(free_port)
 PG_PASS='pg-Pa55-w0rd'
-PGDATA_DIR=$TMP/pg/data
-mkdir -p "$TMP/pg/sock"
-echo "super-$PG_PASS" >"$TMP/pg/pw"
-if [ "$(id -u)" -eq 0 ]; then chown -R postgres "$TMP/pg"; fi
-as_pg "$PGBIN/initdb" -D "$PGDATA_DIR" -U postgres \
-    --pwfile="$TMP/pg/pw" --auth-local=trust --auth-host=scram-sha-256 \
-    --no-sync >"$TMP/last.log" 2>&1 || die "initdb failed"
-as_pg "$PGBIN/pg_ctl" -D "$PGDATA_DIR" -w -t 30 \
-    -l "$TMP/pg/log" -o "-p $PG_PORT -k $TMP/pg/sock -c listen_addresses=127.0.0.1 -c fsync=off" \
-    start >"$TMP/last.log" 2>&1 || { cat "$TMP/pg/log" >>"$TMP/last.log"; die "pg_ctl start failed"; }
-as_pg "$PGBIN/psql" -X -q -h "$TMP/pg/sock" -p "$PG_PORT" -U postgres \
-    -d postgres -c "CREATE ROLE pftest LOGIN PASSWORD '$PG_PASS'" \
+pf_svc_pg_start "$TMP" "super-$PG_PASS" || die "PostgreSQL did not start"
+PG_PORT=$PF_SVC_PG_PORT
+pf_svc_pg_psql "$TMP" "CREATE ROLE pftest LOGIN PASSWORD '$PG_PASS'" \
     >"$TMP/last.log" 2>&1 || die "cannot create the test role"
 PG_DOWN_PORT=$(free_port)
 

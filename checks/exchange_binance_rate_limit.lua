@@ -1,0 +1,8 @@
+-- Headroom from the exchange's own rate-limit headers (exchange.probe).
+local probe = require("exchange.probe")
+return {
+  id = "exchange.binance.rate_limit",
+  title = "Binance rate-limit headroom is at least RATE_LIMIT_MIN_HEADROOM_PCT",
+  tags = { "exchange", "binance" },
+  run = function(ctx) return probe.rate_limit("binance", ctx) end,
+}

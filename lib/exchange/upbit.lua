@@ -1,0 +1,225 @@
+--- exchange.upbit: the Upbit REST API adapter: base URL, JWT auth
+--- (HS256 with access_key, nonce and, for a query, its SHA-512
+--- query_hash), the Remaining-Req header, the Date header as the server
+--- clock, and the calls the preflight makes. Every call returns a value or
+--- nil, err.
+local api = require("exchange.api")
+local httpdate = require("httpdate")
+local jwt = require("jwt")
+local settings = require("settings")
+
+local M = {}
+
+M.name = "upbit"
+M.DEFAULT_BASE = "https://api.upbit.com"
+--- Requests per second per Remaining-Req group (Upbit's published limits).
+M.GROUP_LIMITS = {
+  default = 30, order = 8, ["order-test"] = 8, ["order-cancel-all"] = 1,
+  market = 10, ticker = 10, candles = 10, orderbook = 10, trades = 10,
+  ["crix-trades"] = 10,
+}
+--- The market whose price converts KRW to USD (USDT as the USD proxy).
+M.USD_MARKET = "KRW-USDT"
+
+--- Base URL: UPBIT_BASE_URL or https://api.upbit.com.
+function M.base_url(ctx)
+  return api.base_url("UPBIT_BASE_URL", M.DEFAULT_BASE, ctx)
+end
+
+--- The exchange's error in a decoded error body: "name: message".
+function M.error_text(doc)
+  if type(doc) == "table" and type(doc.error) == "table" then
+    local e = doc.error
+    return ("%s: %s"):format(tostring(e.name), tostring(e.message))
+  end
+  return nil
+end
+
+--- The JWT claims for a request: access_key, nonce and, when there is a
+--- query, query_hash (SHA-512 hex of the query string) and its algorithm.
+-- @param access string
+-- @param nonce string
+-- @param query string|nil
+-- @return table
+function M.claims(access, nonce, query)
+  local c = { access_key = access, nonce = nonce }
+  if query and query ~= "" then
+    c.query_hash = preflight.crypto.sha512(query, "hex")
+    c.query_hash_alg = "SHA512"
+  end
+  return c
+end
+
+--- The Authorization header value for a request.
+-- @return string|nil "Bearer <jwt>"
+-- @return string|nil err
+function M.authorization(query)
+  local access = preflight.env.get("UPBIT_ACCESS_KEY")
+  local secret = preflight.env.get("UPBIT_SECRET_KEY")
+  if not access or access == "" then return nil, "UPBIT_ACCESS_KEY is not set" end
+  if not secret or secret == "" then return nil, "UPBIT_SECRET_KEY is not set" end
+  local nonce, nerr = preflight.crypto.uuid4()
+  if not nonce then return nil, nerr end
+  local token, err = jwt.encode(M.claims(access, nonce, query), secret)
+  if not token then return nil, err end
+  return "Bearer " .. token
+end
+
+--- A public GET.
+function M.public(ctx, path, params)
+  return api.call(M, ctx, { path = path, query = api.query(params) })
+end
+
+--- An authenticated GET.
+function M.private(ctx, path, params)
+  local q = api.query(params)
+  local auth, err = M.authorization(q)
+  if not auth then return nil, err end
+  return api.call(M, ctx, { path = path, query = q, headers = { Authorization = auth } })
+end
+
+--- The market of an asset against UPBIT_QUOTE ("KRW-BTC").
+function M.market(asset)
+  return settings.get("UPBIT_QUOTE") .. "-" .. asset
+end
+
+--- Parse Remaining-Req ("group=default; min=1800; sec=29").
+-- @param v string|nil
+-- @return table|nil {group, sec, min}
+-- @return string|nil err
+function M.remaining_req(v)
+  if v == nil then return nil, "upbit sent no Remaining-Req header" end
+  local f = {}
+  for k, val in v:gmatch("([%w_-]+)=([%w_-]+)") do f[k] = val end
+  local sec = f.sec and f.sec:match("^%d+$") and tonumber(f.sec)
+  if not f.group or not sec then
+    return nil, ('upbit Remaining-Req "%s" has no group and sec'):format(v)
+  end
+  return { group = f.group, sec = sec, min = tonumber(f.min or "") }
+end
+
+--- Health: /v1/market/all must list every traded market, without an
+--- investment warning.
+function M.health(ctx, assets)
+  local doc, err = M.public(ctx, "/v1/market/all", { { "isDetails", "true" } })
+  if not doc then return nil, err end
+  if type(doc) ~= "table" then return nil, "upbit /v1/market/all is not a list" end
+  local by = {}
+  for _, m in ipairs(doc) do
+    if type(m) == "table" and type(m.market) == "string" then by[m.market] = m end
+  end
+  local seen = {}
+  for _, a in ipairs(assets) do
+    local name = M.market(a)
+    local m = by[name]
+    if not m then return nil, ("upbit does not list %s"):format(name) end
+    local ev = type(m.market_event) == "table" and m.market_event or {}
+    if ev.warning == true or m.market_warning == "CAUTION" then
+      return nil, ("upbit market %s is under an investment warning (delisting risk)"):format(name)
+    end
+    seen[#seen + 1] = name
+  end
+  return ("upbit lists %s"):format(table.concat(seen, ", "))
+end
+
+--- Tickers of markets: {MARKET = trade_price}, and the response.
+function M.tickers(ctx, markets)
+  local doc, r = M.public(ctx, "/v1/ticker", { { "markets", table.concat(markets, ",") } })
+  if not doc then return nil, r end
+  local out = {}
+  for _, t in ipairs(type(doc) == "table" and doc or {}) do
+    if type(t) == "table" and type(t.market) == "string" then
+      out[t.market] = api.num(t.trade_price)
+    end
+  end
+  return out, r
+end
+
+--- Server time from the Date header of a ticker response (1 s
+--- resolution).
+function M.server_time(ctx, assets)
+  local t0 = preflight.clock.now()
+  local _, r = M.tickers(ctx, { M.market(assets[1]) })
+  local t1 = preflight.clock.now()
+  if type(r) ~= "table" then return nil, r end
+  local s, err = httpdate.parse(r.headers["date"])
+  if not s then return nil, "upbit " .. err end
+  return { server_ms = s * 1000 + 500, local_ms = (t0 + t1) / 2 * 1000,
+           resolution_ms = 1000, source = "Date header" }
+end
+
+--- Rate-limit headroom from Remaining-Req of /v1/accounts (the exchange
+--- API's default group).
+function M.headroom(ctx)
+  local doc, r = M.private(ctx, "/v1/accounts")
+  if not doc then return nil, r end
+  local rr, err = M.remaining_req(r.headers["remaining-req"])
+  if not rr then return nil, err end
+  local limit = M.GROUP_LIMITS[rr.group]
+  if not limit then
+    return nil, ('upbit Remaining-Req group "%s" has no known limit'):format(rr.group)
+  end
+  return { used = limit - rr.sec, limit = limit, pct = rr.sec / limit * 100,
+           what = ("group %s: %d of %d requests per second left"):format(rr.group, rr.sec, limit) }
+end
+
+--- Open (waiting) orders.
+function M.open_orders(ctx)
+  local doc, err = M.private(ctx, "/v1/orders", { { "state", "wait" } })
+  if not doc then return nil, err end
+  if type(doc) ~= "table" then return nil, "upbit /v1/orders is not a list" end
+  local out = {}
+  for _, o in ipairs(doc) do
+    out[#out + 1] = { symbol = tostring(o.market), side = tostring(o.side),
+                      qty = tostring(o.remaining_volume or o.volume), price = tostring(o.price) }
+  end
+  return out
+end
+
+--- Balances by currency.
+function M.balances(ctx)
+  local doc, err = M.private(ctx, "/v1/accounts")
+  if not doc then return nil, err end
+  if type(doc) ~= "table" then return nil, "upbit /v1/accounts is not a list" end
+  local assets = {}
+  for _, b in ipairs(doc) do
+    local free, locked = api.num(b.balance), api.num(b.locked)
+    if type(b.currency) ~= "string" or not free or not locked then
+      return nil, "upbit /v1/accounts lists a malformed balance"
+    end
+    assets[b.currency] = { free = free, locked = locked }
+  end
+  return { assets = assets, can_trade = true }
+end
+
+--- The quote currency and its USD value per unit: KRW through the
+--- KRW-USDT price; USDT is 1.
+function M.quote_usd(ctx)
+  local q = settings.get("UPBIT_QUOTE")
+  if q == "USDT" then return q, 1 end
+  if q ~= "KRW" then
+    return nil, ("UPBIT_QUOTE %s has no USD value here (use KRW or USDT)"):format(q)
+  end
+  local t, err = M.tickers(ctx, { M.USD_MARKET })
+  if not t then return nil, err end
+  local p = t[M.USD_MARKET]
+  if not p or p <= 0 then return nil, "upbit has no KRW-USDT price" end
+  return q, 1 / p
+end
+
+--- Last prices of the traded assets in the quote currency.
+function M.prices(ctx, assets)
+  local markets = {}
+  for i, a in ipairs(assets) do markets[i] = M.market(a) end
+  local t, err = M.tickers(ctx, markets)
+  if not t then return nil, err end
+  local out = {}
+  for _, a in ipairs(assets) do
+    local p = t[M.market(a)]
+    if not p or p <= 0 then return nil, ("upbit has no price for %s"):format(M.market(a)) end
+    out[a] = p
+  end
+  return out
+end
+
+return M

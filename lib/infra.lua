@@ -1,0 +1,34 @@
+--- infra: the Redis and PostgreSQL reachability checks, one decision for
+--- both: the URL from the environment, a ping with a timeout, and the URL
+--- shown with its password masked.
+local messages = require("messages")
+
+local M = {}
+
+M.TIMEOUT_MS = 2000
+
+M.KINDS = {
+  redis = { env = "REDIS_URL", ping = function(...) return preflight.redis.ping(...) end,
+            answer = "PING" },
+  postgres = { env = "DATABASE_URL", ping = function(...) return preflight.db.ping(...) end,
+               answer = "SELECT 1" },
+}
+
+--- Ping the service named by its environment variable.
+-- @param kind string "redis" or "postgres"
+-- @return userdata the check's result
+function M.ping(kind)
+  local k = M.KINDS[kind]
+  local url = preflight.env.get(k.env)
+  if not url or url == "" then return preflight.fail(k.env .. " is not set") end
+  local called, ok, res = pcall(k.ping, url, M.TIMEOUT_MS)
+  if not called then
+    return preflight.fail(("%s is not usable: %s"):format(k.env,
+      (tostring(ok):gsub("^.-bad argument #%d to '[^']*' %((.*)%)$", "%1"))))
+  end
+  if not ok then return preflight.fail(("%s unreachable: %s"):format(kind, res)) end
+  return preflight.pass(("%s at %s answered %s"):format(kind, messages.mask_url(url), k.answer),
+    { latency_ms = res })
+end
+
+return M

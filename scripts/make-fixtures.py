@@ -1,0 +1,404 @@
+#!/usr/bin/env python3
+"""make-fixtures.py: write the HTTP fixture sets of the D98 check pack.
+
+checks/fixtures/*.json is the healthy set (the default of `preflight run`
+in paper mode); each folder checks/fixtures/<set>/ is a complete copy with
+the changes that simulate one degraded world, for
+`preflight run checks/ --fixtures checks/fixtures/<set>`. The responses
+mirror the shapes of the real Binance spot and Upbit REST APIs, trimmed to
+the fields the checks read plus their neighbours.
+
+Run it after changing a response here; it rewrites every fixture file and
+removes none by hand-made name:
+
+    python3 scripts/make-fixtures.py
+"""
+import copy
+import json
+import os
+import shutil
+
+ROOT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..",
+                    "checks", "fixtures")
+BN = "https://api.binance.com"
+UP = "https://api.upbit.com"
+SIGNED = ["timestamp", "signature"]
+JSON_CT = "application/json;charset=UTF-8"
+
+
+def bn_headers(weight):
+    return {"Content-Type": JSON_CT, "Date": "{{now_http}}",
+            "X-MBX-USED-WEIGHT": str(weight),
+            "X-MBX-USED-WEIGHT-1M": str(weight)}
+
+
+def up_headers(group, sec, minute=None):
+    return {"Content-Type": JSON_CT, "Date": "{{now_http}}",
+            "Remaining-Req": "group=%s; min=%d; sec=%d" % (
+                group, minute if minute is not None else sec * 60, sec)}
+
+
+def ok(url, body, headers, desc, ignore=None):
+    req = {"method": "GET", "url": url}
+    if ignore:
+        req["ignore_query"] = ignore
+    return {"description": desc, "request": req,
+            "response": {"status": 200, "template": True, "headers": headers,
+                         "body": body}}
+
+
+BTCUSDT = {
+    "symbol": "BTCUSDT", "status": "TRADING", "baseAsset": "BTC",
+    "baseAssetPrecision": 8, "quoteAsset": "USDT", "quotePrecision": 8,
+    "quoteAssetPrecision": 8, "orderTypes": [
+        "LIMIT", "LIMIT_MAKER", "MARKET", "STOP_LOSS", "STOP_LOSS_LIMIT",
+        "TAKE_PROFIT", "TAKE_PROFIT_LIMIT"],
+    "icebergAllowed": True, "ocoAllowed": True, "otoAllowed": True,
+    "quoteOrderQtyMarketAllowed": True, "allowTrailingStop": True,
+    "cancelReplaceAllowed": True, "isSpotTradingAllowed": True,
+    "isMarginTradingAllowed": True,
+    "filters": [
+        {"filterType": "PRICE_FILTER", "minPrice": "0.01000000",
+         "maxPrice": "1000000.00000000", "tickSize": "0.01000000"},
+        {"filterType": "LOT_SIZE", "minQty": "0.00001000",
+         "maxQty": "9000.00000000", "stepSize": "0.00001000"},
+        {"filterType": "NOTIONAL", "minNotional": "5.00000000",
+         "applyMinToMarket": True, "maxNotional": "9000000.00000000",
+         "applyMaxToMarket": False, "avgPriceMins": 5}],
+    "permissions": [], "permissionSets": [["SPOT", "MARGIN"]],
+    "defaultSelfTradePreventionMode": "EXPIRE_MAKER",
+    "allowedSelfTradePreventionModes": ["EXPIRE_TAKER", "EXPIRE_MAKER",
+                                        "EXPIRE_BOTH"],
+}
+
+EXCHANGE_INFO = {
+    "timezone": "UTC", "serverTime": 1764213780000,
+    "rateLimits": [
+        {"rateLimitType": "REQUEST_WEIGHT", "interval": "MINUTE",
+         "intervalNum": 1, "limit": 6000},
+        {"rateLimitType": "ORDERS", "interval": "SECOND",
+         "intervalNum": 10, "limit": 100},
+        {"rateLimitType": "ORDERS", "interval": "DAY", "intervalNum": 1,
+         "limit": 200000},
+        {"rateLimitType": "RAW_REQUESTS", "interval": "MINUTE",
+         "intervalNum": 5, "limit": 61000}],
+    "exchangeFilters": [], "symbols": [BTCUSDT],
+}
+
+
+def bn_account(balances):
+    return {"makerCommission": 10, "takerCommission": 10,
+            "buyerCommission": 0, "sellerCommission": 0,
+            "commissionRates": {"maker": "0.00100000", "taker": "0.00100000",
+                                "buyer": "0.00000000",
+                                "seller": "0.00000000"},
+            "canTrade": True, "canWithdraw": False, "canDeposit": True,
+            "brokered": False, "requireSelfTradePrevention": False,
+            "preventSor": False, "updateTime": 1764213000000,
+            "accountType": "SPOT",
+            "balances": [{"asset": a, "free": f, "locked": l}
+                         for a, f, l in balances],
+            "permissions": ["SPOT"], "uid": 354937868}
+
+
+def bn_order(oid, side, qty, price):
+    return {"symbol": "BTCUSDT", "orderId": oid, "orderListId": -1,
+            "clientOrderId": "arb-%d" % oid, "price": price,
+            "origQty": qty, "executedQty": "0.00000000",
+            "cummulativeQuoteQty": "0.00000000", "status": "NEW",
+            "timeInForce": "GTC", "type": "LIMIT", "side": side,
+            "stopPrice": "0.00000000", "icebergQty": "0.00000000",
+            "time": 1764213000000, "updateTime": 1764213000000,
+            "isWorking": True, "workingTime": 1764213000000,
+            "origQuoteOrderQty": "0.00000000",
+            "selfTradePreventionMode": "EXPIRE_MAKER"}
+
+
+def up_market(market, kor, eng, warning=False):
+    return {"market": market, "korean_name": kor, "english_name": eng,
+            "market_event": {"warning": warning, "caution": {
+                "PRICE_FLUCTUATIONS": False,
+                "TRADING_VOLUME_SOARING": False,
+                "DEPOSIT_AMOUNT_SOARING": False,
+                "GLOBAL_PRICE_DIFFERENCES": False,
+                "CONCENTRATION_OF_SMALL_ACCOUNTS": False}}}
+
+
+def up_ticker(market, price):
+    return {"market": market, "trade_date": "20261127",
+            "trade_time": "032300", "trade_date_kst": "20261127",
+            "trade_time_kst": "122300", "trade_timestamp": 1764213780000,
+            "opening_price": price, "high_price": price, "low_price": price,
+            "trade_price": price, "prev_closing_price": price,
+            "change": "EVEN", "change_price": 0.0, "change_rate": 0.0,
+            "signed_change_price": 0.0, "signed_change_rate": 0.0,
+            "trade_volume": 0.0042, "acc_trade_price": 1.0e11,
+            "acc_trade_price_24h": 2.0e11, "acc_trade_volume": 700.0,
+            "acc_trade_volume_24h": 1400.0, "highest_52_week_price": price,
+            "highest_52_week_date": "2026-10-06",
+            "lowest_52_week_price": price / 2,
+            "lowest_52_week_date": "2026-01-10",
+            "timestamp": 1764213780123}
+
+
+def up_account(cur, bal, locked="0", avg="0"):
+    return {"currency": cur, "balance": bal, "locked": locked,
+            "avg_buy_price": avg, "avg_buy_price_modified": False,
+            "unit_currency": "KRW"}
+
+
+def up_order(uuid, side, volume, price):
+    return {"uuid": uuid, "side": side, "ord_type": "limit", "price": price,
+            "state": "wait", "market": "KRW-BTC",
+            "created_at": "2026-11-27T12:20:00+09:00", "volume": volume,
+            "remaining_volume": volume, "reserved_fee": "0",
+            "remaining_fee": "0", "paid_fee": "0", "locked": "0",
+            "executed_volume": "0", "trades_count": 0}
+
+
+def healthy():
+    f = {}
+    f["binance_ping"] = ok(BN + "/api/v3/ping", {}, bn_headers(1),
+                           "binance: test connectivity")
+    f["binance_time"] = ok(BN + "/api/v3/time", '{"serverTime":{{now_ms}}}',
+                           bn_headers(2), "binance: server time, now")
+    f["binance_exchange_info_btcusdt"] = ok(
+        BN + "/api/v3/exchangeInfo?symbol=BTCUSDT", EXCHANGE_INFO,
+        bn_headers(22), "binance: BTCUSDT is TRADING; weight 22 of 6000")
+    f["binance_ticker_price_btcusdt"] = ok(
+        BN + "/api/v3/ticker/price?symbol=BTCUSDT",
+        {"symbol": "BTCUSDT", "price": "97000.00000000"}, bn_headers(24),
+        "binance: BTCUSDT last price")
+    f["binance_open_orders"] = ok(
+        BN + "/api/v3/openOrders?recvWindow=5000", [], bn_headers(30),
+        "binance (signed): no open orders", SIGNED)
+    f["binance_account"] = ok(
+        BN + "/api/v3/account?omitZeroBalances=true&recvWindow=5000",
+        bn_account([("BTC", "0.00100000", "0.00000000"),
+                    ("USDT", "1500.00000000", "0.00000000")]),
+        bn_headers(50), "binance (signed): 0.001 BTC, 1500 USDT free",
+        SIGNED)
+    f["upbit_market_all"] = ok(
+        UP + "/v1/market/all?isDetails=true",
+        [up_market("KRW-BTC", "비트코인", "Bitcoin"),
+         up_market("KRW-ETH", "이더리움", "Ethereum"),
+         up_market("KRW-USDT", "테더", "Tether"),
+         up_market("BTC-ETH", "이더리움", "Ethereum")],
+        up_headers("market", 9), "upbit: markets, KRW-BTC listed")
+    f["upbit_ticker_krw_btc"] = ok(
+        UP + "/v1/ticker?markets=KRW-BTC",
+        [up_ticker("KRW-BTC", 143000000.0)], up_headers("ticker", 9),
+        "upbit: KRW-BTC ticker; its Date header is the server clock")
+    f["upbit_ticker_krw_usdt"] = ok(
+        UP + "/v1/ticker?markets=KRW-USDT",
+        [up_ticker("KRW-USDT", 1450.0)], up_headers("ticker", 9),
+        "upbit: KRW-USDT ticker, the KRW to USD rate")
+    f["upbit_accounts"] = ok(
+        UP + "/v1/accounts",
+        [up_account("KRW", "2000000.0"),
+         up_account("BTC", "0.0005", avg="141000000")],
+        up_headers("default", 29, 1799),
+        "upbit (JWT): 2,000,000 KRW and 0.0005 BTC")
+    f["upbit_orders_wait"] = ok(
+        UP + "/v1/orders?state=wait", [], up_headers("default", 28, 1798),
+        "upbit (JWT): no waiting orders")
+    return f
+
+
+def error(status, body, headers=None):
+    r = {"status": status}
+    if headers:
+        r["headers"] = headers
+    if body is not None:
+        r["body"] = body
+    return r
+
+
+def degrade(name, desc, fn):
+    f = copy.deepcopy(healthy())
+    fn(f)
+    return name, desc, f
+
+
+def rate_limited(f):
+    for k, v in f.items():
+        if k.startswith("binance"):
+            v["response"] = error(429, {
+                "code": -1003,
+                "msg": "Too many requests; current limit of IP(203.0.113.7) "
+                       "request weight is 6000 request weight per 1 MINUTE. "
+                       "Please use WebSocket Streams for live updates to "
+                       "avoid bans."},
+                {"Content-Type": JSON_CT, "Retry-After": "30",
+                 "X-MBX-USED-WEIGHT-1M": "6012"})
+        else:
+            v["response"] = error(429, {"error": {
+                "name": "too_many_requests",
+                "message": "Too many API requests."}},
+                {"Content-Type": JSON_CT, "Retry-After": "1",
+                 "Remaining-Req": "group=default; min=0; sec=0"})
+        v["description"] += " (rate limited: 429)"
+
+
+def low_headroom(f):
+    f["binance_exchange_info_btcusdt"]["response"]["headers"] = \
+        bn_headers(5400)
+    f["upbit_accounts"]["response"]["headers"] = up_headers("default", 3, 120)
+    for k in ("binance_exchange_info_btcusdt", "upbit_accounts"):
+        f[k]["description"] += " (little rate-limit headroom left)"
+
+
+def server_error(f):
+    for k, v in f.items():
+        if k.startswith("binance"):
+            v["response"] = error(503, {
+                "code": -1008,
+                "msg": "Server is currently overloaded with other requests. "
+                       "Please try again in a few minutes."},
+                {"Content-Type": JSON_CT})
+        else:
+            v["response"] = error(
+                502, "<html><head><title>502 Bad Gateway</title></head>"
+                     "<body><center><h1>502 Bad Gateway</h1></center>"
+                     "</body></html>", {"Content-Type": "text/html"})
+        v["description"] += " (server error)"
+
+
+def timeout(f):
+    for v in f.values():
+        del v["response"]
+        v["error"] = "timeout"
+        v["description"] += " (no answer)"
+
+
+def skewed_clock(f):
+    for k, v in f.items():
+        v["response"]["headers"]["Date"] = "{{now_http+5000}}"
+    f["binance_time"]["response"]["body"] = '{"serverTime":{{now_ms+5000}}}'
+    for k in ("binance_open_orders", "binance_account"):
+        f[k]["response"] = error(400, {
+            "code": -1021,
+            "msg": "Timestamp for this request was 1000ms ahead of the "
+                   "server's time."}, {"Content-Type": JSON_CT})
+    for v in f.values():
+        v["description"] += " (server clock 5 s ahead)"
+
+
+def open_orders(f):
+    f["binance_open_orders"]["response"]["body"] = [
+        bn_order(28457, "BUY", "0.00100000", "95000.00000000"),
+        bn_order(28458, "SELL", "0.00100000", "99000.00000000")]
+    f["upbit_orders_wait"]["response"]["body"] = [
+        up_order("9ca023a5-851b-4fec-9f0a-48cd83c2eaae", "bid", "0.0005",
+                 "140000000")]
+    f["binance_open_orders"]["description"] = \
+        "binance (signed): two stray open orders"
+    f["upbit_orders_wait"]["description"] = "upbit (JWT): a stray bid"
+
+
+def over_cap(f):
+    f["binance_account"]["response"]["body"] = bn_account([
+        ("BTC", "0.00950000", "0.00050000"),
+        ("USDT", "1500.00000000", "0.00000000")])
+    f["upbit_accounts"]["response"]["body"] = [
+        up_account("KRW", "2000000.0"),
+        up_account("BTC", "0.01", avg="141000000")]
+    f["binance_account"]["description"] = \
+        "binance (signed): 0.01 BTC held, worth 970 USD"
+    f["upbit_accounts"]["description"] = \
+        "upbit (JWT): 0.01 BTC held, worth 1,430,000 KRW"
+
+
+def low_balance(f):
+    f["binance_account"]["response"]["body"] = bn_account([
+        ("BTC", "0.00100000", "0.00000000"),
+        ("USDT", "42.50000000", "0.00000000")])
+    f["upbit_accounts"]["response"]["body"] = [
+        up_account("KRW", "50000.0"),
+        up_account("BTC", "0.0005", avg="141000000")]
+    f["binance_account"]["description"] = "binance (signed): 42.5 USDT free"
+    f["upbit_accounts"]["description"] = "upbit (JWT): 50,000 KRW free"
+
+
+def delisted(f):
+    invalid = error(400, {"code": -1121, "msg": "Invalid symbol."},
+                    {"Content-Type": JSON_CT})
+    f["binance_exchange_info_btcusdt"]["response"] = copy.deepcopy(invalid)
+    f["binance_ticker_price_btcusdt"]["response"] = copy.deepcopy(invalid)
+    f["upbit_market_all"]["response"]["body"] = [
+        m for m in f["upbit_market_all"]["response"]["body"]
+        if m["market"] != "KRW-BTC"]
+    f["upbit_ticker_krw_btc"]["response"] = error(
+        404, {"error": {"name": "404", "message": "Code not found"}},
+        {"Content-Type": JSON_CT})
+    for k in ("binance_exchange_info_btcusdt", "binance_ticker_price_btcusdt",
+              "upbit_market_all", "upbit_ticker_krw_btc"):
+        f[k]["description"] += " (BTC market delisted)"
+
+
+def halted(f):
+    info = f["binance_exchange_info_btcusdt"]["response"]["body"]
+    info["symbols"][0]["status"] = "BREAK"
+    for m in f["upbit_market_all"]["response"]["body"]:
+        if m["market"] == "KRW-BTC":
+            m["market_event"]["warning"] = True
+    f["binance_exchange_info_btcusdt"]["description"] = \
+        "binance: BTCUSDT is in BREAK (trading halted)"
+    f["upbit_market_all"]["description"] = \
+        "upbit: KRW-BTC under an investment warning"
+
+
+SETS = [
+    degrade("rate_limited", "every request answered 429 with Retry-After",
+            rate_limited),
+    degrade("low_headroom", "200s, but little rate-limit headroom left",
+            low_headroom),
+    degrade("server_error", "Binance 503 (-1008), Upbit 502 from its gateway",
+            server_error),
+    degrade("timeout", "no request is answered in time", timeout),
+    degrade("skewed_clock", "both servers' clocks 5 s ahead; Binance refuses "
+            "signed requests (-1021)", skewed_clock),
+    degrade("open_orders", "stray open orders on both exchanges",
+            open_orders),
+    degrade("over_cap", "holdings push exposure over the 1000 USD cap",
+            over_cap),
+    degrade("low_balance", "free quote balance below the planned notional",
+            low_balance),
+    degrade("delisted", "the BTC markets are gone (Binance -1121, Upbit "
+            "404 and no market)", delisted),
+    degrade("halted", "BTCUSDT in BREAK; KRW-BTC under investment warning",
+            halted),
+]
+
+
+def write_set(folder, fixtures):
+    os.makedirs(folder, exist_ok=True)
+    for name in os.listdir(folder):
+        if name.endswith(".json"):
+            os.remove(os.path.join(folder, name))
+    for name, fx in sorted(fixtures.items()):
+        with open(os.path.join(folder, name + ".json"), "w",
+                  encoding="utf-8") as out:
+            json.dump(fx, out, indent=2, ensure_ascii=False)
+            out.write("\n")
+
+
+def main():
+    write_set(ROOT, healthy())
+    for name, _desc, fixtures in SETS:
+        shutil.rmtree(os.path.join(ROOT, name), ignore_errors=True)
+        write_set(os.path.join(ROOT, name), fixtures)
+    with open(os.path.join(ROOT, "README.md"), "w") as out:
+        out.write("# Fixture sets of the D98 check pack\n\n"
+                  "Generated by `scripts/make-fixtures.py`; edit that, not "
+                  "the files.\nThe `*.json` files here are the healthy "
+                  "set, used by default in paper\nmode. Each folder is a "
+                  "complete degraded set:\n\n"
+                  "    preflight run checks/ --fixtures checks/fixtures/"
+                  "<set>\n\n| set | the world it simulates |\n|---|---|\n")
+        for name, desc, _f in SETS:
+            out.write("| `%s` | %s |\n" % (name, desc))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,24 @@
+local pack = require("pack")
+
+describe("checks/exchange_binance_exposure.lua", function()
+  local file = "checks/exchange_binance_exposure.lua"
+  for _, row in ipairs({
+    { "passes under the paper cap", status = "pass",
+      message = "binance exposure 197.00 USD (holdings 97.00 + planned 100.00)"
+        .. " within cap 1000.00 USD (PAPER_MAX_NOTIONAL_USD)" },
+    { "fails over the cap", set = "over_cap", status = "fail",
+      message = "binance exposure 1070.00 USD (holdings 970.00 + planned 100.00)"
+        .. " > cap 1000.00 USD (PAPER_MAX_NOTIONAL_USD)" },
+    { "uses LIVE_MAX_NOTIONAL_USD when set", env = { LIVE_MAX_NOTIONAL_USD = "150" },
+      status = "fail",
+      message = "binance exposure 197.00 USD (holdings 97.00 + planned 100.00)"
+        .. " > cap 150.00 USD (LIVE_MAX_NOTIONAL_USD)" },
+    { "needs LIVE_MAX_NOTIONAL_USD in live mode", mode = "live", status = "fail",
+      message = "LIVE_MAX_NOTIONAL_USD is not set" },
+    { "fails when the symbol is delisted", set = "delisted", status = "fail",
+      message = "binance GET /api/v3/ticker/price?symbol=BTCUSDT: HTTP 400: -1121 Invalid"
+        .. " symbol." },
+  }) do
+    it(row[1], function() pack.check(file, row) end)
+  end
+end)

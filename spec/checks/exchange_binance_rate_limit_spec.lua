@@ -1,0 +1,26 @@
+local pack = require("pack")
+
+describe("checks/exchange_binance_rate_limit.lua", function()
+  local file = "checks/exchange_binance_rate_limit.lua"
+  for _, row in ipairs({
+    { "passes with most of the weight free", status = "pass",
+      message = "binance request weight 22 of 6000 per minute used: 99% headroom (minimum 20%)" },
+    { "fails with little headroom", set = "low_headroom", status = "fail",
+      message = "binance request weight 5400 of 6000 per minute used: 10% headroom < minimum 20%" },
+    { "passes little headroom under a lowered minimum", set = "low_headroom",
+      env = { RATE_LIMIT_MIN_HEADROOM_PCT = "5" }, status = "pass",
+      message = "binance request weight 5400 of 6000 per minute used: 10% headroom (minimum 5%)" },
+    { "fails on a 429 with Retry-After", set = "rate_limited", status = "fail",
+      message = "binance rate limited: HTTP 429 on GET /api/v3/exchangeInfo?symbol=BTCUSDT,"
+        .. " Retry-After 30 s" },
+    { "fails on a malformed minimum", env = { RATE_LIMIT_MIN_HEADROOM_PCT = "120" },
+      status = "fail",
+      message = 'RATE_LIMIT_MIN_HEADROOM_PCT must be a plain decimal number from 0 to 100, got'
+        .. ' "120"' },
+    { "fails on a 5xx", set = "server_error", status = "fail",
+      message = "binance GET /api/v3/exchangeInfo?symbol=BTCUSDT: HTTP 503: -1008 Server is"
+        .. " currently overloaded with other requests. Please try again in a few minutes." },
+  }) do
+    it(row[1], function() pack.check(file, row) end)
+  end
+end)

@@ -1,0 +1,21 @@
+local pack = require("pack")
+
+describe("checks/exchange_upbit_exposure.lua", function()
+  local file = "checks/exchange_upbit_exposure.lua"
+  for _, row in ipairs({
+    { "passes under the paper cap", status = "pass",
+      message = "upbit exposure 149.31 USD (holdings 49.31 + planned 100.00)"
+        .. " within cap 1000.00 USD (PAPER_MAX_NOTIONAL_USD)" },
+    { "fails over the cap", set = "over_cap", status = "fail",
+      message = "upbit exposure 1086.21 USD (holdings 986.21 + planned 100.00)"
+        .. " > cap 1000.00 USD (PAPER_MAX_NOTIONAL_USD)" },
+    { "passes in live mode under LIVE_MAX_NOTIONAL_USD", mode = "live",
+      env = { LIVE_MAX_NOTIONAL_USD = "250" }, status = "pass",
+      message = "upbit exposure 149.31 USD (holdings 49.31 + planned 100.00)"
+        .. " within cap 250.00 USD (LIVE_MAX_NOTIONAL_USD)" },
+    { "fails when the market is delisted", set = "delisted", status = "fail",
+      message = "upbit GET /v1/ticker?markets=KRW-BTC: HTTP 404: 404: Code not found" },
+  }) do
+    it(row[1], function() pack.check(file, row) end)
+  end
+end)

@@ -1,0 +1,21 @@
+local pack = require("pack")
+
+describe("checks/exchange_upbit_rate_limit.lua", function()
+  local file = "checks/exchange_upbit_rate_limit.lua"
+  for _, row in ipairs({
+    { "passes with most requests left", status = "pass",
+      message = "upbit group default: 29 of 30 requests per second left: 96% headroom (minimum"
+        .. " 20%)" },
+    { "fails with little headroom", set = "low_headroom", status = "fail",
+      message = "upbit group default: 3 of 30 requests per second left: 10% headroom < minimum"
+        .. " 20%" },
+    { "fails on a 429", set = "rate_limited", status = "fail",
+      message = "upbit rate limited: HTTP 429 on GET /v1/accounts, Retry-After 1 s" },
+    { "fails without the access key", env = { UPBIT_ACCESS_KEY = pack.UNSET }, status = "fail",
+      message = "UPBIT_ACCESS_KEY is not set" },
+    { "fails on a 5xx", set = "server_error", status = "fail",
+      message = "upbit GET /v1/accounts: HTTP 502" },
+  }) do
+    it(row[1], function() pack.check(file, row) end)
+  end
+end)

@@ -1,0 +1,28 @@
+local pack = require("pack")
+local probe = require("exchange.probe")
+
+describe("exchange.probe", function()
+  local env
+  before_each(function() env = {} pack.fake(env) end)
+  after_each(pack.unfake)
+
+  it("skips an exchange that is not configured", function()
+    env.EXCHANGES = "upbit"
+    assert.same({ status = "pass", message = "binance is not in EXCHANGES (upbit); skipped",
+      details = { skipped = true } }, probe.health("binance"))
+  end)
+
+  it("fails every probe on a malformed EXCHANGES", function()
+    env.EXCHANGES = "binance,ftx"
+    for _, f in ipairs({ "health", "clock_skew", "rate_limit", "open_orders", "balance",
+                         "exposure" }) do
+      assert.equal('EXCHANGES names unknown exchange "ftx" (known: binance, upbit)',
+        probe[f]("binance", { mode = "paper" }).message)
+    end
+  end)
+
+  it("gives the adapter of a configured exchange", function()
+    assert.equal("upbit", probe.adapter("upbit").name)
+    assert.equal("binance", probe.adapter("binance").name)
+  end)
+end)

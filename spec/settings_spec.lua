@@ -1,0 +1,73 @@
+local pack = require("pack")
+local settings = require("settings")
+
+describe("settings", function()
+  local env
+  before_each(function() env = {} pack.fake(env) end)
+  after_each(pack.unfake)
+
+  it("reads a value, treating empty as unset, else the default", function()
+    env.EXCHANGES = ""
+    assert.equal("binance,upbit", settings.get("EXCHANGES"))
+    env.EXCHANGES = "upbit"
+    assert.equal("upbit", settings.get("EXCHANGES"))
+    assert.is_nil(settings.get("REDIS_URL"))
+    assert.is_false(settings.is_set("REDIS_URL"))
+  end)
+
+  it("splits comma lists, trimming", function()
+    assert.same({ "a", "b" }, settings.split(" a, ,b ,"))
+  end)
+
+  it("validates numbers against their bounds", function()
+    assert.equal(1000, settings.number("CLOCK_SKEW_MAX_MS"))
+    env.CLOCK_SKEW_MAX_MS = "250"
+    assert.equal(250, settings.number("CLOCK_SKEW_MAX_MS"))
+    env.CLOCK_SKEW_MAX_MS = "2.5"
+    local v, err = settings.number("CLOCK_SKEW_MAX_MS")
+    assert.is_nil(v)
+    assert.equal('CLOCK_SKEW_MAX_MS must be a whole number from 0 to 600000, got "2.5"', err)
+    env.PLANNED_NOTIONAL_USD = "99.50"
+    assert.equal(99.5, settings.number("PLANNED_NOTIONAL_USD"))
+    env.PLANNED_NOTIONAL_USD = "0x10"
+    assert.is_nil(settings.number("PLANNED_NOTIONAL_USD"))
+    assert.same({ nil, "LIVE_MAX_NOTIONAL_USD is not set" },
+      { settings.number("LIVE_MAX_NOTIONAL_USD") })
+  end)
+
+  it("knows the exchanges and refuses unknown or repeated ones", function()
+    assert.same({ "binance", "upbit" }, settings.exchanges())
+    env.EXCHANGES = "upbit,upbit"
+    assert.same({ nil, 'EXCHANGES names "upbit" twice' }, { settings.exchanges() })
+    env.EXCHANGES = "upbit"
+    assert.is_false(settings.enabled("binance"))
+    assert.is_true(settings.enabled("upbit"))
+  end)
+
+  it("requires the keys of configured exchanges, and the cap in live mode", function()
+    env.EXCHANGES = "binance"
+    assert.same({ "BINANCE_API_KEY", "BINANCE_API_SECRET", "REDIS_URL", "DATABASE_URL" },
+      settings.required("paper"))
+    assert.same({ "BINANCE_API_KEY", "BINANCE_API_SECRET", "REDIS_URL", "DATABASE_URL",
+      "LIVE_MAX_NOTIONAL_USD" }, settings.required("live"))
+    env.BINANCE_API_KEY = "k"
+    env.REDIS_URL = ""
+    assert.same({ "BINANCE_API_SECRET", "REDIS_URL", "DATABASE_URL" }, settings.missing("paper"))
+  end)
+
+  it("takes the cap from LIVE_MAX_NOTIONAL_USD in live mode or when set", function()
+    assert.same({ 1000, "PAPER_MAX_NOTIONAL_USD" }, { settings.cap("paper") })
+    assert.same({ nil, "LIVE_MAX_NOTIONAL_USD is not set" }, { settings.cap("live") })
+    env.LIVE_MAX_NOTIONAL_USD = "250"
+    assert.same({ 250, "LIVE_MAX_NOTIONAL_USD" }, { settings.cap("paper") })
+  end)
+
+  it("validates the traded assets", function()
+    assert.same({ "BTC" }, settings.assets())
+    env.TRADE_ASSETS = "BTC, ETH"
+    assert.same({ "BTC", "ETH" }, settings.assets())
+    env.TRADE_ASSETS = "BTC,ETH-2"
+    assert.same({ nil, 'TRADE_ASSETS entry "ETH-2" is not an asset symbol like BTC' },
+      { settings.assets() })
+  end)
+end)
