@@ -37,12 +37,17 @@ static int cmp_str(const void *a, const void *b)
     return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
+/* Append a check; the array grows by doubling (its capacity is 16, then
+ * the next power of two above n), so discovering N files costs O(N). */
 static int add_check(pf_check **checks, size_t *n, const char *file)
 {
-    pf_check *grown = realloc(*checks, (*n + 1) * sizeof *grown);
+    pf_check *grown = *checks;
 
-    if (grown == NULL)
-        return -1;
+    if (*n == 0 || (*n >= 16 && (*n & (*n - 1)) == 0)) {
+        grown = realloc(*checks, (*n ? 2 * *n : 16) * sizeof *grown);
+        if (grown == NULL)
+            return -1;
+    }
     *checks = grown;
     memset(&grown[*n], 0, sizeof grown[*n]);
     grown[*n].status = PF_STATUS_ERROR;
@@ -490,7 +495,10 @@ int pf_run(const pf_run_config *cfg, pf_check *checks, size_t n, int kind)
         for (i = 0; i < nw; i++)
             busy += ws[i].busy;
         if (next < n && busy == nw && nw < maxw && !spawn_failed) {
-            size_t want = nw == 0 ? (size_t)(ncpu > 1 ? ncpu : 2) : 1;
+            /* one worker per core to start; more only while every worker
+             * has been on its check for over 2 ms (waiting on the network,
+             * say): quick checks never pay for forks they do not need */
+            size_t want = nw == 0 ? (size_t)(ncpu > 1 ? ncpu : 2) : 0;
             int all_slow = 1;
             for (i = 0; i < nw; i++)
                 all_slow &= now - ws[i].start_ns > 2000000u;

@@ -25,7 +25,7 @@
 #include <lualib.h>
 
 #include "lib_crypto.h"
-#include "lib_net.h"
+#include "plugin.h"
 #include "version.h"
 
 #define HOOK_EVERY 1000           /* instructions between hook calls */
@@ -167,6 +167,20 @@ int pf_sandbox_pcall(lua_State *L, int nargs)
     status = lua_pcall(L, nargs, LUA_MULTRET, base);
     lua_remove(L, base); /* drop handler */
     return status;
+}
+
+int pf_sandbox_push_owned(lua_State *L, lua_CFunction push, void *ud,
+                          void (*release)(void *ud))
+{
+    int rc;
+
+    lua_pushcfunction(L, push);
+    lua_pushlightuserdata(L, ud);
+    rc = lua_pcall(L, 1, 1, 0);
+    release(ud);
+    if (rc != LUA_OK)
+        return lua_error(L); /* out of memory: the sandbox flag is set */
+    return 1;
 }
 
 /* setmetatable without __gc: finalizers run with hooks disabled. */
@@ -318,12 +332,19 @@ static const struct {
 } families[] = {
     {"clock", pf_open_clock},
     {"crypto", pf_open_crypto},
-    {"db", pf_open_db},
     {"env", pf_open_env},
     {"fs", pf_open_fs},
-    {"http", pf_open_http},
     {"json", pf_open_json},
-    {"redis", pf_open_redis},
+};
+
+/* The network families, loaded from preflight_net.so on first use. */
+static const struct {
+    const char *name;
+    const char *symbol;
+} net_families[] = {
+    {"db", "pf_open_db"},
+    {"http", "pf_open_http"},
+    {"redis", "pf_open_redis"},
 };
 
 /* Build the globals; runs under lua_pcall so out-of-memory is caught. */
@@ -360,6 +381,11 @@ static int sb_setup(lua_State *L)
         families[i].open(L); /* pushes the family's table */
         make_readonly(L);
         lua_setfield(L, -2, families[i].name);
+    }
+    for (i = 0; i < sizeof net_families / sizeof net_families[0]; i++) {
+        pf_plugin_push_lazy(L, net_families[i].symbol);
+        make_readonly(L);
+        lua_setfield(L, -2, net_families[i].name);
     }
     pf_open_result(L);
     lua_getfield(L, -1, "pass");

@@ -206,7 +206,7 @@ static void test_runner_every_check_accounted(void **state)
 
 static void touch(const char *dir, const char *name, const char *text)
 {
-    char p[512];
+    char p[1024];
     FILE *f;
 
     snprintf(p, sizeof p, "%s/%s", dir, name);

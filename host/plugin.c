@@ -1,0 +1,129 @@
+/*
+ * plugin.c: load preflight_net.so on first use (see plugin.h).
+ *
+ * The plugin is looked for next to the object holding this code (the
+ * preflight executable, or the Lua test module), in its parent folder,
+ * at the install location relative to the executable's folder, and at the
+ * compiled-in install folder: never through an environment variable, so
+ * nobody can make preflight load other code.
+ */
+#define _GNU_SOURCE
+#include "plugin.h"
+
+#include <dlfcn.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <lauxlib.h>
+
+#ifndef PF_INSTALL_PLUGINDIR
+#define PF_INSTALL_PLUGINDIR "/usr/local/lib/preflight"
+#endif
+#ifndef PF_PLUGIN_RELDIR
+#define PF_PLUGIN_RELDIR "../lib/preflight"
+#endif
+
+static void *handle; /* per process: each worker loads it at most once */
+
+/* Try dlopen on each candidate path; report the first failure that is
+ * not "no such file" (a plugin that exists but does not load), else the
+ * last one. */
+static void *load(char *err, size_t errlen)
+{
+    Dl_info info;
+    char dir[4096], cand[4][4400];
+    size_t n = 0, i;
+    int real_error = 0;
+    void *h;
+    char *slash;
+
+    if (dladdr((void *)pf_plugin_symbol, &info) != 0 && info.dli_fname &&
+        strlen(info.dli_fname) < sizeof dir) {
+        strcpy(dir, info.dli_fname);
+        slash = strrchr(dir, '/');
+        if (slash != NULL) {
+            *slash = '\0';
+            snprintf(cand[n++], sizeof cand[0], "%s/%s", dir, PF_PLUGIN_NAME);
+            snprintf(cand[n++], sizeof cand[0], "%s/../%s", dir,
+                     PF_PLUGIN_NAME);
+            snprintf(cand[n++], sizeof cand[0], "%s/%s/%s", dir,
+                     PF_PLUGIN_RELDIR, PF_PLUGIN_NAME);
+        }
+    }
+    snprintf(cand[n++], sizeof cand[0], "%s/%s", PF_INSTALL_PLUGINDIR,
+             PF_PLUGIN_NAME);
+    snprintf(err, errlen, "%s not found", PF_PLUGIN_NAME);
+    for (i = 0; i < n; i++) {
+        const char *e;
+        h = dlopen(cand[i], RTLD_NOW | RTLD_LOCAL);
+        if (h != NULL)
+            return h;
+        e = dlerror();
+        if (!real_error && e != NULL) {
+            snprintf(err, errlen, "%s", e);
+            real_error = strstr(e, "No such file") == NULL;
+        }
+    }
+    return NULL;
+}
+
+lua_CFunction pf_plugin_symbol(const char *symbol, char *err, size_t errlen)
+{
+    void *f;
+
+    /* a test program that links the families statically (and exports
+     * them) uses its own copy, with its link-time wraps */
+    f = dlsym(RTLD_DEFAULT, symbol);
+    if (f != NULL)
+        return (lua_CFunction)f;
+    if (handle == NULL && (handle = load(err, errlen)) == NULL)
+        return NULL;
+    f = dlsym(handle, symbol);
+    if (f == NULL) {
+        snprintf(err, errlen, "%s: %s", PF_PLUGIN_NAME, dlerror());
+        return NULL;
+    }
+    return (lua_CFunction)f;
+}
+
+/* __index of a lazy family table: (t, k) -> t[k] after loading. */
+static int lazy_index(lua_State *L)
+{
+    const char *symbol = lua_tostring(L, lua_upvalueindex(1));
+    char err[512];
+    lua_CFunction open;
+
+    if (lua_toboolean(L, lua_upvalueindex(2))) {
+        lua_pushnil(L); /* loaded already: a missing key is nil */
+        return 1;
+    }
+    open = pf_plugin_symbol(symbol, err, sizeof err);
+    if (open == NULL)
+        return luaL_error(L, "network primitives unavailable: %s", err);
+    lua_pushcfunction(L, open);
+    if (lua_pcall(L, 0, 1, 0) != LUA_OK)
+        return lua_error(L);
+    lua_pushnil(L);
+    while (lua_next(L, -2) != 0) { /* copy the family into t */
+        lua_pushvalue(L, -2);
+        lua_insert(L, -2);
+        lua_rawset(L, 1);
+    }
+    lua_pop(L, 1); /* drop the plugin's table */
+    lua_pushboolean(L, 1);
+    lua_replace(L, lua_upvalueindex(2)); /* mark loaded */
+    lua_pushvalue(L, 2);
+    lua_rawget(L, 1);
+    return 1;
+}
+
+void pf_plugin_push_lazy(lua_State *L, const char *symbol)
+{
+    lua_newtable(L);             /* the family, empty until first use */
+    lua_createtable(L, 0, 1);    /* its metatable */
+    lua_pushstring(L, symbol);
+    lua_pushboolean(L, 0);
+    lua_pushcclosure(L, lazy_index, 2);
+    lua_setfield(L, -2, "__index");
+    lua_setmetatable(L, -2);
+}

@@ -1,0 +1,32 @@
+/*
+ * plugin.h: the network primitive families live in a separate shared
+ * object, preflight_net.so, loaded in a worker on the first use of
+ * preflight.http, preflight.redis or preflight.db. libcurl, hiredis and
+ * libpq (and the ~35 libraries they pull in) then cost nothing to a run
+ * whose checks do not touch the network, and forking a worker stays cheap.
+ */
+#ifndef PF_PLUGIN_H
+#define PF_PLUGIN_H
+
+#include <stddef.h>
+
+#include <lua.h>
+
+#define PF_PLUGIN_NAME "preflight_net.so"
+
+/*
+ * Find a family's open function (for example "pf_open_http") in the
+ * plugin, loading it on first use. Returns NULL with a message in err when
+ * the plugin cannot be found or loaded.
+ */
+lua_CFunction pf_plugin_symbol(const char *symbol, char *err, size_t errlen);
+
+/*
+ * Push a family table that loads itself from the plugin on first access:
+ * an empty table whose __index fills it with the plugin's functions
+ * (upvalue: the open function's symbol name). A plugin that cannot be
+ * loaded raises an error in the check that touched the family.
+ */
+void pf_plugin_push_lazy(lua_State *L, const char *symbol);
+
+#endif
