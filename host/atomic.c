@@ -102,3 +102,16 @@ cleanup:
         unlink(tmp);
     return rc;
 }
+
+int pf_atomic_write_buf(const char *path, pf_buf *b, const char *oom_msg,
+                        char *err, size_t errlen)
+{
+    int rc = -1;
+
+    if (b->oom)
+        snprintf(err, errlen, "%s", oom_msg);
+    else
+        rc = pf_atomic_write(path, b->data, b->len, 0644, err, errlen);
+    pf_buf_free(b);
+    return rc;
+}

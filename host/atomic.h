@@ -14,6 +14,8 @@
 
 #include <stddef.h>
 
+#include "buf.h"
+
 /*
  * Returns 0 on success. On failure returns -1 and writes a one-line
  * message naming the step and the OS error into err (errlen bytes).
@@ -21,5 +23,14 @@
  */
 int pf_atomic_write(const char *path, const char *data, size_t len,
                     unsigned mode, char *err, size_t errlen);
+
+/*
+ * Write the text a writer built in b (mode 0644) and free b either way
+ * (takes ownership of its memory). When b ran out of memory nothing is
+ * written and oom_msg is the message. Returns 0 or -1 like
+ * pf_atomic_write.
+ */
+int pf_atomic_write_buf(const char *path, pf_buf *b, const char *oom_msg,
+                        char *err, size_t errlen);
 
 #endif

@@ -188,3 +188,14 @@ void pf_json_num(pf_buf *b, double v)
     else
         pf_buf_addf(b, "%.17g", v);
 }
+
+int pf_hexval(int c)
+{
+    if (c >= '0' && c <= '9')
+        return c - '0';
+    if (c >= 'a' && c <= 'f')
+        return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F')
+        return c - 'A' + 10;
+    return -1;
+}

@@ -4,7 +4,8 @@
  * Every writer of text the host produces (evidence, reports, the kill-switch
  * file, worker messages) appends to a pf_buf. Allocation failure is sticky:
  * once a call fails, buf->oom is set and later appends do nothing, so a
- * writer checks once at the end instead of after every append.
+ * writer checks once at the end instead of after every append. pf_hexval
+ * is the one hex-digit decoder the host's text readers share.
  */
 #ifndef PF_BUF_H
 #define PF_BUF_H
@@ -36,5 +37,9 @@ void pf_json_str(pf_buf *b, const char *s, size_t n);
 void pf_json_strz(pf_buf *b, const char *s); /* NULL writes null */
 /* A JSON number for a double; non-finite values are written as null. */
 void pf_json_num(pf_buf *b, double v);
+
+/* The value of the hex digit c (either case), or -1; shared by the readers
+ * of \u escapes and %XX escapes. */
+int pf_hexval(int c);
 
 #endif

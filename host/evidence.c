@@ -37,41 +37,43 @@ static void key(pf_buf *b, const char *k)
     pf_buf_addc(b, ':');
 }
 
+/* "k":"v", with v NULL written as null. */
+static void str_member(pf_buf *b, const char *k, const char *v)
+{
+    key(b, k);
+    pf_json_strz(b, v);
+    pf_buf_addc(b, ',');
+}
+
+/* "k":[the n strings at v], */
+static void strs_member(pf_buf *b, const char *k, char *const *v, size_t n)
+{
+    size_t i;
+
+    key(b, k);
+    pf_buf_addc(b, '[');
+    for (i = 0; i < n; i++) {
+        if (i)
+            pf_buf_addc(b, ',');
+        pf_json_strz(b, v[i]);
+    }
+    pf_buf_adds(b, "],");
+}
+
 static void check_json(pf_buf *b, const pf_check *c)
 {
     size_t i, written = 0;
     const char *reason = pf_reason_name(c->reason);
 
     pf_buf_addc(b, '{');
-    key(b, "id");
-    pf_json_strz(b, c->id);
-    pf_buf_addc(b, ',');
-    key(b, "title");
-    pf_json_strz(b, c->title);
-    pf_buf_addc(b, ',');
-    key(b, "file");
-    pf_json_strz(b, c->file);
-    pf_buf_addc(b, ',');
-    key(b, "sha256");
-    pf_json_strz(b, c->sha256[0] ? c->sha256 : NULL);
-    pf_buf_addc(b, ',');
-    key(b, "tags");
-    pf_buf_addc(b, '[');
-    for (i = 0; i < c->ntags; i++) {
-        if (i)
-            pf_buf_addc(b, ',');
-        pf_json_strz(b, c->tags[i]);
-    }
-    pf_buf_adds(b, "],");
-    key(b, "status");
-    pf_json_strz(b, pf_status_name(c->status));
-    pf_buf_addc(b, ',');
-    key(b, "reason");
-    pf_json_strz(b, c->status == PF_STATUS_ERROR ? reason : NULL);
-    pf_buf_addc(b, ',');
-    key(b, "message");
-    pf_json_strz(b, c->message ? c->message : "");
-    pf_buf_addc(b, ',');
+    str_member(b, "id", c->id);
+    str_member(b, "title", c->title);
+    str_member(b, "file", c->file);
+    str_member(b, "sha256", c->sha256[0] ? c->sha256 : NULL);
+    strs_member(b, "tags", c->tags, c->ntags);
+    str_member(b, "status", pf_status_name(c->status));
+    str_member(b, "reason", c->status == PF_STATUS_ERROR ? reason : NULL);
+    str_member(b, "message", c->message ? c->message : "");
     key(b, "details");
     pf_buf_addc(b, '{');
     for (i = 0; i < c->ndetails; i++) {
@@ -100,51 +102,26 @@ void pf_evidence_json(pf_buf *b, const pf_report *r)
     const pf_verdict *v = r->verdict;
 
     pf_buf_addc(b, '{');
-    key(b, "schema");
-    pf_json_strz(b, "preflight.evidence/1");
-    pf_buf_addc(b, ',');
+    str_member(b, "schema", "preflight.evidence/1");
     key(b, "tool");
     pf_buf_adds(b, "{\"name\":\"" PF_NAME "\",\"version\":\"" PF_VERSION
                    "\"},");
-    key(b, "started_at");
     pf_rfc3339_ms(r->started_ms, t, sizeof t);
-    pf_json_strz(b, t);
-    pf_buf_addc(b, ',');
-    key(b, "finished_at");
+    str_member(b, "started_at", t);
     pf_rfc3339_ms(r->finished_ms, t, sizeof t);
-    pf_json_strz(b, t);
-    pf_buf_addc(b, ',');
+    str_member(b, "finished_at", t);
     key(b, "duration_ms");
     pf_json_num(b, (double)(int64_t)(r->duration_ms * 1000.0) / 1000.0);
     pf_buf_addc(b, ',');
-    key(b, "hostname");
-    pf_json_strz(b, r->hostname ? r->hostname : "");
-    pf_buf_addc(b, ',');
-    key(b, "mode");
-    pf_json_strz(b, r->mode);
-    pf_buf_addc(b, ',');
-    key(b, "http");
-    pf_json_strz(b, r->http);
-    pf_buf_addc(b, ',');
+    str_member(b, "hostname", r->hostname ? r->hostname : "");
+    str_member(b, "mode", r->mode);
+    str_member(b, "http", r->http);
     key(b, "arming");
     pf_buf_addc(b, '{');
-    key(b, "state");
-    pf_json_strz(b, r->arm_state);
-    pf_buf_addc(b, ',');
-    key(b, "reasons");
-    pf_buf_addc(b, '[');
-    for (i = 0; i < r->narm_reasons; i++) {
-        if (i)
-            pf_buf_addc(b, ',');
-        pf_json_strz(b, r->arm_reasons[i]);
-    }
-    pf_buf_adds(b, "],");
-    key(b, "max_notional_usd");
-    pf_json_strz(b, r->max_notional_usd);
-    pf_buf_addc(b, ',');
-    key(b, "ceiling_usd");
-    pf_json_strz(b, r->ceiling_usd);
-    pf_buf_addc(b, ',');
+    str_member(b, "state", r->arm_state);
+    strs_member(b, "reasons", r->arm_reasons, r->narm_reasons);
+    str_member(b, "max_notional_usd", r->max_notional_usd);
+    str_member(b, "ceiling_usd", r->ceiling_usd);
     key(b, "arm_at");
     if (r->has_arm_at) {
         pf_rfc3339_ms(r->arm_at_ms, t, sizeof t);
@@ -159,23 +136,14 @@ void pf_evidence_json(pf_buf *b, const pf_report *r)
     else
         pf_buf_adds(b, "null");
     pf_buf_adds(b, "},");
-    key(b, "verdict");
-    pf_json_strz(b, pf_verdict_name(v->kind));
-    pf_buf_addc(b, ',');
+    str_member(b, "verdict", pf_verdict_name(v->kind));
     key(b, "exit_code");
     pf_buf_addf(b, "%d,", v->exit_code);
     key(b, "summary");
     pf_buf_addf(b, "{\"total\":%zu,\"passed\":%zu,\"failed\":%zu,"
                    "\"errored\":%zu,\"skipped\":%zu},",
                 v->total, v->passed, v->failed, v->errored, v->skipped);
-    key(b, "problems");
-    pf_buf_addc(b, '[');
-    for (i = 0; i < v->nproblems; i++) {
-        if (i)
-            pf_buf_addc(b, ',');
-        pf_json_strz(b, v->problems[i]);
-    }
-    pf_buf_adds(b, "],");
+    strs_member(b, "problems", v->problems, v->nproblems);
     key(b, "checks");
     pf_buf_addc(b, '[');
     for (i = 0; i < r->nchecks; i++) {
@@ -192,16 +160,9 @@ int pf_evidence_write(const char *path, const pf_report *r, char *err,
                       size_t errlen)
 {
     pf_buf b;
-    int rc;
 
     pf_buf_init(&b);
     pf_evidence_json(&b, r);
-    if (b.oom) {
-        pf_buf_free(&b);
-        snprintf(err, errlen, "out of memory building the evidence");
-        return -1;
-    }
-    rc = pf_atomic_write(path, b.data, b.len, 0644, err, errlen);
-    pf_buf_free(&b);
-    return rc;
+    return pf_atomic_write_buf(path, &b, "out of memory building the evidence",
+                               err, errlen);
 }

@@ -29,6 +29,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "buf.h"
+
 #define J_MAX_DEPTH 32
 #define J_MAX_MEMBERS 1024
 
@@ -112,17 +114,6 @@ static void jskip_ws(jparser *p)
     }
 }
 
-static int hexval(char c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    return -1;
-}
-
 /* Four hex digits at p->pos; returns the code unit or -1. */
 static long read_hex4(jparser *p)
 {
@@ -132,7 +123,7 @@ static long read_hex4(jparser *p)
     if (p->len - p->pos < 4)
         return -1;
     for (i = 0; i < 4; i++) {
-        int h = hexval(p->s[p->pos + (size_t)i]);
+        int h = pf_hexval(p->s[p->pos + (size_t)i]);
         if (h < 0)
             return -1;
         v = v * 16 + h;
@@ -251,6 +242,16 @@ static int jstring(jparser *p, char **out, size_t *olen)
     return 0;
 }
 
+/* Skip a run of one or more digits. Returns 0, or -1 when there is none. */
+static int jdigits(jparser *p)
+{
+    size_t start = p->pos;
+
+    while (p->pos < p->len && isdigit((unsigned char)p->s[p->pos]))
+        p->pos++;
+    return p->pos == start ? jfail(p, "bad number") : 0;
+}
+
 static int jnumber(jparser *p, jnode *n)
 {
     size_t start = p->pos, digits;
@@ -260,30 +261,23 @@ static int jnumber(jparser *p, jnode *n)
     if (p->pos < p->len && p->s[p->pos] == '-')
         p->pos++;
     digits = p->pos;
-    while (p->pos < p->len && isdigit((unsigned char)p->s[p->pos]))
-        p->pos++;
-    if (p->pos == digits)
-        return jfail(p, "bad number");
+    if (jdigits(p) != 0)
+        return -1;
     if (p->s[digits] == '0' && p->pos - digits > 1)
         return jfail(p, "numbers may not have leading zeros");
     if (p->pos < p->len && p->s[p->pos] == '.') {
         isint = 0;
-        digits = ++p->pos;
-        while (p->pos < p->len && isdigit((unsigned char)p->s[p->pos]))
-            p->pos++;
-        if (p->pos == digits)
-            return jfail(p, "bad number");
+        p->pos++;
+        if (jdigits(p) != 0)
+            return -1;
     }
     if (p->pos < p->len && (p->s[p->pos] == 'e' || p->s[p->pos] == 'E')) {
         isint = 0;
         p->pos++;
         if (p->pos < p->len && (p->s[p->pos] == '+' || p->s[p->pos] == '-'))
             p->pos++;
-        digits = p->pos;
-        while (p->pos < p->len && isdigit((unsigned char)p->s[p->pos]))
-            p->pos++;
-        if (p->pos == digits)
-            return jfail(p, "bad number");
+        if (jdigits(p) != 0)
+            return -1;
     }
     n->type = J_NUM;
     if (isint && p->pos - start < 19) { /* fits a long long */
@@ -928,6 +922,26 @@ static int parse_response(const jnode *r, const char *text, pf_fixture *fx,
     return 0;
 }
 
+/*
+ * A required string member n (NULL when missing) that valid must accept.
+ * Returns 0, or -1 with "<what> is missing" or "<what> must be <want>" in
+ * err.
+ */
+static int need_str(const jnode *n, const char *what,
+                    int (*valid)(const char *), const char *want, char *err,
+                    size_t errlen)
+{
+    if (n == NULL) {
+        snprintf(err, errlen, "%s is missing", what);
+        return -1;
+    }
+    if (!is_cstr(n) || !valid(n->str)) {
+        snprintf(err, errlen, "%s must be %s", what, want);
+        return -1;
+    }
+    return 0;
+}
+
 /* Fill fx from the parsed tree. Returns 0 or -1 with err. */
 static int from_tree(const jnode *root, const char *text, pf_fixture *fx,
                      char *err, size_t errlen)
@@ -959,26 +973,13 @@ static int from_tree(const jnode *root, const char *text, pf_fixture *fx,
         return -1;
     m = jget(req, "method");
     u = jget(req, "url");
-    if (m == NULL) {
-        snprintf(err, errlen, "request.method is missing");
+    if (need_str(m, "request.method", pf_http_method_valid,
+                 "one of DELETE, GET, HEAD, OPTIONS, PATCH, POST, PUT", err,
+                 errlen) != 0 ||
+        need_str(u, "request.url", url_ok,
+                 "a full http:// or https:// URL without spaces", err,
+                 errlen) != 0)
         return -1;
-    }
-    if (!is_cstr(m) || !pf_http_method_valid(m->str)) {
-        snprintf(err, errlen,
-                 "request.method must be one of DELETE, GET, "
-                 "HEAD, OPTIONS, PATCH, POST, PUT");
-        return -1;
-    }
-    if (u == NULL) {
-        snprintf(err, errlen, "request.url is missing");
-        return -1;
-    }
-    if (!is_cstr(u) || !url_ok(u->str)) {
-        snprintf(err, errlen,
-                 "request.url must be a full http:// or "
-                 "https:// URL without spaces");
-        return -1;
-    }
     fx->method = dup_n(m->str, m->slen);
     fx->url = dup_n(u->str, u->slen);
     if (fx->method == NULL || fx->url == NULL)

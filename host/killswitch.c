@@ -75,7 +75,6 @@ int pf_kill_switch_engage(const char *path, const char *reason, char *err,
     const char *user = getenv("USER");
     struct passwd *pw = getpwuid(getuid());
     pf_buf b;
-    int rc;
 
     if (pw != NULL)
         user = pw->pw_name;
@@ -92,12 +91,5 @@ int pf_kill_switch_engage(const char *path, const char *reason, char *err,
     pf_buf_adds(&b, ",\"host\":");
     pf_json_strz(&b, host);
     pf_buf_adds(&b, "}\n");
-    if (b.oom) {
-        pf_buf_free(&b);
-        snprintf(err, errlen, "out of memory");
-        return -1;
-    }
-    rc = pf_atomic_write(path, b.data, b.len, 0644, err, errlen);
-    pf_buf_free(&b);
-    return rc;
+    return pf_atomic_write_buf(path, &b, "out of memory", err, errlen);
 }

@@ -41,17 +41,24 @@ static const char *type_name(mode_t m)
     return "other";
 }
 
+/* path as is when absolute, else root/path written into buf (len bytes). */
+static const char *from_root(const char *root, const char *path, char *buf,
+                             size_t len)
+{
+    if (path[0] == '/')
+        return path;
+    snprintf(buf, len, "%s/%s", root, path);
+    return buf;
+}
+
 static int fs_stat(lua_State *L)
 {
     pf_sandbox *sb = pf_sandbox_of(L);
-    const char *path = luaL_checkstring(L, 1);
     char full[PATH_MAX + 8];
+    const char *path =
+        from_root(sb->conf->root, luaL_checkstring(L, 1), full, sizeof full);
     struct stat st;
 
-    if (path[0] != '/') {
-        snprintf(full, sizeof full, "%s/%s", sb->conf->root, path);
-        path = full;
-    }
     if (lstat(path, &st) != 0)
         return luaL_fileresult(L, 0, luaL_checkstring(L, 1));
     lua_createtable(L, 0, 6);
@@ -80,39 +87,55 @@ static int below_root(const char *root, const char *real)
     return strncmp(real, root, n) == 0 && (real[n] == '/' || real[n] == '\0');
 }
 
+/*
+ * Resolve the path in argument 1 (relative ones from the root) with
+ * realpath into real and confine it below the root. Returns 0, or pushes
+ * fail, a message (and errno when realpath failed) and returns their
+ * count, for the primitive to return as is.
+ */
+static int resolve_below_root(lua_State *L, char real[PATH_MAX])
+{
+    const char *root = pf_sandbox_of(L)->conf->root;
+    const char *name = luaL_checkstring(L, 1);
+    char rel[PATH_MAX + 8];
+
+    if (realpath(from_root(root, name, rel, sizeof rel), real) == NULL)
+        return luaL_fileresult(L, 0, name);
+    if (!below_root(root, real)) {
+        luaL_pushfail(L);
+        lua_pushfstring(L, "%s: outside the project root", name);
+        return 2;
+    }
+    return 0;
+}
+
+/*
+ * read(path [, max_bytes]) -> contents | nil, err [, errno]. The buffer is
+ * always closed (luaL_pushresult) before a failure is pushed, so nothing is
+ * pushed above an open luaL_Buffer.
+ */
 static int fs_read(lua_State *L)
 {
-    pf_sandbox *sb = pf_sandbox_of(L);
-    const char *path = luaL_checkstring(L, 1);
+    const char *name = luaL_checkstring(L, 1);
     lua_Integer max = luaL_optinteger(L, 2, FS_READ_DEFAULT);
-    char real[PATH_MAX], rel[PATH_MAX + 8];
+    char real[PATH_MAX];
     struct stat st;
     luaL_Buffer b;
-    int fd;
+    int fd, nret;
     ssize_t n;
     size_t total = 0;
 
     luaL_argcheck(L, max > 0 && max <= FS_READ_MAX, 2,
                   "max_bytes must be between 1 and 16 MiB");
-    if (path[0] != '/') {
-        snprintf(rel, sizeof rel, "%s/%s", sb->conf->root, path);
-        path = rel;
-    }
-    if (realpath(path, real) == NULL)
-        return luaL_fileresult(L, 0, luaL_checkstring(L, 1));
-    if (!below_root(sb->conf->root, real)) {
-        luaL_pushfail(L);
-        lua_pushfstring(L, "%s: outside the project root",
-                        luaL_checkstring(L, 1));
-        return 2;
-    }
+    if ((nret = resolve_below_root(L, real)) != 0)
+        return nret;
     fd = open(real, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK);
     if (fd < 0)
-        return luaL_fileresult(L, 0, luaL_checkstring(L, 1));
+        return luaL_fileresult(L, 0, name);
     if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
         close(fd);
         luaL_pushfail(L);
-        lua_pushfstring(L, "%s: not a regular file", luaL_checkstring(L, 1));
+        lua_pushfstring(L, "%s: not a regular file", name);
         return 2;
     }
     luaL_buffinit(L, &b);
@@ -124,23 +147,21 @@ static int fs_read(lua_State *L)
         if (n <= 0)
             break;
         total += (size_t)n;
-        if (total > (size_t)max) {
-            close(fd);
-            luaL_pushfail(L);
-            lua_pushfstring(L, "%s: larger than %d bytes",
-                            luaL_checkstring(L, 1), (int)max);
-            return 2;
-        }
+        if (total > (size_t)max)
+            break;
         luaL_addsize(&b, (size_t)n);
     }
     close(fd);
-    if (n < 0) {
-        luaL_pushfail(L);
-        lua_pushfstring(L, "%s: read failed", luaL_checkstring(L, 1));
-        return 2;
-    }
     luaL_pushresult(&b);
-    return 1;
+    if (n >= 0 && total <= (size_t)max)
+        return 1;
+    lua_pop(L, 1); /* drop the partial contents */
+    luaL_pushfail(L);
+    if (n < 0)
+        lua_pushfstring(L, "%s: read failed", name);
+    else
+        lua_pushfstring(L, "%s: larger than %d bytes", name, (int)max);
+    return 2;
 }
 
 typedef struct name_list {
@@ -148,8 +169,10 @@ typedef struct name_list {
     size_t n;
 } name_list;
 
-static void name_list_free(name_list *nl)
+/* Free a name_list (given as void * to serve pf_sandbox_push_owned). */
+static void name_list_free(void *ud)
 {
+    name_list *nl = ud;
     size_t i;
 
     for (i = 0; i < nl->n; i++)
@@ -214,7 +237,8 @@ static int read_names(const char *real, name_list *nl)
 }
 
 /* Push the names of the name_list given as a light userdata as a
- * sequence. Runs under lua_pcall so a memory error cannot leak it. */
+ * sequence. Runs under pf_sandbox_push_owned so a memory error cannot
+ * leak it. */
 static int push_names(lua_State *L)
 {
     const name_list *nl = lua_touserdata(L, 1);
@@ -231,24 +255,12 @@ static int push_names(lua_State *L)
 /* list(path) -> sorted names | nil, err, errno. */
 static int fs_list(lua_State *L)
 {
-    pf_sandbox *sb = pf_sandbox_of(L);
-    const char *path = luaL_checkstring(L, 1);
-    char real[PATH_MAX], rel[PATH_MAX + 8];
+    char real[PATH_MAX];
     name_list nl = {NULL, 0};
     int rc;
 
-    if (path[0] != '/') {
-        snprintf(rel, sizeof rel, "%s/%s", sb->conf->root, path);
-        path = rel;
-    }
-    if (realpath(path, real) == NULL)
-        return luaL_fileresult(L, 0, luaL_checkstring(L, 1));
-    if (!below_root(sb->conf->root, real)) {
-        luaL_pushfail(L);
-        lua_pushfstring(L, "%s: outside the project root",
-                        luaL_checkstring(L, 1));
-        return 2;
-    }
+    if ((rc = resolve_below_root(L, real)) != 0)
+        return rc;
     rc = read_names(real, &nl);
     if (rc == -1) {
         int saved = errno;
@@ -263,13 +275,7 @@ static int fs_list(lua_State *L)
                         FS_LIST_MAX);
         return 2;
     }
-    lua_pushcfunction(L, push_names);
-    lua_pushlightuserdata(L, &nl);
-    rc = lua_pcall(L, 1, 1, 0);
-    name_list_free(&nl);
-    if (rc != LUA_OK)
-        return lua_error(L); /* out of memory: the sandbox flag is set */
-    return 1;
+    return pf_sandbox_push_owned(L, push_names, &nl, name_list_free);
 }
 
 static const luaL_Reg fs_funcs[] = {

@@ -13,7 +13,8 @@
  * A call runs in three phases so that a Lua error can never leak C
  * memory: arguments are checked first (misuse raises, nothing is owned
  * yet), then the request runs with no Lua call that could raise, and the
- * result is pushed under lua_pcall, the C buffers freed either way.
+ * result is pushed under lua_pcall (pf_sandbox_push_owned), the C buffers
+ * freed either way.
  */
 #include <ctype.h>
 #include <errno.h>
@@ -129,8 +130,11 @@ typedef struct http_resp {
     double elapsed_ms;
 } http_resp;
 
-static void resp_free(http_resp *rs)
+/* Free an http_resp's buffers (void * to serve pf_sandbox_push_owned). */
+static void resp_free(void *ud)
 {
+    http_resp *rs = ud;
+
     free(rs->body);
     rs->body = NULL;
     rs->len = rs->cap = 0;
@@ -192,8 +196,8 @@ static int resp_add_body(http_resp *rs, const char *p, size_t n)
 
 /*
  * Push {status, headers, body, elapsed_ms} from the http_resp given as a
- * light userdata. Runs under lua_pcall: a memory error is caught by the
- * caller, who frees the response either way. Repeated header names are
+ * light userdata. Runs under pf_sandbox_push_owned, which frees the
+ * response whether or not memory runs out. Repeated header names are
  * joined with ", ".
  */
 static int push_response(lua_State *L)
@@ -726,13 +730,7 @@ static int http_request(lua_State *L)
         lua_pushstring(L, err);
         return 2;
     }
-    lua_pushcfunction(L, push_response);
-    lua_pushlightuserdata(L, &rs);
-    rc = lua_pcall(L, 1, 1, 0);
-    resp_free(&rs);
-    if (rc != LUA_OK)
-        return lua_error(L); /* out of memory: the sandbox flag is set */
-    return 1;
+    return pf_sandbox_push_owned(L, push_response, &rs, resp_free);
 }
 
 static const luaL_Reg http_funcs[] = {{"request", http_request}, {NULL, NULL}};

@@ -20,6 +20,7 @@
 #include <hiredis/hiredis.h>
 #include <lauxlib.h>
 
+#include "buf.h"
 #include "lib_net.h"
 #include "sandbox.h"
 
@@ -38,17 +39,6 @@ typedef struct redis_url {
     char shown[REDIS_MAX_URL + 8]; /* the URL with its password masked */
 } redis_url;
 
-static int hexval(char c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    return -1;
-}
-
 /* Percent-decode the n bytes at s into out (outlen). Returns 0 or -1 (bad
  * escape, NUL, or too long). */
 static int pct_decode(const char *s, size_t n, char *out, size_t outlen)
@@ -61,8 +51,8 @@ static int pct_decode(const char *s, size_t n, char *out, size_t outlen)
             int hi, lo;
             if (i + 2 >= n)
                 return -1;
-            hi = hexval(s[i + 1]);
-            lo = hexval(s[i + 2]);
+            hi = pf_hexval(s[i + 1]);
+            lo = pf_hexval(s[i + 2]);
             if (hi < 0 || lo < 0 || (hi == 0 && lo == 0))
                 return -1;
             c = (char)(hi * 16 + lo);

@@ -159,16 +159,9 @@ int pf_metrics_write(const char *path, const pf_report *r, char *err,
                      size_t errlen)
 {
     pf_buf b;
-    int rc;
 
     pf_buf_init(&b);
     pf_metrics_text(&b, r);
-    if (b.oom) {
-        pf_buf_free(&b);
-        snprintf(err, errlen, "out of memory building the metrics");
-        return -1;
-    }
-    rc = pf_atomic_write(path, b.data, b.len, 0644, err, errlen);
-    pf_buf_free(&b);
-    return rc;
+    return pf_atomic_write_buf(path, &b, "out of memory building the metrics",
+                               err, errlen);
 }

@@ -111,11 +111,25 @@ static void check_entry(pf_buf *b, size_t num, const pf_check *c)
     pf_buf_adds(b, "  ...\n");
 }
 
+/* "  name:" and then one "    - item" line for each of the n items;
+ * nothing when there are none. */
+static void yaml_list(pf_buf *b, const char *name, char *const *items, size_t n)
+{
+    size_t i;
+
+    if (n > 0)
+        pf_buf_addf(b, "  %s:\n", name);
+    for (i = 0; i < n; i++) {
+        pf_buf_adds(b, "    - ");
+        yaml_str(b, items[i]);
+        pf_buf_addc(b, '\n');
+    }
+}
+
 /* The extra test for what no check shows (see pf_report_run_entry). */
 static void run_entry(pf_buf *b, size_t num, const pf_report *r)
 {
     const pf_verdict *v = r->verdict;
-    size_t i;
 
     pf_buf_addf(b, "not ok %zu - run\n  ---\n  status: error\n  reason: ", num);
     yaml_str(b, pf_verdict_name(v->kind));
@@ -125,23 +139,11 @@ static void run_entry(pf_buf *b, size_t num, const pf_report *r)
                 : v->total == 0   ? "no check ran"
                                   : "the run did not pass");
     pf_buf_addf(b, "\n  duration_ms: 0.000\n  exit_code: %d\n", v->exit_code);
-    if (v->nproblems > 0)
-        pf_buf_adds(b, "  problems:\n");
-    for (i = 0; i < v->nproblems; i++) {
-        pf_buf_adds(b, "    - ");
-        yaml_str(b, v->problems[i]);
-        pf_buf_addc(b, '\n');
-    }
+    yaml_list(b, "problems", v->problems, v->nproblems);
     pf_buf_adds(b, "  arming: ");
     yaml_str(b, r->arm_state);
     pf_buf_addc(b, '\n');
-    if (r->narm_reasons > 0)
-        pf_buf_adds(b, "  arming_reasons:\n");
-    for (i = 0; i < r->narm_reasons; i++) {
-        pf_buf_adds(b, "    - ");
-        yaml_str(b, r->arm_reasons[i]);
-        pf_buf_addc(b, '\n');
-    }
+    yaml_list(b, "arming_reasons", r->arm_reasons, r->narm_reasons);
     pf_buf_adds(b, "  ...\n");
 }
 

@@ -67,6 +67,15 @@ long pf_sandbox_clamp_ms(lua_State *L, long requested_ms);
 int pf_sandbox_pcall(lua_State *L, int nargs);
 
 /*
+ * Push the one value push builds from C memory the caller owns: push gets
+ * ud as a light userdata and runs under lua_pcall, then release(ud) frees
+ * the memory whatever happened, so a memory error cannot leak it. Returns
+ * 1 (the value is on the top), or raises that error after the release.
+ */
+int pf_sandbox_push_owned(lua_State *L, lua_CFunction push, void *ud,
+                          void (*release)(void *ud));
+
+/*
  * Describe the error object at the top (it stays there): its text when it
  * is a string or a number, else "error object is a <type> value". Never
  * calls a metamethod.

@@ -89,6 +89,43 @@ describe("host primitives", function()
     end)
   end)
 
+  describe("fs.read", function()
+    local root
+    before_each(function() root = support.tmpdir() end)
+    after_each(function() support.rmtree(root) end)
+
+    -- Reads path with max_bytes max and reports how many values came back.
+    local function read(path, max)
+      local dir = support.tmpdir()
+      support.write(dir .. "/c.lua", ([[return { id = "spec.read", title = "t", run = function()
+        local n = select("#", preflight.fs.read(%q, %d))
+        local body, err = preflight.fs.read(%q, %d)
+        if not body then return preflight.fail(n .. " " .. err) end
+        return preflight.pass(n .. " " .. #body)
+      end }]]):format(path, max, path, max))
+      local r = support.host.run({ dir .. "/c.lua" }, { root = root })
+      support.rmtree(dir)
+      return r.checks[1]
+    end
+
+    it("reads a file up to max_bytes, one value back", function()
+      assert(os.execute("head -c 20000 /dev/zero > '" .. root .. "/big'"))
+      local c = read("big", 20000)
+      assert.equal("pass", c.status)
+      assert.equal("1 20000", c.message)
+    end)
+
+    it("returns exactly nil, err for a file over max_bytes", function()
+      assert(os.execute("head -c 20000 /dev/zero > '" .. root .. "/big'"))
+      assert.equal("2 big: larger than 19999 bytes", read("big", 19999).message)
+      assert.equal("2 big: larger than 10 bytes", read("big", 10).message)
+    end)
+
+    it("stays below the project root", function()
+      assert.equal("2 ..: outside the project root", read("..", 10).message)
+    end)
+  end)
+
   it("env.uid is the effective user id", function()
     assert.equal(io.popen("id -u"):read("l"), pack.eval([[return preflight.env.uid()]]))
   end)

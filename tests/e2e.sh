@@ -5,37 +5,9 @@
 set -u
 BIN=${PREFLIGHT_BIN:?set PREFLIGHT_BIN to the preflight binary}
 SRC=${PREFLIGHT_SRC:-$(pwd)}
-PY=/usr/bin/python3
-T=$(mktemp -d /tmp/pf_e2e.XXXXXX)
-trap 'rm -rf "$T"' EXIT
-PASSED=0
-FAILED=0
-
-ok() { PASSED=$((PASSED + 1)); }
-bad() { FAILED=$((FAILED + 1)); echo "FAIL: $*"; }
-
-# expect CODE NAME COMMAND...: run COMMAND, compare its exit code
-expect() {
-    want=$1 name=$2
-    shift 2
-    "$@" >"$T/out" 2>"$T/err"
-    got=$?
-    if [ "$got" = "$want" ]; then ok; else
-        bad "$name: exit $got, want $want"
-        sed 's/^/    /' "$T/out" "$T/err" | head -20
-    fi
-}
-
-# contains NAME FILE TEXT
-contains() {
-    if grep -qF -- "$3" "$2"; then ok; else
-        bad "$1: '$3' not in $2"
-        sed 's/^/    /' "$2" | head -20
-    fi
-}
-lacks() {
-    if grep -qF -- "$3" "$2"; then bad "$1: '$3' found in $2"; else ok; fi
-}
+# shellcheck source=lib.sh
+. "$(dirname "$0")/lib.sh"
+tmpdir e2e
 
 # jsonq FILE EXPR: evaluate a Python expression over the document d
 jsonq() { $PY -c "import json,sys; d=json.load(open(sys.argv[1])); print($2)" "$1"; }
@@ -50,21 +22,6 @@ sch = json.load(open(sys.argv[2]))
 jsonschema.validate(doc, sch, cls=jsonschema.Draft202012Validator)
 PYEOF
     then ok; else bad "schema: $1 does not match"; fi
-}
-
-mk() { mkdir -p "$(dirname "$1")"; cat >"$1"; }
-
-pass_check() {
-    mk "$1" <<EOF
-return { id = "$2", title = "passes", tags = { "${3:-t}" },
-  run = function() return preflight.pass("fine") end }
-EOF
-}
-fail_check() {
-    mk "$1" <<EOF
-return { id = "$2", title = "fails", tags = { "${3:-t}" },
-  run = function() return preflight.fail("broken on purpose") end }
-EOF
 }
 
 unset ARBITRAGE_ENV LIVE_ARM_ACK LIVE_ARM_AT LIVE_MAX_NOTIONAL_USD NO_COLOR
@@ -243,5 +200,4 @@ RC=$?
 sleep 0.2
 if pgrep -f "$BIN exec $T/slow" >/dev/null; then bad "orphan worker after SIGTERM"; else ok; fi
 
-echo "e2e: $PASSED passed, $FAILED failed"
-[ "$FAILED" -eq 0 ]
+finish e2e

@@ -6,13 +6,9 @@
 # with a clear message, lose nothing already written, and leave no process.
 set -u
 BIN=${PREFLIGHT_BIN:?set PREFLIGHT_BIN}
-PY=/usr/bin/python3
-T=$(mktemp -d /tmp/pf_faults.XXXXXX)
-trap 'rm -rf "$T"' EXIT
-PASSED=0
-FAILED=0
-ok() { PASSED=$((PASSED + 1)); }
-bad() { FAILED=$((FAILED + 1)); echo "FAIL: $*"; }
+# shellcheck source=lib.sh
+. "$(dirname "$0")/lib.sh"
+tmpdir faults
 honest() {
     mkdir -p "$1"
     cat >"$1/honest.lua" <<'LUA'
@@ -117,5 +113,4 @@ $PY -c "import json,sys; d=json.load(open(sys.argv[1])); assert d['summary']['pa
     && ok || bad "10,000 checks: not all passed"
 echo "10,000 checks in ${took}s"
 
-echo "faults: $PASSED passed, $FAILED failed"
-[ "$FAILED" -eq 0 ]
+finish faults

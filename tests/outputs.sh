@@ -16,59 +16,11 @@ SRC=${PREFLIGHT_SRC:-$(pwd)}
 BUILD=${PREFLIGHT_BUILD:-$(dirname "$BIN")}
 CMAKE=${PREFLIGHT_CMAKE:-cmake}
 CPACK=${PREFLIGHT_CPACK:-cpack}
-PY=/usr/bin/python3
-T=$(mktemp -d /tmp/pf_outputs.XXXXXX)
-trap 'rm -rf "$T"' EXIT
-PASSED=0
-FAILED=0
+# shellcheck source=lib.sh
+. "$(dirname "$0")/lib.sh"
+tmpdir outputs
 
-ok() { PASSED=$((PASSED + 1)); }
-bad() { FAILED=$((FAILED + 1)); echo "FAIL: $*"; }
 note() { echo "note: $*"; }
-
-# expect CODE NAME COMMAND...: run COMMAND (stdout to $T/out, stderr to
-# $T/err), compare its exit code
-expect() {
-    want=$1 name=$2
-    shift 2
-    "$@" >"$T/out" 2>"$T/err"
-    got=$?
-    if [ "$got" = "$want" ]; then ok; else
-        bad "$name: exit $got, want $want"
-        sed 's/^/    /' "$T/out" "$T/err" | head -20
-    fi
-}
-contains() {
-    if grep -qF -- "$3" "$2"; then ok; else
-        bad "$1: '$3' not in $2"
-        sed 's/^/    /' "$2" | head -20
-    fi
-}
-lacks() {
-    if grep -qF -- "$3" "$2"; then bad "$1: '$3' found in $2"; else ok; fi
-}
-# py NAME SCRIPT ARGS...: a Python check; its stdout is shown on failure
-py() {
-    name=$1
-    shift
-    if $PY -c "$@" >"$T/py.out" 2>&1; then ok; else
-        bad "$name"
-        sed 's/^/    /' "$T/py.out" | head -20
-    fi
-}
-mk() { mkdir -p "$(dirname "$1")"; cat >"$1"; }
-pass_check() {
-    mk "$1" <<EOF
-return { id = "$2", title = "passes", tags = { "${3:-t}" },
-  run = function() return preflight.pass("fine") end }
-EOF
-}
-fail_check() {
-    mk "$1" <<EOF
-return { id = "$2", title = "fails", run = function()
-  return preflight.fail("broken on purpose") end }
-EOF
-}
 
 unset ARBITRAGE_ENV LIVE_ARM_ACK LIVE_ARM_AT LIVE_MAX_NOTIONAL_USD NO_COLOR
 
@@ -734,5 +686,4 @@ assert d['verdict'] == 'fail'" "$T/ci"
 [ -s "$T/ci/reports/preflight.prom" ] && ok || bad "ci step wrote no metrics"
 
 unset OUTPUTS_API_KEY
-echo "outputs: $PASSED passed, $FAILED failed"
-[ "$FAILED" -eq 0 ]
+finish outputs

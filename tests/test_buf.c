@@ -21,6 +21,7 @@
 #include <string.h>
 
 #include "buf.h"
+#include "testutil.h"
 
 #define NROWS(a) (sizeof(a) / sizeof((a)[0]))
 
@@ -683,37 +684,6 @@ static const struct {
     {1e21, "1e+21"},
     {-1e300, "-1.0000000000000001e+300"},
 };
-
-/* JSON number grammar: -?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)? */
-static int json_number_ok(const char *s)
-{
-    if (*s == '-')
-        s++;
-    if (*s == '0')
-        s++;
-    else if (*s >= '1' && *s <= '9')
-        while (*s >= '0' && *s <= '9')
-            s++;
-    else
-        return 0;
-    if (*s == '.') {
-        s++;
-        if (!(*s >= '0' && *s <= '9'))
-            return 0;
-        while (*s >= '0' && *s <= '9')
-            s++;
-    }
-    if (*s == 'e' || *s == 'E') {
-        s++;
-        if (*s == '+' || *s == '-')
-            s++;
-        if (!(*s >= '0' && *s <= '9'))
-            return 0;
-        while (*s >= '0' && *s <= '9')
-            s++;
-    }
-    return *s == '\0';
-}
 
 static void test_json_num_table(void **state)
 {

@@ -22,6 +22,7 @@
 
 #include "lib_crypto.h"
 #include "sandbox.h"
+#include "testutil.h"
 
 #define NROWS(a) (sizeof(a) / sizeof((a)[0]))
 
@@ -194,30 +195,13 @@ static void test_uuid4_shape(void **state)
 
 static char out[2048];
 
-/* Run code (returning one string) in a fresh sandbox; copy the string, or
- * "error: <text>", to out. */
+/* Run code (returning one string) in a fresh sandbox in mock HTTP mode;
+ * the string, or "error: <text>", is left in out. */
 static const char *run(const char *code)
 {
-    pf_sandbox_conf conf;
-    pf_sandbox sb;
-    char ebuf[160];
+    pf_sandbox_conf conf = test_conf("mock");
 
-    memset(&conf, 0, sizeof conf);
-    conf.root = "/";
-    conf.mode = "paper";
-    conf.http_mode = "mock";
-    conf.memory_bytes = 64u << 20;
-    conf.instr_budget = 100000000u;
-    assert_int_equal(pf_sandbox_open(&sb, &conf, pf_now_ns() + 5000000000u), 0);
-    assert_int_equal(luaL_loadstring(sb.L, code), LUA_OK);
-    if (pf_sandbox_pcall(sb.L, 0) != LUA_OK)
-        snprintf(out, sizeof out, "error: %s",
-                 pf_sandbox_errtext(sb.L, ebuf, sizeof ebuf));
-    else
-        snprintf(out, sizeof out, "%s",
-                 lua_tostring(sb.L, -1) ? lua_tostring(sb.L, -1) : "(nil)");
-    pf_sandbox_close(&sb);
-    return out;
+    return run_lua(&conf, code, 5000, out, sizeof out);
 }
 
 static void test_lua_vectors(void **state)

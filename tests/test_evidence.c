@@ -1149,6 +1149,40 @@ static void test_atomic_write_relative_path(void **state)
     assert_no_tmp_files(tmpdir);
 }
 
+/* pf_atomic_write_buf writes a whole buffer, writes nothing for one that
+ * ran out of memory, and leaves the buffer freed either way. */
+static void test_atomic_write_buf_writes_or_reports_oom(void **state)
+{
+    char path[512], err[256] = "", names[1024];
+    pf_buf b;
+    size_t len;
+    char *got;
+
+    (void)state;
+    snprintf(path, sizeof path, "%s/buf.json", tmpdir);
+    pf_buf_init(&b);
+    pf_buf_adds(&b, "{\"a\":1}\n");
+    assert_int_equal(pf_atomic_write_buf(path, &b, "oom", err, sizeof err), 0);
+    assert_null(b.data);
+    got = read_all(path, &len);
+    assert_non_null(got);
+    assert_string_equal(got, "{\"a\":1}\n");
+    free(got);
+    assert_int_equal(unlink(path), 0);
+
+    pf_buf_init(&b);
+    pf_buf_adds(&b, "partial");
+    b.oom = 1;
+    assert_int_equal(
+        pf_atomic_write_buf(path, &b, "out of memory building it", err,
+                            sizeof err),
+        -1);
+    assert_string_equal(err, "out of memory building it");
+    assert_null(b.data);
+    assert_int_equal(access(path, F_OK), -1);
+    assert_int_equal(list_dir(tmpdir, names, sizeof names), 0);
+}
+
 static void test_atomic_write_missing_folder(void **state)
 {
     char path[512], err[256] = "", names[1024];
@@ -1369,6 +1403,9 @@ int main(void)
                                         setup_tmpdir, teardown_tmpdir),
         cmocka_unit_test_setup_teardown(test_atomic_write_relative_path,
                                         setup_tmpdir, teardown_tmpdir),
+        cmocka_unit_test_setup_teardown(
+            test_atomic_write_buf_writes_or_reports_oom, setup_tmpdir,
+            teardown_tmpdir),
         cmocka_unit_test_setup_teardown(test_atomic_write_missing_folder,
                                         setup_tmpdir, teardown_tmpdir),
         cmocka_unit_test_setup_teardown(test_atomic_write_unwritable_folder,

@@ -40,6 +40,7 @@
 
 #include "lib_net.h"
 #include "sandbox.h"
+#include "testutil.h"
 
 /* ---- curl wraps --------------------------------------------------------- */
 
@@ -249,35 +250,15 @@ PGconn *__wrap_PQconnectStartParams(const char *const *kw,
 
 /* ---- running Lua in a sandbox ------------------------------------------- */
 
-static pf_sandbox_conf conf;
-static pf_sandbox sb;
 static char out[2048];
 
-/* Run code (which returns one string) in a fresh sandbox with budget_ms
- * left; copy the string, or the error text prefixed "error: ", to out. */
+/* Run code (which returns one string) in a fresh sandbox in real HTTP mode
+ * with budget_ms left; the string, or "error: <text>", is left in out. */
 static const char *run(const char *code, long budget_ms)
 {
-    char ebuf[160];
+    pf_sandbox_conf conf = test_conf("real");
 
-    memset(&conf, 0, sizeof conf);
-    conf.root = "/";
-    conf.mode = "paper";
-    conf.http_mode = "real";
-    conf.memory_bytes = 64u << 20;
-    conf.instr_budget = 100000000u;
-    assert_int_equal(
-        pf_sandbox_open(&sb, &conf,
-                        pf_now_ns() + (uint64_t)budget_ms * 1000000u),
-        0);
-    assert_int_equal(luaL_loadstring(sb.L, code), LUA_OK);
-    if (pf_sandbox_pcall(sb.L, 0) != LUA_OK)
-        snprintf(out, sizeof out, "error: %s",
-                 pf_sandbox_errtext(sb.L, ebuf, sizeof ebuf));
-    else
-        snprintf(out, sizeof out, "%s",
-                 lua_tostring(sb.L, -1) ? lua_tostring(sb.L, -1) : "(nil)");
-    pf_sandbox_close(&sb);
-    return out;
+    return run_lua(&conf, code, budget_ms, out, sizeof out);
 }
 
 static int reset(void **state)
@@ -483,24 +464,14 @@ static void test_http_bad_status(void **state)
 
 static void test_http_mock_mode_never_calls_curl(void **state)
 {
-    char code[512];
+    pf_sandbox_conf conf = test_conf("mock");
 
     (void)state;
-    memset(&conf, 0, sizeof conf);
-    snprintf(code, sizeof code, "%s", REQ("url = 'https://x.test/'"));
-    conf.root = "/";
-    conf.mode = "paper";
-    conf.http_mode = "mock";
     conf.fixtures_dir = "/nonexistent/fixtures";
-    conf.memory_bytes = 64u << 20;
-    conf.instr_budget = 100000000u;
-    assert_int_equal(pf_sandbox_open(&sb, &conf, pf_now_ns() + 5000000000u), 0);
-    assert_int_equal(luaL_loadstring(sb.L, code), LUA_OK);
-    assert_int_equal(pf_sandbox_pcall(sb.L, 0), LUA_OK);
-    assert_string_equal(lua_tostring(sb.L, -1),
-                        "nil, cannot open fixtures folder "
-                        "/nonexistent/fixtures: No such file or directory");
-    pf_sandbox_close(&sb);
+    assert_string_equal(
+        run_lua(&conf, REQ("url = 'https://x.test/'"), 5000, out, sizeof out),
+        "nil, cannot open fixtures folder "
+        "/nonexistent/fixtures: No such file or directory");
     assert_int_equal(cw.performed, 0);
     assert_string_equal(cw.url, "");
 }

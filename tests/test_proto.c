@@ -22,6 +22,7 @@
 #include "buf.h"
 #include "proto.h"
 #include "result.h"
+#include "testutil.h"
 
 #define NROWS(a) (sizeof(a) / sizeof((a)[0]))
 
@@ -401,37 +402,6 @@ static void test_decode_values(void **state)
     assert_true(c.duration_ms == 12.5);
     pf_check_clear(&c);
     pf_buf_free(&b);
-}
-
-/* JSON number grammar: -?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)? */
-static int json_number_ok(const char *s)
-{
-    if (*s == '-')
-        s++;
-    if (*s == '0')
-        s++;
-    else if (*s >= '1' && *s <= '9')
-        while (*s >= '0' && *s <= '9')
-            s++;
-    else
-        return 0;
-    if (*s == '.') {
-        s++;
-        if (!(*s >= '0' && *s <= '9'))
-            return 0;
-        while (*s >= '0' && *s <= '9')
-            s++;
-    }
-    if (*s == 'e' || *s == 'E') {
-        s++;
-        if (*s == '+' || *s == '-')
-            s++;
-        if (!(*s >= '0' && *s <= '9'))
-            return 0;
-        while (*s >= '0' && *s <= '9')
-            s++;
-    }
-    return *s == '\0';
 }
 
 /* Decode BASE plus one detail field; returns the decoder's result and

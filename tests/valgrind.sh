@@ -7,10 +7,9 @@ set -u
 BIN=${PREFLIGHT_BIN:?set PREFLIGHT_BIN}
 SRC=${PREFLIGHT_SRC:-$(pwd)}
 command -v valgrind >/dev/null || { echo "valgrind: not installed"; exit 1; }
-T=$(mktemp -d /tmp/pf_vg.XXXXXX)
-trap 'rm -rf "$T"' EXIT
-PASSED=0
-FAILED=0
+# shellcheck source=lib.sh
+. "$(dirname "$0")/lib.sh"
+tmpdir vg
 VG="valgrind -q --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite,indirect --show-leak-kinds=definite,indirect --child-silent-after-fork=yes"
 
 run() { # run WANT NAME ARGS...
@@ -18,9 +17,8 @@ run() { # run WANT NAME ARGS...
     shift 2
     $VG "$BIN" "$@" >"$T/out" 2>"$T/err"
     got=$?
-    if [ "$got" = "$want" ]; then PASSED=$((PASSED + 1)); else
-        FAILED=$((FAILED + 1))
-        echo "FAIL $name: exit $got, want $want"
+    if [ "$got" = "$want" ]; then ok; else
+        bad "$name: exit $got, want $want"
         head -40 "$T/err"
     fi
 }
@@ -50,5 +48,4 @@ ARBITRAGE_ENV=live run 3 "arm refused" arm "$T/c"
 run 0 "kill" kill --reason "valgrind" --kill-switch "$T/KS"
 run 3 "exec refused by kill switch" exec --kill-switch "$T/KS" "$T/c/a.lua" -- true
 run 0 "exec" exec "$T/c/a.lua" -- true
-echo "valgrind: $PASSED passed, $FAILED failed"
-[ "$FAILED" -eq 0 ]
+finish valgrind

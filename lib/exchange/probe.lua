@@ -28,82 +28,93 @@ function M.adapter(name)
   return require(M.ADAPTERS[name])
 end
 
---- Adapter and traded assets, or a result.
-local function prepare(name)
+--- The steps every probe shares, in order: the adapter (or a skip), the
+--- traded assets, the number setting (when one is named), then fetch. The
+--- first failure is the check's result; otherwise decide gets the setting
+--- and everything fetch returned.
+-- @param name string exchange name
+-- @param ctx table the check's ctx
+-- @param setting string|nil name of a number setting decide needs
+-- @param fetch function (ex, ctx, assets) -> value, ... | nil, err
+-- @param decide function (limit, value, ...) -> the check's result
+-- @return userdata the check's result
+local function probe(name, ctx, setting, fetch, decide)
   local ex, res = M.adapter(name)
-  if not ex then return nil, nil, res end
+  if not ex then return res end
   local assets, err = settings.assets()
-  if not assets then return nil, nil, fail(err) end
-  return ex, assets
+  if not assets then return fail(err) end
+  local limit
+  if setting then
+    limit, err = settings.number(setting)
+    if not limit then return fail(err) end
+  end
+  local got = table.pack(fetch(ex, ctx, assets))
+  if not got[1] then return fail(got[2]) end
+  return decide(limit, table.unpack(got, 1, got.n))
+end
+
+--- fail(bad, details) when failed, else pass(good, details).
+local function judge(failed, bad, good, details)
+  if failed then return fail(bad, details) end
+  return pass(good, details)
 end
 
 --- The exchange answers and its traded markets are open.
 function M.health(name, ctx)
-  local ex, assets, res = prepare(name)
-  if not ex then return res end
-  local summary, err = ex.health(ctx, assets)
-  if not summary then return fail(err) end
-  return pass(summary)
+  return probe(name, ctx, nil,
+    function(ex, c, assets) return ex.health(c, assets) end,
+    function(_, summary) return pass(summary) end)
 end
 
 --- The exchange's clock and ours agree within CLOCK_SKEW_MAX_MS.
 function M.clock_skew(name, ctx)
-  local ex, assets, res = prepare(name)
-  if not ex then return res end
-  local limit, lerr = settings.number("CLOCK_SKEW_MAX_MS")
-  if not limit then return fail(lerr) end
-  local t, err = ex.server_time(ctx, assets)
-  if not t then return fail(err) end
-  local skew = t.server_ms - t.local_ms
-  local how = ("%s clock is %.1f s %s this host's (%s%s)"):format(name,
-    math.abs(skew) / 1000, skew >= 0 and "ahead of" or "behind", t.source,
-    t.resolution_ms > 0 and (", +/- %.1f s"):format(t.resolution_ms / 2000) or "")
-  local details = { skew_ms = math.floor(skew + 0.5), limit_ms = limit }
-  if math.abs(skew) > limit then
-    return fail(("%s, over the %d ms limit; fix NTP before trading"):format(how, limit),
-      details)
-  end
-  return pass(("%s, within %d ms"):format(how, limit), details)
+  return probe(name, ctx, "CLOCK_SKEW_MAX_MS",
+    function(ex, c, assets) return ex.server_time(c, assets) end,
+    function(limit, t)
+      local skew = t.server_ms - t.local_ms
+      local how = ("%s clock is %.1f s %s this host's (%s%s)"):format(name,
+        math.abs(skew) / 1000, skew >= 0 and "ahead of" or "behind", t.source,
+        t.resolution_ms > 0 and (", +/- %.1f s"):format(t.resolution_ms / 2000) or "")
+      return judge(math.abs(skew) > limit,
+        ("%s, over the %d ms limit; fix NTP before trading"):format(how, limit),
+        ("%s, within %d ms"):format(how, limit),
+        { skew_ms = math.floor(skew + 0.5), limit_ms = limit })
+    end)
 end
 
 --- Rate-limit headroom at or above RATE_LIMIT_MIN_HEADROOM_PCT.
 function M.rate_limit(name, ctx)
-  local ex, assets, res = prepare(name)
-  if not ex then return res end
-  local min, merr = settings.number("RATE_LIMIT_MIN_HEADROOM_PCT")
-  if not min then return fail(merr) end
-  local h, err = ex.headroom(ctx, assets)
-  if not h then return fail(err) end
-  local msg = ("%s %s: %d%% headroom"):format(name, h.what, math.floor(h.pct))
-  local details = { used = h.used, limit = h.limit, headroom_pct = math.floor(h.pct) }
-  if h.pct < min then
-    return fail(("%s < minimum %s%%"):format(msg, tostring(min)), details)
-  end
-  return pass(("%s (minimum %s%%)"):format(msg, tostring(min)), details)
+  return probe(name, ctx, "RATE_LIMIT_MIN_HEADROOM_PCT",
+    function(ex, c, assets) return ex.headroom(c, assets) end,
+    function(min, h)
+      local msg = ("%s %s: %d%% headroom"):format(name, h.what, math.floor(h.pct))
+      return judge(h.pct < min,
+        ("%s < minimum %s%%"):format(msg, tostring(min)),
+        ("%s (minimum %s%%)"):format(msg, tostring(min)),
+        { used = h.used, limit = h.limit, headroom_pct = math.floor(h.pct) })
+    end)
 end
 
 --- No more open orders than OPEN_ORDERS_MAX (default 0).
 function M.open_orders(name, ctx)
-  local ex, _, res = prepare(name)
-  if not ex then return res end
-  local max, merr = settings.number("OPEN_ORDERS_MAX")
-  if not max then return fail(merr) end
-  local orders, err = ex.open_orders(ctx)
-  if not orders then return fail(err) end
-  if #orders > max then
-    local shown = {}
-    for i = 1, math.min(#orders, 5) do
-      local o = orders[i]
-      shown[i] = ("%s %s %s @ %s"):format(o.symbol, o.side, o.qty, o.price)
-    end
-    return fail(("open orders %d > limit %d on %s: %s%s"):format(#orders, max, name,
-      messages.join(shown), #orders > 5 and ", ..." or ""), { open_orders = #orders })
-  end
-  return pass(("open orders %d <= limit %d on %s"):format(#orders, max, name),
-    { open_orders = #orders })
+  return probe(name, ctx, "OPEN_ORDERS_MAX",
+    function(ex, c) return ex.open_orders(c) end,
+    function(max, orders)
+      if #orders > max then
+        local shown = {}
+        for i = 1, math.min(#orders, 5) do
+          local o = orders[i]
+          shown[i] = ("%s %s %s @ %s"):format(o.symbol, o.side, o.qty, o.price)
+        end
+        return fail(("open orders %d > limit %d on %s: %s%s"):format(#orders, max, name,
+          messages.join(shown), #orders > 5 and ", ..." or ""), { open_orders = #orders })
+      end
+      return pass(("open orders %d <= limit %d on %s"):format(#orders, max, name),
+        { open_orders = #orders })
+    end)
 end
 
---- Balances, USD rate of the quote, and prices, for balance and exposure.
+--- Balances, the quote asset and its USD rate, for balance and exposure.
 local function holdings(ex, ctx)
   local b, err = ex.balances(ctx)
   if not b then return nil, err end
@@ -114,54 +125,51 @@ end
 
 --- Free quote balance covers PLANNED_NOTIONAL_USD.
 function M.balance(name, ctx)
-  local ex, _, res = prepare(name)
-  if not ex then return res end
-  local planned, perr = settings.number("PLANNED_NOTIONAL_USD")
-  if not planned then return fail(perr) end
-  local b, quote, rate = holdings(ex, ctx)
-  if not b then return fail(quote) end
-  if not b.can_trade then
-    return fail(("%s account cannot trade (canTrade is false)"):format(name))
-  end
-  local q = b.assets[quote] or { free = 0, locked = 0 }
-  local usd = q.free * rate
-  local have = ("%s free %s %s (%s USD)"):format(name, quote, messages.amount(q.free),
-    messages.amount(usd))
-  local details = { free = q.free, free_usd = usd, planned_usd = planned }
-  if usd < planned then
-    return fail(("%s < planned notional %s USD"):format(have, messages.amount(planned)), details)
-  end
-  return pass(("%s covers the planned notional %s USD"):format(have, messages.amount(planned)),
-    details)
+  return probe(name, ctx, "PLANNED_NOTIONAL_USD",
+    function(ex, c) return holdings(ex, c) end,
+    function(planned, b, quote, rate)
+      if not b.can_trade then
+        return fail(("%s account cannot trade (canTrade is false)"):format(name))
+      end
+      local q = b.assets[quote] or { free = 0, locked = 0 }
+      local usd = q.free * rate
+      local have = ("%s free %s %s (%s USD)"):format(name, quote, messages.amount(q.free),
+        messages.amount(usd))
+      return judge(usd < planned,
+        ("%s < planned notional %s USD"):format(have, messages.amount(planned)),
+        ("%s covers the planned notional %s USD"):format(have, messages.amount(planned)),
+        { free = q.free, free_usd = usd, planned_usd = planned })
+    end)
 end
 
 --- Holdings of the traded assets plus PLANNED_NOTIONAL_USD within the cap
 --- (LIVE_MAX_NOTIONAL_USD; in paper mode PAPER_MAX_NOTIONAL_USD unless
 --- LIVE_MAX_NOTIONAL_USD is set).
 function M.exposure(name, ctx)
-  local ex, assets, res = prepare(name)
-  if not ex then return res end
-  local planned, perr = settings.number("PLANNED_NOTIONAL_USD")
-  if not planned then return fail(perr) end
-  local cap, from = settings.cap(ctx and ctx.mode or "paper")
-  if not cap then return fail(from) end
-  local b, quote, rate = holdings(ex, ctx)
-  if not b then return fail(quote) end
-  local prices, err = ex.prices(ctx, assets)
-  if not prices then return fail(err) end
-  local held = 0
-  for _, a in ipairs(assets) do
-    local h = b.assets[a]
-    if h then held = held + (h.free + h.locked) * prices[a] * rate end
-  end
-  local total = held + planned
-  local msg = ("%s exposure %s USD (holdings %s + planned %s)"):format(name,
-    messages.amount(total), messages.amount(held), messages.amount(planned))
-  local details = { exposure_usd = total, holdings_usd = held, cap_usd = cap }
-  if total > cap then
-    return fail(("%s > cap %s USD (%s)"):format(msg, messages.amount(cap), from), details)
-  end
-  return pass(("%s within cap %s USD (%s)"):format(msg, messages.amount(cap), from), details)
+  return probe(name, ctx, "PLANNED_NOTIONAL_USD",
+    function(ex, c, assets)
+      local cap, from = settings.cap(c and c.mode or "paper")
+      if not cap then return nil, from end
+      local b, quote, rate = holdings(ex, c)
+      if not b then return nil, quote end
+      local prices, err = ex.prices(c, assets)
+      if not prices then return nil, err end
+      return b, rate, prices, assets, cap, from
+    end,
+    function(planned, b, rate, prices, assets, cap, from)
+      local held = 0
+      for _, a in ipairs(assets) do
+        local h = b.assets[a]
+        if h then held = held + (h.free + h.locked) * prices[a] * rate end
+      end
+      local total = held + planned
+      local msg = ("%s exposure %s USD (holdings %s + planned %s)"):format(name,
+        messages.amount(total), messages.amount(held), messages.amount(planned))
+      return judge(total > cap,
+        ("%s > cap %s USD (%s)"):format(msg, messages.amount(cap), from),
+        ("%s within cap %s USD (%s)"):format(msg, messages.amount(cap), from),
+        { exposure_usd = total, holdings_usd = held, cap_usd = cap })
+    end)
 end
 
 return M

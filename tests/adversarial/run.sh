@@ -8,11 +8,9 @@
 set -u
 BIN=${PREFLIGHT_BIN:?set PREFLIGHT_BIN}
 DIR=$(cd "$(dirname "$0")" && pwd)
-PY=/usr/bin/python3
-T=$(mktemp -d /tmp/pf_adv.XXXXXX)
-trap 'rm -rf "$T"' EXIT
-PASSED=0
-FAILED=0
+# shellcheck source=../lib.sh
+. "$DIR/../lib.sh"
+tmpdir adv
 cd "$T" || exit 2
 for f in "$DIR"/*.lua; do
     name=$(basename "$f" .lua)
@@ -53,13 +51,7 @@ if took > 1000 + 800:
 print("; ".join(problems))
 PYEOF
 )
-    if [ -z "$verdict" ]; then
-        PASSED=$((PASSED + 1))
-    else
-        FAILED=$((FAILED + 1))
-        echo "FAIL $name: $verdict"
-    fi
+    if [ -z "$verdict" ]; then ok; else bad "$name: $verdict"; fi
 done
-[ -e /tmp/pf_adv_escaped ] && { FAILED=$((FAILED + 1)); echo "FAIL: os.execute escaped"; }
-echo "adversarial: $PASSED passed, $FAILED failed"
-[ "$FAILED" -eq 0 ]
+[ -e /tmp/pf_adv_escaped ] && bad "os.execute escaped"
+finish adversarial

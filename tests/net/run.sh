@@ -16,12 +16,11 @@ set -u
 SRC=${PREFLIGHT_SRC:-$(cd "$(dirname "$0")/../.." && pwd)}
 BIN=${PREFLIGHT_BIN:-$SRC/build/preflight}
 HERE=$SRC/tests/net
-PY=/usr/bin/python3
+# shellcheck source=../lib.sh
+. "$SRC/tests/lib.sh"
 # shellcheck source=../../scripts/services.sh
 PF_SERVICES_LIB=1 . "$SRC/scripts/services.sh"
 
-PASSED=0
-FAILED=0
 PIDS=""
 TMP=$(mktemp -d /tmp/pf-net.XXXXXX) || exit 2
 chmod 755 "$TMP" # the postgres user must reach its cluster inside
@@ -87,13 +86,13 @@ run_checks() {
         >"$TMP/$name.json" 2>"$TMP/$name.err"
     rc=$?
     if [ $rc -ne 0 ] && [ $rc -ne 1 ]; then
-        echo "not ok $name: preflight exited $rc: $(cat "$TMP/$name.err")"
-        FAILED=$((FAILED + 1))
+        bad "$name: preflight exited $rc: $(cat "$TMP/$name.err")"
     fi
 }
 
-# expect NAME ARGS...: assert with expect.py, count its ok / not ok lines.
-expect() {
+# expect_json NAME ARGS...: assert with expect.py, count its ok / not ok
+# lines.
+expect_json() {
     name=$1
     shift
     "$PY" "$HERE/expect.py" "$TMP/$name.json" "$@" >"$TMP/$name.out" 2>&1
@@ -107,10 +106,6 @@ expect() {
         FAILED=$((FAILED + 1))
     fi
 }
-
-# ok NAME / notok NAME WHY: a shell-level assertion.
-ok() { echo "ok $1"; PASSED=$((PASSED + 1)); }
-notok() { echo "not ok $1: $2"; FAILED=$((FAILED + 1)); }
 
 [ -x "$BIN" ] || die "PREFLIGHT_BIN $BIN is not an executable"
 for tool in redis-server redis-cli openssl; do
@@ -179,7 +174,7 @@ export NET_SILENT_PG_URL="host=127.0.0.1 port=$SILENT_PORT user=pftest password=
 # ---- HTTP, real -------------------------------------------------------------
 
 run_checks http "$HERE/checks/http" --http real
-expect http \
+expect_json http \
     "http.ok-json=pass" \
     "http.status-500=pass" \
     "http.rate-limited=pass" \
@@ -199,13 +194,13 @@ sys.exit(0 if c["duration_ms"] < 1000 and c["reason"] == "timeout" else 1)' \
     "$TMP/http.json" 2>/dev/null; then
     ok "http.clamped ended near its 400 ms limit"
 else
-    notok "http.clamped timing" "duration or reason off"
+    bad "http.clamped timing: duration or reason off"
 fi
 
 # ---- HTTP, mock -------------------------------------------------------------
 
 run_checks mock "$HERE/checks/mock" --http mock --fixtures "$HERE/fixtures"
-expect mock \
+expect_json mock \
     "mock.hit=pass" \
     "mock.miss=fail:^no fixture for GET https://api\\.exchange\\.test/v1/status\\?x=1\$" \
     "mock.rate-limited=pass" \
@@ -217,16 +212,16 @@ expect mock \
 
 # the default backend in paper mode is mock
 run_checks mockdefault "$HERE/checks/mock/hit.lua" --fixtures "$HERE/fixtures"
-expect mockdefault "mock.hit=pass"
+expect_json mockdefault "mock.hit=pass"
 
 run_checks mockbad "$HERE/checks/mock-bad" --http mock \
     --fixtures "$HERE/fixtures-bad"
-expect mockbad \
+expect_json mockbad \
     "mock.bad-fixture=fail:^bad fixture .*fixtures-bad/zz_broken\\.json: line 3: expected ',' or '}'\$"
 
 run_checks mocknodir "$HERE/checks/mock-bad" --http mock \
     --fixtures "$TMP/no-such-folder"
-expect mocknodir \
+expect_json mocknodir \
     "mock.bad-fixture=fail:^cannot open fixtures folder .*no-such-folder: No such file or directory\$"
 
 # mock mode never opens a socket: the trap listener must see nothing
@@ -236,27 +231,27 @@ cat >"$TMP/fx/trap.json" <<EOF
  "response": {"status": 200, "body": "from the fixture"}}
 EOF
 run_checks nonet "$HERE/checks/nonet" --http mock --fixtures "$TMP/fx"
-expect nonet "mock.no-network=pass"
+expect_json nonet "mock.no-network=pass"
 sleep 0.2
 if [ -s "$TMP/trap.connections" ]; then
-    notok "mock.no-network listener" "saw: $(cat "$TMP/trap.connections")"
+    bad "mock.no-network listener: saw: $(cat "$TMP/trap.connections")"
 else
     ok "mock.no-network listener saw no connection"
 fi
 # control: in real mode the listener does see the request
 run_checks control "$HERE/checks/control" --http real
-expect control "control.real-reaches-trap=pass"
+expect_json control "control.real-reaches-trap=pass"
 sleep 0.2
 if [ -s "$TMP/trap.connections" ]; then
     ok "control: the listener sees a real-mode connection"
 else
-    notok "control" "the listener saw nothing; the no-network test proves nothing"
+    bad "control: the listener saw nothing; the no-network test proves nothing"
 fi
 
 # ---- Redis ------------------------------------------------------------------
 
 run_checks redis "$HERE/checks/redis"
-expect redis --absent "$REDIS_PASS" --absent "al1ce-Pa55" \
+expect_json redis --absent "$REDIS_PASS" --absent "al1ce-Pa55" \
     "redis.ok=pass" \
     "redis.auth=pass" \
     "redis.acl=pass" \
@@ -271,7 +266,7 @@ expect redis --absent "$REDIS_PASS" --absent "al1ce-Pa55" \
 # ---- PostgreSQL -------------------------------------------------------------
 
 run_checks pg "$HERE/checks/pg"
-expect pg --absent "$PG_PASS" \
+expect_json pg --absent "$PG_PASS" \
     "pg.ok-url=pass" \
     "pg.ok-conninfo=pass" \
     "pg.wrong-password=fail:password authentication failed for user \"pftest\"" \
@@ -280,5 +275,4 @@ expect pg --absent "$PG_PASS" \
     "pg.silent=fail:^timeout after 400 ms: postgres 127\\.0\\.0\\.1:$SILENT_PORT/postgres\$" \
     "pg.misuse=pass"
 
-echo "net: $PASSED passed, $FAILED failed"
-[ "$FAILED" -eq 0 ]
+finish net
