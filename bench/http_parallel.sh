@@ -29,6 +29,10 @@ trap cleanup EXIT
 trap 'exit 130' INT TERM
 unset http_proxy https_proxy HTTP_PROXY HTTPS_PROXY all_proxy ALL_PROXY
 
+case "$RUNS$CHECKS" in
+*[!0-9]*) echo "bench: RUNS and CHECKS must be whole numbers (the binary comes from PREFLIGHT_BIN)" >&2; exit 1 ;;
+esac
+[ "$RUNS" -ge 1 ] && [ "$CHECKS" -ge 1 ] || { echo "bench: RUNS and CHECKS must be at least 1" >&2; exit 1; }
 [ -x "$BIN" ] || { echo "bench: $BIN is not an executable" >&2; exit 1; }
 "$PY" "$SRC/tests/net/httpd.py" http "$TMP/port" >"$TMP/server.log" 2>&1 &
 SERVER=$!
@@ -76,6 +80,7 @@ while [ $r -le "$RUNS" ]; do
     echo "$ms" >>"$TMP/times"
     r=$((r + 1))
 done
+[ -s "$TMP/times" ] || { echo "bench: no run was timed" >&2; exit 1; }
 median=$(sort -n "$TMP/times" | awk '{ v[NR] = $1 } END {
     if (NR % 2) print v[(NR + 1) / 2]; else print int((v[NR / 2] + v[NR / 2 + 1]) / 2) }')
 if [ "$median" -le "$GOAL_MS" ]; then

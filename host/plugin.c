@@ -86,6 +86,14 @@ lua_CFunction pf_plugin_symbol(const char *symbol, char *err, size_t errlen)
     return (lua_CFunction)f;
 }
 
+void pf_plugin_preload(void)
+{
+    char err[256];
+
+    if (handle == NULL)
+        handle = load(err, sizeof err);
+}
+
 /* __index of a lazy family table: (t, k) -> t[k] after loading. */
 static int lazy_index(lua_State *L)
 {

@@ -22,6 +22,15 @@
 lua_CFunction pf_plugin_symbol(const char *symbol, char *err, size_t errlen);
 
 /*
+ * Load the plugin now, in this process, if it is not loaded yet (no Lua
+ * runs: only the libraries' own initialisers). The runner calls it before
+ * fanning out for slow checks, so the new workers inherit the mapping
+ * instead of each loading ~35 libraries. Failure is ignored here: a
+ * worker that needs the plugin reports it.
+ */
+void pf_plugin_preload(void);
+
+/*
  * Push a family table that loads itself from the plugin on first access:
  * an empty table whose __index fills it with the plugin's functions
  * (upvalue: the open function's symbol name). A plugin that cannot be

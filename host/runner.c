@@ -27,6 +27,7 @@
 #include <unistd.h>
 
 #include "buf.h"
+#include "plugin.h"
 #include "proto.h"
 #include "verdict.h"
 
@@ -502,8 +503,10 @@ int pf_run(const pf_run_config *cfg, pf_check *checks, size_t n, int kind)
             int all_slow = 1;
             for (i = 0; i < nw; i++)
                 all_slow &= now - ws[i].start_ns > 2000000u;
-            if (nw > 0 && all_slow)
+            if (nw > 0 && all_slow) {
                 want = n - next; /* network-bound checks: fan out */
+                pf_plugin_preload(); /* inherited by the new workers */
+            }
             for (size_t k = 0; k < want && nw < maxw; k++) {
                 if (spawn(cfg, checks, n, &ws[nw]) != 0) {
                     spawn_failed = nw == 0;
