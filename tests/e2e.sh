@@ -200,4 +200,20 @@ RC=$?
 sleep 0.2
 if pgrep -f "$BIN exec $T/slow" >/dev/null; then bad "orphan worker after SIGTERM"; else ok; fi
 
+# ---- the network plugin missing: the check errs, it never passes ------------
+mkdir -p "$T/alone" "$T/netc"
+cp "$BIN" "$T/alone/preflight"
+mk "$T/netc/h.lua" <<'EOF'
+return { id = "net.h", title = "t", run = function()
+  local request = preflight.http.request
+  return preflight.pass("reached the network family: " .. type(request))
+end }
+EOF
+if [ -e /usr/local/lib/preflight/preflight_net.so ]; then
+    echo "note: an installed preflight_net.so exists; plugin-missing test skipped"
+else
+    expect 1 "plugin missing" "$T/alone/preflight" run "$T/netc"
+    contains "plugin missing: the check errs" "$T/out" "network primitives unavailable"
+fi
+
 finish e2e
