@@ -113,4 +113,62 @@ $PY -c "import json,sys; d=json.load(open(sys.argv[1])); assert d['summary']['pa
     && ok || bad "10,000 checks: not all passed"
 echo "10,000 checks in ${took}s"
 
+# ---- peers that die mid-run: HTTP, Redis and PostgreSQL --------------------
+SRCDIR=$(cd "$(dirname "$0")/.." && pwd)
+$PY "$SRCDIR/tests/net/httpd.py" http "$T/port" >/dev/null 2>&1 &
+HTTPD=$!
+i=0
+while [ ! -s "$T/port" ] && [ $i -lt 100 ]; do i=$((i + 1)); sleep 0.05; done
+chmod 755 "$T" # the postgres user must reach its cluster below it
+if SVC=$(sh "$SRCDIR/scripts/services.sh" start "$T/svc" redis postgres); then
+    eval "$SVC"
+    export REDIS_URL DATABASE_URL
+    export PACE_URL="http://127.0.0.1:$(cat "$T/port")/delay/100"
+    mkdir -p "$T/die"
+    honest "$T"
+    for kind in http redis db; do
+        cat >"$T/die/$kind.lua" <<LUA
+-- pings its peer every ~100 ms (paced by the HTTP server) for ~1.5 s
+return { id = "die.$kind", title = "peer dies", timeout_ms = 4000, run = function()
+  for i = 1, 15 do
+    local r, err = preflight.http.request{url = preflight.env.get("PACE_URL")}
+    if not r then return preflight.fail("http gone at " .. i .. ": " .. err) end
+    if "$kind" == "redis" then
+      local ok, e = preflight.redis.ping(preflight.env.get("REDIS_URL"), 500)
+      if not ok then return preflight.fail("redis gone at " .. i .. ": " .. e) end
+    elseif "$kind" == "db" then
+      local ok, e = preflight.db.ping(preflight.env.get("DATABASE_URL"), 1000)
+      if not ok then return preflight.fail("db gone at " .. i .. ": " .. e) end
+    end
+  end
+  return preflight.pass("peer stayed up")
+end }
+LUA
+    done
+    # the HTTP pacer stays up for the redis and db checks; each peer dies
+    (sleep 0.5; redis-cli -u "$REDIS_URL" shutdown nosave >/dev/null 2>&1
+     sh "$SRCDIR/scripts/services.sh" stop "$T/svc" >/dev/null 2>&1) &
+    KILLER=$!
+    "$BIN" run --format json --http real "$T/die/redis.lua" "$T/die/db.lua" "$T/honest.lua" \
+        >"$T/die.json" 2>&1
+    rc=$?
+    wait "$KILLER"
+    [ "$rc" -eq 1 ] && ok || bad "peers die mid-run: exit $rc, want 1"
+    expect_status "redis dies mid-run" "redis.lua" "$T/die.json" "fail"
+    expect_status "postgres dies mid-run" "db.lua" "$T/die.json" "fail"
+    (sleep 0.5; kill "$HTTPD") &
+    KILLER=$!
+    "$BIN" run --format json --http real "$T/die/http.lua" "$T/honest.lua" >"$T/die2.json" 2>&1
+    rc=$?
+    wait "$KILLER"
+    wait "$HTTPD" 2>/dev/null
+    [ "$rc" -eq 1 ] && ok || bad "http peer dies mid-run: exit $rc, want 1"
+    expect_status "http peer dies mid-run" "http.lua" "$T/die2.json" "fail"
+    expect_status "neighbour of dying peers" "honest.lua" "$T/die2.json" "pass"
+else
+    bad "could not start redis and postgres for the mid-run test"
+    kill "$HTTPD" 2>/dev/null
+    sh "$SRCDIR/scripts/services.sh" stop "$T/svc" >/dev/null 2>&1
+fi
+
 finish faults
