@@ -17,7 +17,8 @@ enum {
     T_MESSAGE,
     T_DETAIL,
     T_SHA256,
-    T_DURATION
+    T_DURATION,
+    T_INDEX
 };
 
 static void put_u32(unsigned char *o, uint32_t v)
@@ -127,6 +128,10 @@ void pf_proto_result(pf_buf *b, const pf_check *c)
         field(b, T_SHA256, c->sha256, 64);
     snprintf(num, sizeof num, "%.3f", c->duration_ms);
     fieldz(b, T_DURATION, num);
+    if (c->has_job_index) {
+        snprintf(num, sizeof num, "%u", (unsigned)c->job_index);
+        fieldz(b, T_INDEX, num);
+    }
     frame_close(b, at);
 }
 
@@ -318,6 +323,13 @@ int pf_proto_decode_result(const unsigned char *p, size_t n, pf_check *c,
             if (seen_dur++ || parse_decimal(v, len, &d, 1) != 0)
                 BAD("bad duration field");
             c->duration_ms = d;
+            break;
+        case T_INDEX:
+            if (c->has_job_index || parse_decimal(v, len, &d, 0) != 0 ||
+                d > 4294967295.0)
+                BAD("bad index field");
+            c->has_job_index = 1;
+            c->job_index = (uint32_t)d;
             break;
         default:
             BAD("unknown field %d", tag);

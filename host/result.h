@@ -63,6 +63,8 @@ typedef struct pf_check {
     pf_detail details[PF_MAX_DETAILS];
     size_t ndetails;
     double duration_ms;
+    int has_job_index;   /* the worker said which job this result is for */
+    uint32_t job_index;
 } pf_check;
 
 void pf_check_clear(pf_check *c); /* frees owned strings, keeps file */

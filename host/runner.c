@@ -203,6 +203,10 @@ typedef struct worker {
     pf_buf in;       /* bytes received for the running check */
     char id[PF_MAX_ID + 1]; /* the running check's id, once START came */
     uint32_t budget_ms;     /* its time limit, once START came */
+    int queued;             /* a second job already sent behind it */
+    size_t qcheck;          /* that job's check */
+    int promoted;           /* the running job was queued behind another */
+    int started;            /* its START frame came */
 } worker;
 
 static volatile sig_atomic_t interrupted;
@@ -312,14 +316,12 @@ static void set_death(pf_check *c, int st)
  * Handle bytes available on a busy worker. Returns 1 when the check is
  * finished (result or error recorded), 0 when more is expected.
  */
+static int on_frames(const pf_run_config *cfg, worker *w, pf_check *c);
+
 static int on_readable(const pf_run_config *cfg, worker *w, pf_check *c)
 {
     char chunk[65536];
     ssize_t r = read(w->res_fd, chunk, sizeof chunk);
-    int type;
-    const unsigned char *payload;
-    size_t plen;
-    long flen;
 
     if (r < 0 && (errno == EINTR || errno == EAGAIN))
         return 0;
@@ -329,7 +331,9 @@ static int on_readable(const pf_run_config *cfg, worker *w, pf_check *c)
         set_death(c, reap(w));
         return 1;
     }
-    if (w->in.len + (size_t)r > PF_PROTO_MAX_PAYLOAD + 2 * PF_PROTO_HEADER + 4) {
+    /* room for a whole result of the running job and of the queued one */
+    if (w->in.len + (size_t)r >
+        2 * (PF_PROTO_MAX_PAYLOAD + 2 * PF_PROTO_HEADER + 4 + PF_MAX_ID)) {
         reap(w);
         pf_check_set_error(c, PF_REASON_CONTRACT,
                            "contract: worker sent more than the result size "
@@ -337,6 +341,23 @@ static int on_readable(const pf_run_config *cfg, worker *w, pf_check *c)
         return 1;
     }
     pf_buf_add(&w->in, chunk, (size_t)r);
+    return on_frames(cfg, w, c);
+}
+
+/*
+ * Decode the frames buffered from a worker for its running check c.
+ * Returns 1 when c is finished (result or error), 0 when more is needed.
+ * Bytes after the result stay buffered only when a job is queued behind
+ * it (they are that job's); otherwise they are a second result: an error.
+ * A result must name the job it answers.
+ */
+static int on_frames(const pf_run_config *cfg, worker *w, pf_check *c)
+{
+    int type;
+    const unsigned char *payload;
+    size_t plen;
+    long flen;
+
     while (w->in.len > 0) {
         flen = pf_proto_frame((unsigned char *)w->in.data, w->in.len, &type,
                               &payload, &plen);
@@ -355,6 +376,7 @@ static int on_readable(const pf_run_config *cfg, worker *w, pf_check *c)
                 uint64_t d = w->start_ns +
                              ((uint64_t)ms + PF_KILL_GRACE_MS) * 1000000u;
                 w->budget_ms = ms;
+                w->started = 1;
                 if (d < w->deadline_ns)
                     w->deadline_ns = d;
             }
@@ -365,7 +387,7 @@ static int on_readable(const pf_run_config *cfg, worker *w, pf_check *c)
         {
             char err[160];
             char *keep = c->file;
-            if ((size_t)flen != w->in.len) {
+            if ((size_t)flen != w->in.len && !w->queued) {
                 reap(w);
                 pf_check_set_error(c, PF_REASON_CONTRACT,
                                    "contract: worker sent more than one "
@@ -382,7 +404,17 @@ static int on_readable(const pf_run_config *cfg, worker *w, pf_check *c)
                                    "(%s)", err);
                 return 1;
             }
-            w->in.len = 0;
+            if (!c->has_job_index || c->job_index != (uint32_t)w->check) {
+                reap(w);
+                pf_check_clear(c);
+                c->file = keep;
+                pf_check_set_error(c, PF_REASON_CONTRACT,
+                                   "contract: worker sent a result for "
+                                   "another job");
+                return 1;
+            }
+            memmove(w->in.data, w->in.data + flen, w->in.len - (size_t)flen);
+            w->in.len -= (size_t)flen;
             return 1;
         }
     }
@@ -444,17 +476,40 @@ static void report_progress(const pf_run_config *cfg, const worker *ws,
                       ms_between(slow->start_ns, now));
 }
 
+/* Mark w as running check `check` from start_ns, with the run's maximum
+ * per-check time until the worker's START says otherwise. */
+static void start_running(const pf_run_config *cfg, worker *w, size_t check,
+                          uint64_t start_ns, uint64_t run_deadline)
+{
+    w->busy = 1;
+    w->check = check;
+    w->promoted = 0;
+    w->started = 0;
+    w->id[0] = '\0';
+    w->budget_ms = (uint32_t)cfg->timeout_ms;
+    w->start_ns = start_ns;
+    w->deadline_ns =
+        start_ns + (uint64_t)(cfg->timeout_ms + PF_KILL_GRACE_MS) * 1000000u;
+    if (w->deadline_ns > run_deadline)
+        w->deadline_ns = run_deadline;
+}
+
+/* Jobs not yet sent: re-queued ones first, then the next in order. */
+#define PENDING (nretry + (n - next))
+#define TAKE() (nretry ? retry[--nretry] : next++)
+
 int pf_run(const pf_run_config *cfg, pf_check *checks, size_t n, int kind)
 {
     worker *ws = NULL;
     struct pollfd *pfd = NULL;
-    size_t *who = NULL;
-    size_t next = 0, done = 0, i, nw = 0, maxw;
+    size_t *who = NULL, *retry = NULL;
+    unsigned char *retried = NULL; /* a queued job re-sent once already */
+    size_t next = 0, done = 0, i, nw = 0, maxw, nretry = 0;
     long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
     uint64_t run_deadline = pf_now_ns() + (uint64_t)cfg->run_timeout_ms * 1000000u;
     uint64_t last_progress = pf_now_ns();
     struct sigaction sa, old_int, old_term, old_pipe, ign;
-    int rc = 0, spawn_failed = 0;
+    int rc = 0, spawn_failed = 0, pipeline = 1;
 
     if (n == 0)
         return 0;
@@ -464,7 +519,10 @@ int pf_run(const pf_run_config *cfg, pf_check *checks, size_t n, int kind)
     ws = calloc(maxw, sizeof *ws);
     pfd = calloc(maxw + 1, sizeof *pfd);
     who = calloc(maxw + 1, sizeof *who);
-    if (ws == NULL || pfd == NULL || who == NULL) {
+    retry = calloc(n, sizeof *retry);
+    retried = calloc(n, 1);
+    if (ws == NULL || pfd == NULL || who == NULL || retry == NULL ||
+        retried == NULL) {
         for (i = 0; i < n; i++)
             pf_check_set_error(&checks[i], PF_REASON_CRASH,
                                "crash: out of memory in the runner");
@@ -490,12 +548,20 @@ int pf_run(const pf_run_config *cfg, pf_check *checks, size_t n, int kind)
         size_t np = 0, idle = 0, busy = 0;
         int timeout_ms, any_wait = 0;
 
+        /* a job queued behind a worker that died or was replaced goes
+         * back to the queue: it never started */
+        for (i = 0; i < nw; i++) {
+            if (ws[i].queued && ws[i].pid == 0) {
+                retry[nretry++] = ws[i].qcheck;
+                ws[i].queued = 0;
+            }
+        }
         if (interrupted || now >= run_deadline)
             break;
         /* dispatch to idle workers, growing the pool when all are busy */
         for (i = 0; i < nw; i++)
             busy += ws[i].busy;
-        if (next < n && busy == nw && nw < maxw && !spawn_failed) {
+        if (PENDING > 0 && busy == nw && nw < maxw && !spawn_failed) {
             /* one worker per core to start; more only while every worker
              * has been on its check for over 2 ms (waiting on the network,
              * say): quick checks never pay for forks they do not need */
@@ -504,7 +570,8 @@ int pf_run(const pf_run_config *cfg, pf_check *checks, size_t n, int kind)
             for (i = 0; i < nw; i++)
                 all_slow &= now - ws[i].start_ns > 2000000u;
             if (nw > 0 && all_slow) {
-                want = n - next; /* network-bound checks: fan out */
+                want = PENDING; /* network-bound checks: fan out */
+                pipeline = 0;   /* and never queue behind a slow check */
                 pf_plugin_preload(); /* inherited by the new workers */
             }
             for (size_t k = 0; k < want && nw < maxw; k++) {
@@ -515,21 +582,25 @@ int pf_run(const pf_run_config *cfg, pf_check *checks, size_t n, int kind)
                 nw++;
             }
             if (spawn_failed) {
-                for (; next < n; next++, done++)
-                    pf_check_set_error(&checks[next], PF_REASON_CRASH,
+                int e = errno;
+                while (PENDING > 0) {
+                    size_t j = TAKE();
+                    pf_check_set_error(&checks[j], PF_REASON_CRASH,
                                        "crash: cannot start a worker: %s",
-                                       strerror(errno));
+                                       strerror(e));
+                    done++;
+                }
                 break;
             }
         }
-        for (i = 0; i < nw && next < n; i++) {
+        for (i = 0; i < nw && PENDING > 0; i++) {
             unsigned char jb[16];
             pf_job job;
             if (ws[i].busy)
                 continue;
             if (ws[i].pid == 0 && spawn(cfg, checks, n, &ws[i]) != 0)
                 continue;
-            job.index = (uint32_t)next;
+            job.index = (uint32_t)(nretry ? retry[nretry - 1] : next);
             job.kind = (uint32_t)kind;
             job.start_ns = pf_now_ns();
             pf_job_pack(&job, jb);
@@ -537,17 +608,25 @@ int pf_run(const pf_run_config *cfg, pf_check *checks, size_t n, int kind)
                 reap(&ws[i]); /* died while idle: replace, keep the job */
                 continue;
             }
-            ws[i].busy = 1;
-            ws[i].check = next;
-            ws[i].id[0] = '\0';
-            ws[i].budget_ms = (uint32_t)cfg->timeout_ms;
-            ws[i].start_ns = job.start_ns;
-            ws[i].deadline_ns = job.start_ns +
-                                (uint64_t)(cfg->timeout_ms + PF_KILL_GRACE_MS) *
-                                    1000000u;
-            if (ws[i].deadline_ns > run_deadline)
-                ws[i].deadline_ns = run_deadline;
-            next++;
+            (void)TAKE();
+            start_running(cfg, &ws[i], job.index, job.start_ns, run_deadline);
+        }
+        /* quick checks: queue one more job behind each busy worker, so it
+         * starts the next check without waiting for the parent */
+        for (i = 0; pipeline && i < nw && next < n; i++) {
+            unsigned char jb[16];
+            pf_job job;
+            if (!ws[i].busy || ws[i].queued || ws[i].pid == 0)
+                continue;
+            /* re-sent jobs are never queued: they go to an idle worker */
+            job.index = (uint32_t)next;
+            job.kind = (uint32_t)kind;
+            job.start_ns = 0; /* the worker starts its clock when it begins */
+            pf_job_pack(&job, jb);
+            if (write(ws[i].job_fd, jb, sizeof jb) != (ssize_t)sizeof jb)
+                continue; /* the running check's end will tell */
+            ws[i].queued = 1;
+            ws[i].qcheck = next++;
         }
         /* wait for frames, deaths, deadlines or a signal */
         wake = run_deadline;
@@ -567,12 +646,14 @@ int pf_run(const pf_run_config *cfg, pf_check *checks, size_t n, int kind)
             pfd[np].events = POLLIN;
             who[np++] = (size_t)-1;
         }
-        if (next < n && idle == 0 && nw < maxw)
+        if (PENDING > 0 && idle == 0 && nw < maxw)
             any_wait = 1; /* come back soon to grow the pool */
         now = pf_now_ns();
         timeout_ms = wake > now ? (int)((wake - now + 999999u) / 1000000u) : 0;
         if (any_wait && timeout_ms > 2)
             timeout_ms = 2;
+        if (PENDING > 0 && idle > 0)
+            timeout_ms = 0; /* a re-sent job waits for an idle worker */
         if (cfg->progress != NULL && timeout_ms > PF_PROGRESS_MS)
             timeout_ms = PF_PROGRESS_MS; /* wake to refresh the progress */
         if (poll(pfd, np, timeout_ms) < 0 && errno != EINTR)
@@ -585,14 +666,41 @@ int pf_run(const pf_run_config *cfg, pf_check *checks, size_t n, int kind)
             w = &ws[who[k]];
             if (!w->busy)
                 continue;
-            if (on_readable(cfg, w, &checks[w->check])) {
+            for (int fin = on_readable(cfg, w, &checks[w->check]); fin;) {
                 pf_check *c = &checks[w->check];
-                c->duration_ms = ms_between(w->start_ns, pf_now_ns());
+                uint64_t end = pf_now_ns();
+                if (w->pid == 0 && !w->started &&
+                    c->reason == PF_REASON_CRASH && !retried[w->check]) {
+                    /* the worker died before it said it began this job
+                     * (right after its previous one, say, with this job
+                     * queued behind it): run it once more elsewhere; a
+                     * second death counts against the check */
+                    char *file = c->file;
+                    pf_check_clear(c);
+                    c->file = file;
+                    retried[w->check] = 1;
+                    retry[nretry++] = w->check;
+                    w->busy = 0;
+                    break;
+                }
+                c->duration_ms = ms_between(w->start_ns, end);
+                if (c->duration_ms > 2.0)
+                    pipeline = 0; /* slow checks: no queueing from now on */
                 redact_check(cfg->redactor, c);
                 w->busy = 0;
                 done++;
                 if (c->status == PF_STATUS_ERROR && w->pid > 0)
                     reap(w); /* never reuse a worker after an error */
+                fin = 0;
+                if (w->pid > 0 && w->queued) {
+                    /* the queued job is running now; its frames may
+                     * already be here */
+                    w->queued = 0;
+                    start_running(cfg, w, w->qcheck, end, run_deadline);
+                    w->promoted = 1;
+                    if (w->in.len > 0)
+                        fin = on_frames(cfg, w, &checks[w->check]);
+                }
             }
         }
         now = pf_now_ns();
@@ -617,6 +725,12 @@ int pf_run(const pf_run_config *cfg, pf_check *checks, size_t n, int kind)
             report_progress(cfg, ws, nw, checks, done, n, now);
         }
     }
+    for (i = 0; i < nw; i++) {
+        if (ws[i].queued) { /* never started */
+            retry[nretry++] = ws[i].qcheck;
+            ws[i].queued = 0;
+        }
+    }
     if (done < n) {
         /* interrupted, run deadline passed, or poll failed */
         uint64_t now = pf_now_ns();
@@ -632,8 +746,8 @@ int pf_run(const pf_run_config *cfg, pf_check *checks, size_t n, int kind)
                 done++;
             }
         }
-        for (; next < n; next++)
-            pf_check_set_error(&checks[next], PF_REASON_TIMEOUT,
+        while (PENDING > 0)
+            pf_check_set_error(&checks[TAKE()], PF_REASON_TIMEOUT,
                                "timeout: not started, %s", why);
         if (interrupted)
             rc = 1;
@@ -654,5 +768,9 @@ cleanup:
     free(ws);
     free(pfd);
     free(who);
+    free(retry);
+    free(retried);
     return rc;
 }
+#undef PENDING
+#undef TAKE

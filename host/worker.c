@@ -515,8 +515,12 @@ void pf_worker_main(const pf_run_config *cfg, const pf_check *checks,
         pf_job_unpack(jb, &job);
         if (job.index >= n)
             _exit(4);
+        /* a job queued behind another starts its clock when it begins */
         pf_worker_one(cfg, checks[job.index].file, (int)job.kind,
-                      job.start_ns, result_fd, &c);
+                      job.start_ns ? job.start_ns : pf_now_ns(), result_fd,
+                      &c);
+        c.has_job_index = 1;
+        c.job_index = job.index;
         pf_buf_init(&b);
         pf_proto_result(&b, &c);
         if (b.oom || write_all(result_fd, b.data, b.len) != 0)

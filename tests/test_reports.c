@@ -623,6 +623,8 @@ static void slow_worker(const pf_run_config *cfg, const pf_check *checks,
             usleep(450000);
         }
         memset(&c, 0, sizeof c);
+        c.has_job_index = 1;
+        c.job_index = j.index;
         c.id = (char *)(j.index == 0 ? "slow.one" : "fast.two");
         c.title = (char *)"t";
         c.status = PF_STATUS_PASS;

@@ -48,11 +48,14 @@ static void send_buf(int fd, pf_buf *b)
     pf_buf_free(b);
 }
 
-static void good_result(pf_buf *b, const char *id, pf_status st)
+static void good_result(pf_buf *b, const char *id, pf_status st,
+                        uint32_t index)
 {
     pf_check c;
 
     memset(&c, 0, sizeof c);
+    c.has_job_index = 1;
+    c.job_index = index;
     c.id = (char *)id;
     c.title = (char *)"t";
     c.status = st;
@@ -75,18 +78,35 @@ static void good_result(pf_buf *b, const char *id, pf_status st)
         _exit(0);                                                              \
     }
 
-FAKE(fake_good, good_result(&b, "ok.check", PF_STATUS_PASS); send_buf(rfd, &b);)
+FAKE(fake_good, good_result(&b, "ok.check", PF_STATUS_PASS, j.index); send_buf(rfd, &b);)
 FAKE(fake_garbage, pf_buf_adds(&b, "hello parent"); send_buf(rfd, &b);)
-FAKE(fake_two, good_result(&b, "a.b", PF_STATUS_PASS);
-     good_result(&b, "a.b", PF_STATUS_PASS); send_buf(rfd, &b);)
+FAKE(fake_two, good_result(&b, "a.b", PF_STATUS_PASS, j.index);
+     good_result(&b, "a.b", PF_STATUS_PASS, j.index); send_buf(rfd, &b);)
 FAKE(fake_exit, (void)rfd; _exit(0);)
 FAKE(fake_segv, (void)rfd; signal(SIGSEGV, SIG_DFL); raise(SIGSEGV);)
 FAKE(fake_silent, (void)rfd; pause();)
 FAKE(fake_start_then_exit, pf_proto_start(&b, 100, "x.y"); send_buf(rfd, &b);
      _exit(1);)
+FAKE(fake_wrong_index,
+     good_result(&b, "a.b", PF_STATUS_PASS, j.index + 1); send_buf(rfd, &b);)
+FAKE(fake_no_index, {
+    pf_check c;
+    memset(&c, 0, sizeof c);
+    c.id = (char *)"a.b";
+    c.title = (char *)"t";
+    c.status = PF_STATUS_PASS;
+    c.message = (char *)"no index";
+    pf_proto_result(&b, &c);
+    send_buf(rfd, &b);
+})
+/* serves one job, then dies: a job queued behind it must run elsewhere */
+FAKE(fake_one_then_exit, good_result(&b, "a.b", PF_STATUS_PASS, j.index);
+     send_buf(rfd, &b); _exit(0);)
 FAKE(fake_bad_id, {
     pf_check c;
     memset(&c, 0, sizeof c);
+    c.has_job_index = 1;
+    c.job_index = j.index;
     c.id = (char *)"Not-Valid";
     c.title = (char *)"t";
     c.status = PF_STATUS_PASS;
@@ -100,7 +120,7 @@ FAKE(fake_huge, {
     send_buf(rfd, &b);
 })
 FAKE(fake_truncated, {
-    good_result(&b, "a.b", PF_STATUS_PASS);
+    good_result(&b, "a.b", PF_STATUS_PASS, j.index);
     b.len -= 3;
     send_buf(rfd, &b);
     _exit(0);
@@ -110,6 +130,8 @@ FAKE(fake_pass_with_reason, {
     memset(&c, 0, sizeof c);
     c.id = (char *)"a.b";
     c.title = (char *)"t";
+    c.has_job_index = 1;
+    c.job_index = j.index;
     c.status = PF_STATUS_PASS;
     c.reason = PF_REASON_TIMEOUT;
     c.message = (char *)"x";
@@ -136,6 +158,10 @@ static const fake_row fake_rows[] = {
     {"start then exit", fake_start_then_exit, PF_STATUS_ERROR,
      PF_REASON_CRASH, "status 1"},
     {"bad id", fake_bad_id, PF_STATUS_ERROR, PF_REASON_CONTRACT, "malformed"},
+    {"wrong job index", fake_wrong_index, PF_STATUS_ERROR, PF_REASON_CONTRACT,
+     "another job"},
+    {"no job index", fake_no_index, PF_STATUS_ERROR, PF_REASON_CONTRACT,
+     "another job"},
     {"huge frame", fake_huge, PF_STATUS_ERROR, PF_REASON_CONTRACT, "malformed"},
     {"truncated", fake_truncated, PF_STATUS_ERROR, PF_REASON_CRASH, "exited"},
     {"pass with reason", fake_pass_with_reason, PF_STATUS_ERROR,
@@ -201,6 +227,45 @@ static void test_runner_every_check_accounted(void **state)
         assert_int_equal(cs[i].status, PF_STATUS_ERROR);
         assert_int_equal(cs[i].reason, PF_REASON_CRASH);
         pf_check_clear(&cs[i]);
+    }
+}
+
+/* Many quick checks: the runner queues jobs behind busy workers. With
+ * workers that serve well every check passes exactly once. With workers
+ * that die after one job (a queued job then dies with them, before it
+ * started) no check is lost or left unreported, most pass on their
+ * second try, and none passes without a result. */
+static void test_runner_queued_jobs(void **state)
+{
+    enum { N = 200 };
+    void (*fakes[])(const pf_run_config *, const pf_check *, size_t, int,
+                    int) = {fake_good, fake_one_then_exit};
+    size_t f, i, passed;
+
+    (void)state;
+    for (f = 0; f < 2; f++) {
+        pf_run_config cfg;
+        pf_check *cs = calloc(N, sizeof *cs);
+        assert_non_null(cs);
+        base_config(&cfg);
+        cfg.worker_main = fakes[f];
+        for (i = 0; i < N; i++)
+            cs[i].file = (char *)"fake.lua";
+        assert_int_equal(pf_run(&cfg, cs, N, PF_JOB_RUN), 0);
+        for (i = passed = 0; i < N; i++) {
+            int ok = cs[i].status == PF_STATUS_PASS;
+            int crash = cs[i].status == PF_STATUS_ERROR &&
+                        cs[i].reason == PF_REASON_CRASH;
+            passed += (size_t)ok;
+            if (f == 0 ? !ok : !(ok || crash))
+                fail_msg("fake %zu, check %zu: %s %s", f, i,
+                         pf_status_name(cs[i].status),
+                         cs[i].message ? cs[i].message : "");
+            pf_check_clear(&cs[i]);
+        }
+        if (f == 1 && passed < N / 2)
+            fail_msg("only %zu of %d passed on a retry", passed, N);
+        free(cs);
     }
 }
 
@@ -282,6 +347,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_runner_fake_workers),
         cmocka_unit_test(test_runner_every_check_accounted),
+        cmocka_unit_test(test_runner_queued_jobs),
         cmocka_unit_test(test_discover_sorted_not_recursive),
         cmocka_unit_test(test_discover_errors),
     };
