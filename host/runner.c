@@ -206,6 +206,7 @@ typedef struct worker {
     int queued;             /* a second job already sent behind it */
     size_t qcheck;          /* that job's check */
     int promoted;           /* the running job was queued behind another */
+    int quick;              /* its last check took under 1 ms */
     int started;            /* its START frame came */
 } worker;
 
@@ -611,12 +612,13 @@ int pf_run(const pf_run_config *cfg, pf_check *checks, size_t n, int kind)
             (void)TAKE();
             start_running(cfg, &ws[i], job.index, job.start_ns, run_deadline);
         }
-        /* quick checks: queue one more job behind each busy worker, so it
-         * starts the next check without waiting for the parent */
+        /* quick checks: queue one more job behind each busy worker whose
+         * last check was quick, so it starts the next one without waiting
+         * for the parent (a worker's first check is never queued behind) */
         for (i = 0; pipeline && i < nw && next < n; i++) {
             unsigned char jb[16];
             pf_job job;
-            if (!ws[i].busy || ws[i].queued || ws[i].pid == 0)
+            if (!ws[i].busy || ws[i].queued || ws[i].pid == 0 || !ws[i].quick)
                 continue;
             /* re-sent jobs are never queued: they go to an idle worker */
             job.index = (uint32_t)next;
@@ -686,6 +688,7 @@ int pf_run(const pf_run_config *cfg, pf_check *checks, size_t n, int kind)
                 c->duration_ms = ms_between(w->start_ns, end);
                 if (c->duration_ms > 2.0)
                     pipeline = 0; /* slow checks: no queueing from now on */
+                w->quick = c->duration_ms < 1.0;
                 redact_check(cfg->redactor, c);
                 w->busy = 0;
                 done++;
