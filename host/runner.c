@@ -205,7 +205,6 @@ typedef struct worker {
     uint32_t budget_ms;     /* its time limit, once START came */
     int queued;             /* a second job already sent behind it */
     size_t qcheck;          /* that job's check */
-    int promoted;           /* the running job was queued behind another */
     int quick;              /* its last check took under 1 ms */
     int started;            /* its START frame came */
 } worker;
@@ -484,7 +483,6 @@ static void start_running(const pf_run_config *cfg, worker *w, size_t check,
 {
     w->busy = 1;
     w->check = check;
-    w->promoted = 0;
     w->started = 0;
     w->id[0] = '\0';
     w->budget_ms = (uint32_t)cfg->timeout_ms;
@@ -493,6 +491,40 @@ static void start_running(const pf_run_config *cfg, worker *w, size_t check,
         start_ns + (uint64_t)(cfg->timeout_ms + PF_KILL_GRACE_MS) * 1000000u;
     if (w->deadline_ns > run_deadline)
         w->deadline_ns = run_deadline;
+}
+
+/* Send job `index` to w, forking w first if it is not running. Returns 0,
+ * or -1 when w could not be started or did not take the job (the caller
+ * decides what happens to w). */
+static int send_job(const pf_run_config *cfg, const pf_check *checks,
+                    size_t n, worker *w, size_t index, int kind,
+                    uint64_t start_ns)
+{
+    unsigned char jb[16];
+    pf_job job;
+
+    if (w->pid == 0 && spawn(cfg, checks, n, w) != 0)
+        return -1;
+    job.index = (uint32_t)index;
+    job.kind = (uint32_t)kind;
+    job.start_ns = start_ns; /* 0: queued, the worker starts its clock */
+    pf_job_pack(&job, jb);
+    return write(w->job_fd, jb, sizeof jb) == (ssize_t)sizeof jb ? 0 : -1;
+}
+
+/* Put back the jobs queued behind workers that are gone (all of them when
+ * all is set): they never started. */
+static void requeue(worker *ws, size_t nw, size_t *retry, size_t *nretry,
+                    int all)
+{
+    size_t i;
+
+    for (i = 0; i < nw; i++) {
+        if (ws[i].queued && (all || ws[i].pid == 0)) {
+            retry[(*nretry)++] = ws[i].qcheck;
+            ws[i].queued = 0;
+        }
+    }
 }
 
 /* Jobs not yet sent: re-queued ones first, then the next in order. */
@@ -504,7 +536,7 @@ int pf_run(const pf_run_config *cfg, pf_check *checks, size_t n, int kind)
     worker *ws = NULL;
     struct pollfd *pfd = NULL;
     size_t *who = NULL, *retry = NULL;
-    unsigned char *retried = NULL; /* a queued job re-sent once already */
+    unsigned char *retried = NULL; /* a job re-sent once already */
     size_t next = 0, done = 0, i, nw = 0, maxw, nretry = 0;
     long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
     uint64_t run_deadline = pf_now_ns() + (uint64_t)cfg->run_timeout_ms * 1000000u;
@@ -549,14 +581,7 @@ int pf_run(const pf_run_config *cfg, pf_check *checks, size_t n, int kind)
         size_t np = 0, idle = 0, busy = 0;
         int timeout_ms, any_wait = 0;
 
-        /* a job queued behind a worker that died or was replaced goes
-         * back to the queue: it never started */
-        for (i = 0; i < nw; i++) {
-            if (ws[i].queued && ws[i].pid == 0) {
-                retry[nretry++] = ws[i].qcheck;
-                ws[i].queued = 0;
-            }
-        }
+        requeue(ws, nw, retry, &nretry, 0);
         if (interrupted || now >= run_deadline)
             break;
         /* dispatch to idle workers, growing the pool when all are busy */
@@ -595,37 +620,30 @@ int pf_run(const pf_run_config *cfg, pf_check *checks, size_t n, int kind)
             }
         }
         for (i = 0; i < nw && PENDING > 0; i++) {
-            unsigned char jb[16];
-            pf_job job;
+            size_t j = nretry ? retry[nretry - 1] : next;
+            uint64_t start = pf_now_ns();
             if (ws[i].busy)
                 continue;
-            if (ws[i].pid == 0 && spawn(cfg, checks, n, &ws[i]) != 0)
-                continue;
-            job.index = (uint32_t)(nretry ? retry[nretry - 1] : next);
-            job.kind = (uint32_t)kind;
-            job.start_ns = pf_now_ns();
-            pf_job_pack(&job, jb);
-            if (write(ws[i].job_fd, jb, sizeof jb) != (ssize_t)sizeof jb) {
-                reap(&ws[i]); /* died while idle: replace, keep the job */
-                continue;
+            if (send_job(cfg, checks, n, &ws[i], j, kind, start) != 0) {
+                /* died while idle: replace it at once and keep the job,
+                 * or nothing may be left to wake this loop */
+                reap(&ws[i]);
+                if (send_job(cfg, checks, n, &ws[i], j, kind, start) != 0) {
+                    reap(&ws[i]);
+                    continue;
+                }
             }
             (void)TAKE();
-            start_running(cfg, &ws[i], job.index, job.start_ns, run_deadline);
+            start_running(cfg, &ws[i], j, start, run_deadline);
         }
         /* quick checks: queue one more job behind each busy worker whose
          * last check was quick, so it starts the next one without waiting
          * for the parent (a worker's first check is never queued behind) */
         for (i = 0; pipeline && i < nw && next < n; i++) {
-            unsigned char jb[16];
-            pf_job job;
             if (!ws[i].busy || ws[i].queued || ws[i].pid == 0 || !ws[i].quick)
                 continue;
             /* re-sent jobs are never queued: they go to an idle worker */
-            job.index = (uint32_t)next;
-            job.kind = (uint32_t)kind;
-            job.start_ns = 0; /* the worker starts its clock when it begins */
-            pf_job_pack(&job, jb);
-            if (write(ws[i].job_fd, jb, sizeof jb) != (ssize_t)sizeof jb)
+            if (send_job(cfg, checks, n, &ws[i], next, kind, 0) != 0)
                 continue; /* the running check's end will tell */
             ws[i].queued = 1;
             ws[i].qcheck = next++;
@@ -654,8 +672,6 @@ int pf_run(const pf_run_config *cfg, pf_check *checks, size_t n, int kind)
         timeout_ms = wake > now ? (int)((wake - now + 999999u) / 1000000u) : 0;
         if (any_wait && timeout_ms > 2)
             timeout_ms = 2;
-        if (PENDING > 0 && idle > 0)
-            timeout_ms = 0; /* a re-sent job waits for an idle worker */
         if (cfg->progress != NULL && timeout_ms > PF_PROGRESS_MS)
             timeout_ms = PF_PROGRESS_MS; /* wake to refresh the progress */
         if (poll(pfd, np, timeout_ms) < 0 && errno != EINTR)
@@ -700,7 +716,6 @@ int pf_run(const pf_run_config *cfg, pf_check *checks, size_t n, int kind)
                      * already be here */
                     w->queued = 0;
                     start_running(cfg, w, w->qcheck, end, run_deadline);
-                    w->promoted = 1;
                     if (w->in.len > 0)
                         fin = on_frames(cfg, w, &checks[w->check]);
                 }
@@ -728,12 +743,7 @@ int pf_run(const pf_run_config *cfg, pf_check *checks, size_t n, int kind)
             report_progress(cfg, ws, nw, checks, done, n, now);
         }
     }
-    for (i = 0; i < nw; i++) {
-        if (ws[i].queued) { /* never started */
-            retry[nretry++] = ws[i].qcheck;
-            ws[i].queued = 0;
-        }
-    }
+    requeue(ws, nw, retry, &nretry, 1);
     if (done < n) {
         /* interrupted, run deadline passed, or poll failed */
         uint64_t now = pf_now_ns();
