@@ -484,8 +484,6 @@ static int prepare(const opts *o, session *s, const char *mode,
     s->cfg.sb.instr_budget = 2000000000ull;
     s->cfg.redactor = &s->redactor;
     s->cfg.handle_signals = 1;
-    if (gethostname(s->hostname, sizeof s->hostname - 1) != 0)
-        s->hostname[0] = '\0';
     return 0;
 }
 
@@ -562,33 +560,36 @@ static int default_evidence(const char *cmd, char *out, size_t outlen)
  * any outcome into 2, and is recorded as a problem in what is written
  * after it. If the evidence fails after the metrics were written, the
  * metrics are written again so they do not keep the verdict the run lost. */
+/* A file the run had to write failed: say so, and the run is an error. */
+static void write_failed(pf_verdict *v, const char *what, const char *err)
+{
+    fprintf(stderr, "preflight: %s: %s\n", what, err);
+    pf_verdict_problem(v, "%s write failed: %s", what, err);
+    v->kind = PF_VERDICT_ERROR;
+    v->exit_code = PF_EXIT_ERROR;
+}
+
 static int finish(const opts *o, pf_report *r, pf_verdict *v,
-                  const char *evidence_path)
+                  const char *evidence_path, uint64_t t0)
 {
     char err[600];
-    int rc = v->exit_code, metrics_ok = 0, evidence_ok = 0;
+    int metrics_ok = 0, evidence_ok = 0;
 
+    r->finished_ms = pf_utc_now_ms();
+    r->duration_ms = (double)(pf_now_ns() - t0) / 1e6;
     if (o->metrics != NULL) {
-        if (pf_metrics_write(o->metrics, r, err, sizeof err) != 0) {
-            fprintf(stderr, "preflight: metrics: %s\n", err);
-            pf_verdict_problem(v, "metrics write failed: %s", err);
-            v->kind = PF_VERDICT_ERROR;
-            v->exit_code = rc = PF_EXIT_ERROR;
-        } else {
-            metrics_ok = 1;
-        }
+        metrics_ok = pf_metrics_write(o->metrics, r, err, sizeof err) == 0;
+        if (!metrics_ok)
+            write_failed(v, "metrics", err);
     }
     if (evidence_path != NULL) {
-        if (pf_evidence_write(evidence_path, r, err, sizeof err) != 0) {
-            fprintf(stderr, "preflight: evidence: %s\n", err);
-            pf_verdict_problem(v, "evidence write failed: %s", err);
-            v->kind = PF_VERDICT_ERROR;
-            v->exit_code = rc = PF_EXIT_ERROR;
+        evidence_ok = pf_evidence_write(evidence_path, r, err, sizeof err) == 0;
+        if (!evidence_ok) {
+            write_failed(v, "evidence", err);
+            /* the metrics must not keep the verdict the run just lost */
             if (metrics_ok &&
                 pf_metrics_write(o->metrics, r, err, sizeof err) != 0)
                 fprintf(stderr, "preflight: metrics: %s\n", err);
-        } else {
-            evidence_ok = 1;
         }
     }
     if (strcmp(o->format, "text") != 0) {
@@ -616,7 +617,7 @@ static int finish(const opts *o, pf_report *r, pf_verdict *v,
             printf("metrics: %s\n", o->metrics);
     }
     fflush(stdout);
-    return rc;
+    return v->exit_code;
 }
 
 /* Normalised text of an amount in cents ("250.00"). */
@@ -723,9 +724,7 @@ static int cmd_checks(const opts *o)
         v.kind = PF_VERDICT_REFUSED;
         v.exit_code = PF_EXIT_REFUSED;
         pf_verdict_problem(&v, "refused before any check ran");
-        r.finished_ms = pf_utc_now_ms();
-        r.duration_ms = (double)(pf_now_ns() - t0) / 1e6;
-        rc = finish(o, &r, &v, evidence);
+        rc = finish(o, &r, &v, evidence, t0);
         goto out;
     }
 
@@ -737,9 +736,7 @@ static int cmd_checks(const opts *o)
         v.kind = PF_VERDICT_ERROR;
         v.exit_code = rc;
         pf_verdict_problem(&v, "%s", err);
-        r.finished_ms = pf_utc_now_ms();
-        r.duration_ms = (double)(pf_now_ns() - t0) / 1e6;
-        rc = finish(o, &r, &v, evidence);
+        rc = finish(o, &r, &v, evidence, t0);
         goto out;
     }
     if (arming && mode == PF_MODE_LIVE &&
@@ -749,9 +746,7 @@ static int cmd_checks(const opts *o)
         r.arm_state = "refused";
         v.kind = PF_VERDICT_REFUSED;
         v.exit_code = PF_EXIT_REFUSED;
-        r.finished_ms = pf_utc_now_ms();
-        r.duration_ms = (double)(pf_now_ns() - t0) / 1e6;
-        rc = finish(o, &r, &v, evidence);
+        rc = finish(o, &r, &v, evidence, t0);
         goto out;
     }
     if (!o->quiet && pf_want_progress(2)) {
@@ -802,9 +797,7 @@ static int cmd_checks(const opts *o)
         reasons[r.narm_reasons++] = "the checks did not pass";
         r.arm_state = "refused";
     }
-    r.finished_ms = pf_utc_now_ms();
-    r.duration_ms = (double)(pf_now_ns() - t0) / 1e6;
-    rc = finish(o, &r, &v, evidence);
+    rc = finish(o, &r, &v, evidence, t0);
     if (o->cmd == CMD_EXEC && rc == PF_EXIT_PASS && !interrupted &&
         (mode == PF_MODE_PAPER || strcmp(r.arm_state, "armed") == 0)) {
         char abs[PATH_MAX];
