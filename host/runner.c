@@ -2,14 +2,17 @@
  * runner.c: discover check files, then run them in a pool of forked
  * workers and collect one outcome per check.
  *
- * The parent never runs check code. Workers are forked lazily: a few at
- * first, more while every worker is busy and jobs wait, up to --jobs. The
+ * The parent never runs check code. Workers are forked lazily: one per
+ * core at first, more (up to --jobs) only while every worker has been on
+ * a slow check for over 2 ms. While checks are quick, one more job is
+ * queued behind a busy worker so it starts the next check at once. The
  * parent keeps each check's wall-clock deadline (shortened when the
  * worker reports the check's own timeout) and SIGKILLs a worker that
  * passes it. A result counts only when it arrives whole and well formed on
- * that worker's private pipe; death, exit, silence, garbage or a second
- * frame make the check an error. A worker whose check ended in error is
- * replaced.
+ * that worker's private pipe and names the job it answers; death, exit,
+ * silence, garbage or a second result make the check an error. A worker
+ * whose check ended in error is replaced; a job that never started on a
+ * worker that died is sent once more elsewhere.
  */
 #define _GNU_SOURCE
 #include "runner.h"
