@@ -1,9 +1,10 @@
 /*
- * plugin.h: the network primitive families live in a separate shared
- * object, preflight_net.so, loaded in a worker on the first use of
- * preflight.http, preflight.redis or preflight.db. libcurl, hiredis and
- * libpq (and the ~35 libraries they pull in) then cost nothing to a run
- * whose checks do not touch the network, and forking a worker stays cheap.
+ * plugin.h: the network and crypto primitive families live in a separate
+ * shared object, preflight_net.so, loaded in a worker on the first use of
+ * preflight.http, preflight.redis, preflight.db or preflight.crypto.
+ * libcurl, hiredis, libpq and libcrypto (and the ~35 libraries they pull
+ * in) then cost nothing to a run whose checks do not use them, and
+ * starting preflight and forking a worker stay cheap.
  */
 #ifndef PF_PLUGIN_H
 #define PF_PLUGIN_H
@@ -33,9 +34,10 @@ void pf_plugin_preload(void);
 /*
  * Push a family table that loads itself from the plugin on first access:
  * an empty table whose __index fills it with the plugin's functions
- * (upvalue: the open function's symbol name). A plugin that cannot be
- * loaded raises an error in the check that touched the family.
+ * (`symbol` names the family's open function, `family` is its name in
+ * messages). A plugin that cannot be loaded raises "preflight.<family>
+ * unavailable: ..." in the check that touched the family.
  */
-void pf_plugin_push_lazy(lua_State *L, const char *symbol);
+void pf_plugin_push_lazy(lua_State *L, const char *family, const char *symbol);
 
 #endif

@@ -24,7 +24,7 @@
 #include <lauxlib.h>
 #include <lualib.h>
 
-#include "lib_crypto.h"
+#include "arena.h"
 #include "plugin.h"
 #include "version.h"
 
@@ -40,6 +40,40 @@ uint64_t pf_now_ns(void)
     return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
 }
 
+/* Give back a block of `size` bytes, from the arena or from malloc. */
+static void give_back(void *ptr, size_t size)
+{
+    if (pf_arena_owns(ptr))
+        pf_arena_free(ptr, size);
+    else
+        free(ptr);
+}
+
+/* A block of nsize bytes holding the first keep bytes of ptr (old bytes
+ * long, or NULL), or NULL. Small blocks come from the arena while it has
+ * room, the rest from malloc. */
+static void *resize(void *ptr, size_t old, size_t nsize)
+{
+    size_t keep = old < nsize ? old : nsize;
+    void *p;
+
+    if (ptr != NULL && pf_arena_owns(ptr) && pf_arena_same_class(old, nsize)) {
+        pf_arena_resize(ptr, old, nsize);
+        return ptr;
+    }
+    if (ptr != NULL && !pf_arena_owns(ptr) && old > PF_ARENA_MAX &&
+        nsize > PF_ARENA_MAX)
+        return realloc(ptr, nsize); /* big to big: let malloc move it */
+    p = nsize <= PF_ARENA_MAX ? pf_arena_alloc(nsize) : NULL;
+    if (p == NULL && (p = malloc(nsize)) == NULL)
+        return NULL;
+    if (ptr != NULL) {
+        memcpy(p, ptr, keep);
+        give_back(ptr, old);
+    }
+    return p;
+}
+
 /*
  * The counting allocator. Frees and shrinks always succeed (Lua relies on
  * that); a growth past the cap is refused and sets the sticky oom flag.
@@ -51,7 +85,8 @@ static void *sb_alloc(void *ud, void *ptr, size_t osize, size_t nsize)
     void *p;
 
     if (nsize == 0) {
-        free(ptr);
+        if (ptr != NULL)
+            give_back(ptr, old);
         sb->used -= old;
         return NULL;
     }
@@ -59,7 +94,7 @@ static void *sb_alloc(void *ud, void *ptr, size_t osize, size_t nsize)
         sb->oom = 1;
         return NULL;
     }
-    p = realloc(ptr, nsize);
+    p = resize(ptr, old, nsize);
     if (p == NULL) {
         if (nsize <= old)
             return ptr; /* a failed shrink keeps the old block */
@@ -309,14 +344,17 @@ static int ro_newindex(lua_State *L)
 
 /*
  * Replace the table on top by a read-only proxy: a userdata whose
- * metatable indexes the table, refuses writes and hides itself. rawset
- * cannot touch a userdata, so the table cannot be changed at all.
+ * metatable indexes the table (or calls index with the table as its
+ * upvalue), refuses writes and hides itself. rawset cannot touch a
+ * userdata, so the table cannot be changed at all.
  */
-static void make_readonly(lua_State *L)
+static void make_readonly(lua_State *L, lua_CFunction index)
 {
     lua_newuserdatauv(L, 0, 0);
     lua_createtable(L, 0, 3);
     lua_pushvalue(L, -3);
+    if (index != NULL)
+        lua_pushcclosure(L, index, 1); /* reads go through index(t) */
     lua_setfield(L, -2, "__index");
     lua_pushcfunction(L, ro_newindex);
     lua_setfield(L, -2, "__newindex");
@@ -326,26 +364,59 @@ static void make_readonly(lua_State *L)
     lua_remove(L, -2); /* drop the plain table */
 }
 
+/*
+ * The families of the preflight table. The core ones are opened here; the
+ * others live in preflight_net.so, loaded on first use. Either way a
+ * family is built only when a check first reads preflight.<name>, so a
+ * check pays for what it uses and nothing else.
+ */
 static const struct {
     const char *name;
-    lua_CFunction open;
+    lua_CFunction open;  /* a core family */
+    const char *symbol;  /* or a plugin family's open function */
 } families[] = {
-    {"clock", pf_open_clock},
-    {"crypto", pf_open_crypto},
-    {"env", pf_open_env},
-    {"fs", pf_open_fs},
-    {"json", pf_open_json},
+    {"clock", pf_open_clock, NULL},
+    {"crypto", NULL, "pf_open_crypto"},
+    {"db", NULL, "pf_open_db"},
+    {"env", pf_open_env, NULL},
+    {"fs", pf_open_fs, NULL},
+    {"http", NULL, "pf_open_http"},
+    {"json", pf_open_json, NULL},
+    {"redis", NULL, "pf_open_redis"},
 };
 
-/* The network families, loaded from preflight_net.so on first use. */
-static const struct {
+/*
+ * __index of the preflight proxy: (proxy, key). Upvalue 1 holds what is
+ * there already (pass, fail, version and the families built so far); a
+ * family's name not yet in it builds the family, read-only, and keeps it,
+ * so every read of preflight.json gives the same value.
+ */
+static int preflight_index(lua_State *L)
+{
     const char *name;
-    const char *symbol;
-} net_families[] = {
-    {"db", "pf_open_db"},
-    {"http", "pf_open_http"},
-    {"redis", "pf_open_redis"},
-};
+    size_t i;
+
+    lua_settop(L, 2);
+    lua_pushvalue(L, 2);
+    if (lua_rawget(L, lua_upvalueindex(1)) != LUA_TNIL ||
+        lua_type(L, 2) != LUA_TSTRING)
+        return 1;
+    name = lua_tostring(L, 2);
+    for (i = 0; i < sizeof families / sizeof families[0]; i++) {
+        if (strcmp(name, families[i].name) != 0)
+            continue;
+        if (families[i].open != NULL)
+            families[i].open(L); /* pushes the family's table */
+        else
+            pf_plugin_push_lazy(L, families[i].name, families[i].symbol);
+        make_readonly(L, NULL);
+        lua_pushvalue(L, 2);
+        lua_pushvalue(L, -2);
+        lua_rawset(L, lua_upvalueindex(1));
+        return 1;
+    }
+    return 1; /* nil: not a member */
+}
 
 /* Build the globals; runs under lua_pcall so out-of-memory is caught. */
 static int sb_setup(lua_State *L)
@@ -376,17 +447,7 @@ static int sb_setup(lua_State *L)
     lua_newtable(L);
     lua_setfield(L, LUA_REGISTRYINDEX, LOADED_KEY);
 
-    lua_newtable(L); /* preflight */
-    for (i = 0; i < sizeof families / sizeof families[0]; i++) {
-        families[i].open(L); /* pushes the family's table */
-        make_readonly(L);
-        lua_setfield(L, -2, families[i].name);
-    }
-    for (i = 0; i < sizeof net_families / sizeof net_families[0]; i++) {
-        pf_plugin_push_lazy(L, net_families[i].symbol);
-        make_readonly(L);
-        lua_setfield(L, -2, net_families[i].name);
-    }
+    lua_createtable(L, 0, 3 + (int)(sizeof families / sizeof families[0]));
     pf_open_result(L);
     lua_getfield(L, -1, "pass");
     lua_setfield(L, -3, "pass");
@@ -395,7 +456,7 @@ static int sb_setup(lua_State *L)
     lua_pop(L, 1); /* drop result lib */
     lua_pushliteral(L, PF_VERSION);
     lua_setfield(L, -2, "version");
-    make_readonly(L);
+    make_readonly(L, preflight_index);
     lua_setfield(L, 1, "preflight");
     return 0;
 }
@@ -406,9 +467,12 @@ int pf_sandbox_open(pf_sandbox *sb, const pf_sandbox_conf *conf,
     memset(sb, 0, sizeof *sb);
     sb->conf = conf;
     sb->deadline_ns = deadline_ns;
+    pf_arena_enter();
     sb->L = lua_newstate(sb_alloc, sb);
-    if (sb->L == NULL)
+    if (sb->L == NULL) {
+        pf_arena_leave();
         return -1;
+    }
     lua_sethook(sb->L, sb_hook, LUA_MASKCOUNT, HOOK_EVERY);
     lua_pushcfunction(sb->L, sb_setup);
     if (lua_pcall(sb->L, 0, 0, 0) != LUA_OK) {
@@ -420,7 +484,9 @@ int pf_sandbox_open(pf_sandbox *sb, const pf_sandbox_conf *conf,
 
 void pf_sandbox_close(pf_sandbox *sb)
 {
-    if (sb->L != NULL)
+    if (sb->L != NULL) {
         lua_close(sb->L);
+        pf_arena_leave(); /* every block of the state is free now */
+    }
     sb->L = NULL;
 }

@@ -213,7 +213,23 @@ if [ -e /usr/local/lib/preflight/preflight_net.so ]; then
     echo "note: an installed preflight_net.so exists; plugin-missing test skipped"
 else
     expect 1 "plugin missing" "$T/alone/preflight" run "$T/netc"
-    contains "plugin missing: the check errs" "$T/out" "network primitives unavailable"
+    contains "plugin missing: the check errs" "$T/out" "preflight.http unavailable"
+    # crypto comes from the plugin too: a signature that cannot be made
+    # is an error, never a pass; checks that need neither still run
+    rm "$T/netc/h.lua"
+    mk "$T/netc/c.lua" <<'EOF'
+return { id = "net.c", title = "t", run = function()
+  return preflight.pass(preflight.crypto.hmac_sha256("k", "m"))
+end }
+EOF
+    expect 1 "plugin missing, crypto" "$T/alone/preflight" run "$T/netc"
+    contains "plugin missing: crypto errs" "$T/out" "preflight.crypto unavailable"
+    mk "$T/netc/c.lua" <<'EOF'
+return { id = "net.c", title = "t", run = function()
+  return preflight.pass(preflight.json.encode({ ok = preflight.env.has("HOME") }))
+end }
+EOF
+    expect 0 "plugin missing, no network" "$T/alone/preflight" run "$T/netc"
 fi
 
 finish e2e

@@ -196,6 +196,27 @@ static const row rows[] = {
                                  "assert(preflight.clock.iso8601(0) == "
                                  "'1970-01-01T00:00:00Z') " P),
      PF_STATUS_PASS, PF_REASON_NONE, "ok"},
+    /* the families are built on first read, then kept, read-only */
+    {"a family is one value", CHECK("assert(preflight.json == preflight.json) "
+                                    "assert(preflight.fs ~= preflight.env) " P),
+     PF_STATUS_PASS, PF_REASON_NONE, "ok"},
+    {"write into a family", CHECK("preflight.json.decode = nil " P),
+     PF_STATUS_ERROR, PF_REASON_RUNTIME, "read-only"},
+    {"rawset on a family", CHECK("rawset(preflight.env, 'get', 1) " P),
+     PF_STATUS_ERROR, PF_REASON_RUNTIME, "table expected"},
+    {"replace a family", CHECK("preflight.clock = {now = os} " P),
+     PF_STATUS_ERROR, PF_REASON_RUNTIME, "read-only"},
+    {"family metatable hidden", CHECK("return preflight.fail("
+                                      "tostring(getmetatable(preflight.fs)))"),
+     PF_STATUS_FAIL, PF_REASON_NONE, "locked"},
+    {"no such member", CHECK("assert(preflight.nothing == nil) "
+                             "assert(preflight[1] == nil) "
+                             "assert(preflight[preflight] == nil) " P),
+     PF_STATUS_PASS, PF_REASON_NONE, "ok"},
+    {"first read of a family at the memory cap",
+     CHECK("local t = {} pcall(function() while true do t[#t + 1] = "
+           "('x'):rep(1 << 20) .. #t end end) return preflight.json.encode({})"),
+     PF_STATUS_ERROR, PF_REASON_MEMORY, "memory"},
     {"secret masked", CHECK("return preflight.fail('key is ' .. "
                             "preflight.env.get('PF_TEST_API_KEY'))"),
      PF_STATUS_FAIL, PF_REASON_NONE, "key is ***"},
