@@ -426,14 +426,29 @@ static int sb_setup(lua_State *L)
         "require", "setmetatable"};
     size_t i;
 
-    luaL_requiref(L, LUA_GNAME, luaopen_base, 1);
-    luaL_requiref(L, LUA_STRLIBNAME, luaopen_string, 1);
+    static const struct {
+        const char *name;
+        lua_CFunction open;
+    } libs[] = {{LUA_STRLIBNAME, luaopen_string},
+                {LUA_TABLIBNAME, luaopen_table},
+                {LUA_MATHLIBNAME, luaopen_math},
+                {LUA_UTF8LIBNAME, luaopen_utf8}};
+
+    /* globals sized for what goes in (base's ~25, 5 libraries, preflight),
+     * so filling them never rehashes */
+    lua_createtable(L, 0, 48);
+    lua_pushvalue(L, -1);
+    lua_rawseti(L, LUA_REGISTRYINDEX, LUA_RIDX_GLOBALS);
+    luaopen_base(L); /* fills the globals; pushes them again */
+    lua_settop(L, 1);
+    for (i = 0; i < sizeof libs / sizeof libs[0]; i++) {
+        libs[i].open(L); /* no package.loaded: there is no package */
+        lua_setfield(L, 1, libs[i].name);
+    }
+    lua_getfield(L, 1, LUA_STRLIBNAME);
     lua_pushnil(L);
     lua_setfield(L, -2, "dump");
-    luaL_requiref(L, LUA_TABLIBNAME, luaopen_table, 1);
-    luaL_requiref(L, LUA_MATHLIBNAME, luaopen_math, 1);
-    luaL_requiref(L, LUA_UTF8LIBNAME, luaopen_utf8, 1);
-    lua_settop(L, 1); /* keep _G */
+    lua_pop(L, 1); /* drop string */
     for (i = 0; i < sizeof drop_base / sizeof drop_base[0]; i++) {
         lua_pushnil(L);
         lua_setfield(L, 1, drop_base[i]);
@@ -442,8 +457,8 @@ static int sb_setup(lua_State *L)
     lua_setfield(L, 1, "setmetatable");
     lua_pushcfunction(L, base_require);
     lua_setfield(L, 1, "require");
-    /* the loaded-modules cache and the _LOADED table that luaL_requiref
-     * filled are both in the registry, out of the script's reach */
+    /* the loaded-modules cache is in the registry, out of the script's
+     * reach */
     lua_newtable(L);
     lua_setfield(L, LUA_REGISTRYINDEX, LOADED_KEY);
 
