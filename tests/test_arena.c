@@ -18,6 +18,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <lua.h>
+
 #include "arena.h"
 #include "sandbox.h"
 #include "testutil.h"
@@ -173,6 +175,138 @@ static void test_cap_counts_arena_blocks(void **state)
     assert_string_equal(run(&conf, "return 'fine'"), "fine");
 }
 
+/*
+ * The sandbox's own allocator (taken from a real state with lua_getallocf),
+ * driven by a seeded random mix of allocations, frees, growths and
+ * shrinks across the arena's edge (512 bytes) and past the region. Every
+ * live block is filled with its own byte pattern and checked after each
+ * step, so two blocks that overlap, or a resize that lost bytes, fail the
+ * test; the sandbox's count must equal the sum of the live sizes.
+ */
+#define NBLK 4096
+
+static unsigned long long rng = 0x9E3779B97F4A7C15ull;
+
+static unsigned next_rand(void)
+{
+    rng ^= rng << 13;
+    rng ^= rng >> 7;
+    rng ^= rng << 17;
+    return (unsigned)(rng >> 32);
+}
+
+static size_t random_size(void)
+{
+    switch (next_rand() % 4) {
+    case 0:
+        return 1 + next_rand() % 32;
+    case 1:
+        return 1 + next_rand() % PF_ARENA_MAX;
+    case 2:
+        return PF_ARENA_MAX - 8 + next_rand() % 16; /* the edge */
+    default:
+        return 1 + next_rand() % 8192;
+    }
+}
+
+static void check_block(const unsigned char *p, size_t n, unsigned char tag)
+{
+    size_t i;
+
+    for (i = 0; i < n; i++)
+        if (p[i] != tag)
+            fail_msg("block tagged %u: byte %zu of %zu is %u", tag, i, n,
+                     p[i]);
+}
+
+/* With `crowd`, the region is first used up (all but a few blocks taken
+ * here, every other one given back), so the small blocks come from
+ * malloc and from the arena's free lists, mixed. */
+static void run_property(int crowd)
+{
+    pf_sandbox_conf conf = test_conf("mock");
+    pf_sandbox sb;
+    lua_Alloc f;
+    void *ud;
+    static unsigned char *blk[NBLK];
+    static size_t len[NBLK];
+    static void *held[(16u << 20) / 256];
+    size_t base_used, live = 0, step, i, nheld = 0;
+
+    memset(blk, 0, sizeof blk);
+    memset(len, 0, sizeof len);
+    conf.memory_bytes = (size_t)1 << 30;
+    assert_int_equal(pf_sandbox_open(&sb, &conf, pf_now_ns() + 60000000000ull),
+                     0);
+    f = lua_getallocf(sb.L, &ud);
+    base_used = sb.used;
+    if (crowd) {
+        while (nheld < sizeof held / sizeof held[0] &&
+               (held[nheld] = pf_arena_alloc(256)) != NULL)
+            nheld++;
+        assert_true(nheld < sizeof held / sizeof held[0]); /* ran out */
+        for (i = 0; i < nheld; i += 2)
+            pf_arena_free(held[i], 256);
+    }
+    for (step = 0; step < 200000; step++) {
+        size_t k = next_rand() % NBLK, n;
+        unsigned char tag = (unsigned char)(1 + k % 251);
+        if (blk[k] == NULL) {
+            n = random_size();
+            blk[k] = f(ud, NULL, LUA_TSTRING, n);
+            assert_non_null(blk[k]);
+            memset(blk[k], tag, n);
+            len[k] = n;
+            live += n;
+        } else if (next_rand() % 3 == 0) {
+            check_block(blk[k], len[k], tag);
+            assert_null(f(ud, blk[k], len[k], 0));
+            live -= len[k];
+            blk[k] = NULL;
+            len[k] = 0;
+        } else {
+            unsigned char *q;
+            n = random_size();
+            check_block(blk[k], len[k], tag);
+            q = f(ud, blk[k], len[k], n);
+            assert_non_null(q);
+            check_block(q, len[k] < n ? len[k] : n, tag);
+            memset(q, tag, n);
+            live = live - len[k] + n;
+            blk[k] = q;
+            len[k] = n;
+        }
+        assert_int_equal(sb.used, base_used + live);
+        if (step % 20000 == 0) /* every live block still holds its own */
+            for (i = 0; i < NBLK; i++)
+                if (blk[i] != NULL)
+                    check_block(blk[i], len[i], (unsigned char)(1 + i % 251));
+    }
+    for (i = 0; i < NBLK; i++)
+        if (blk[i] != NULL) {
+            check_block(blk[i], len[i], (unsigned char)(1 + i % 251));
+            f(ud, blk[i], len[i], 0);
+        }
+    assert_int_equal(sb.used, base_used);
+    assert_false(sb.oom);
+    for (i = 1; crowd && i < nheld; i += 2)
+        pf_arena_free(held[i], 256);
+    pf_sandbox_close(&sb);
+    assert_int_equal(pf_arena_used(), 0);
+}
+
+static void test_allocator_property(void **state)
+{
+    (void)state;
+    run_property(0);
+}
+
+static void test_allocator_property_region_full(void **state)
+{
+    (void)state;
+    run_property(1);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -182,6 +316,8 @@ int main(void)
         cmocka_unit_test(test_states_do_not_share),
         cmocka_unit_test(test_more_small_blocks_than_the_region),
         cmocka_unit_test(test_cap_counts_arena_blocks),
+        cmocka_unit_test(test_allocator_property),
+        cmocka_unit_test(test_allocator_property_region_full),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);
