@@ -8,16 +8,7 @@
 #include <string.h>
 #include <sys/mman.h>
 
-#if defined(__has_feature)
-#if __has_feature(address_sanitizer)
-#define PF_ASAN 1
-#endif
-#endif
-#if defined(__SANITIZE_ADDRESS__)
-#define PF_ASAN 1
-#endif
-
-#ifdef PF_ASAN
+#ifdef PF_ARENA_ASAN
 #include <sanitizer/asan_interface.h>
 #define POISON(p, n) ASAN_POISON_MEMORY_REGION((p), (n))
 #define UNPOISON(p, n) ASAN_UNPOISON_MEMORY_REGION((p), (n))
@@ -56,9 +47,9 @@ int pf_arena_same_class(size_t a, size_t b)
 
 int pf_arena_owns(const void *p)
 {
-    const unsigned char *c = p;
+    uintptr_t c = (uintptr_t)p, b = (uintptr_t)A.base;
 
-    return A.base != NULL && c >= A.base && c < A.base + SPAN;
+    return A.base != NULL && c >= b && c - b < SPAN;
 }
 
 void *pf_arena_alloc(size_t n)

@@ -13,8 +13,12 @@
  * Counting and capping stay with the sandbox's allocator, which calls
  * this; larger blocks, and small ones once the region is used up, come
  * from malloc (pf_arena_owns tells which is which). One arena per process
- * (a worker is single-threaded). Under AddressSanitizer free blocks and
- * unused space are poisoned, so a use after free is still reported.
+ * (a worker is single-threaded). Under AddressSanitizer the sandbox does
+ * not use the arena (see PF_ARENA_FOR_STATES); the arena's own free
+ * blocks and unused space are poisoned there, so a read or write of a
+ * block that is free is reported in its tests. Blocks sit side by side
+ * with no redzone and are reused at once: the arena is not a checking
+ * allocator.
  */
 #ifndef PF_ARENA_H
 #define PF_ARENA_H
@@ -22,6 +26,24 @@
 #include <stddef.h>
 
 #define PF_ARENA_MAX 512 /* largest block served from the arena */
+
+/* Whether the sandbox takes its small blocks from the arena: not under
+ * AddressSanitizer, whose malloc gives every block a redzone and holds
+ * freed ones back, so the sanitizer build checks C code that writes into
+ * Lua's blocks (luaL_Buffer and the like) as closely as before. The
+ * arena itself is still tested there, through its own functions. */
+#if defined(__SANITIZE_ADDRESS__)
+#define PF_ARENA_ASAN 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define PF_ARENA_ASAN 1
+#endif
+#endif
+#ifdef PF_ARENA_ASAN
+#define PF_ARENA_FOR_STATES 0
+#else
+#define PF_ARENA_FOR_STATES 1
+#endif
 
 /* A block of n bytes (1..PF_ARENA_MAX), 16-byte aligned, or NULL when the
  * region is used up or could not be mapped. */

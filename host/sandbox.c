@@ -50,8 +50,10 @@ static void give_back(void *ptr, size_t size)
 }
 
 /* A block of nsize bytes holding the first keep bytes of ptr (old bytes
- * long, or NULL), or NULL. Small blocks come from the arena while it has
- * room, the rest from malloc. */
+ * long, or NULL), or NULL. New small blocks come from the arena while it
+ * has room (not in sanitizer builds, where malloc's redzones and
+ * quarantine check every block), the rest from malloc; a malloc block
+ * that shrinks stays with malloc. */
 static void *resize(void *ptr, size_t old, size_t nsize)
 {
     size_t keep = old < nsize ? old : nsize;
@@ -61,10 +63,11 @@ static void *resize(void *ptr, size_t old, size_t nsize)
         pf_arena_resize(ptr, old, nsize);
         return ptr;
     }
-    if (ptr != NULL && !pf_arena_owns(ptr) && old > PF_ARENA_MAX &&
-        nsize > PF_ARENA_MAX)
-        return realloc(ptr, nsize); /* big to big: let malloc move it */
-    p = nsize <= PF_ARENA_MAX ? pf_arena_alloc(nsize) : NULL;
+    if (ptr != NULL && !pf_arena_owns(ptr) &&
+        (nsize <= old || nsize > PF_ARENA_MAX))
+        return realloc(ptr, nsize); /* let malloc shrink or move it */
+    p = PF_ARENA_FOR_STATES && nsize <= PF_ARENA_MAX ? pf_arena_alloc(nsize)
+                                                     : NULL;
     if (p == NULL && (p = malloc(nsize)) == NULL)
         return NULL;
     if (ptr != NULL) {
@@ -96,10 +99,15 @@ static void *sb_alloc(void *ud, void *ptr, size_t osize, size_t nsize)
     }
     p = resize(ptr, old, nsize);
     if (p == NULL) {
-        if (nsize <= old)
-            return ptr; /* a failed shrink keeps the old block */
-        sb->oom = 1;
-        return NULL;
+        if (nsize > old) {
+            sb->oom = 1;
+            return NULL;
+        }
+        /* a failed shrink keeps the old block; Lua now takes it for
+         * nsize bytes and will free it as such (a larger block on a
+         * smaller class's free list, or free(): both safe), so count
+         * nsize, as Lua does */
+        p = ptr;
     }
     sb->used = sb->used - old + nsize;
     if (sb->used > sb->peak)
@@ -394,16 +402,18 @@ static const struct {
 static int preflight_index(lua_State *L)
 {
     const char *name;
-    size_t i;
+    size_t len, i;
 
     lua_settop(L, 2);
     lua_pushvalue(L, 2);
     if (lua_rawget(L, lua_upvalueindex(1)) != LUA_TNIL ||
         lua_type(L, 2) != LUA_TSTRING)
         return 1;
-    name = lua_tostring(L, 2);
+    name = lua_tolstring(L, 2, &len);
     for (i = 0; i < sizeof families / sizeof families[0]; i++) {
-        if (strcmp(name, families[i].name) != 0)
+        /* the whole key: "json\0x" is not json */
+        if (len != strlen(families[i].name) ||
+            memcmp(name, families[i].name, len) != 0)
             continue;
         if (families[i].open != NULL)
             families[i].open(L); /* pushes the family's table */

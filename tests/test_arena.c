@@ -230,7 +230,7 @@ static void run_property(int crowd)
     void *ud;
     static unsigned char *blk[NBLK];
     static size_t len[NBLK];
-    static void *held[(16u << 20) / 256];
+    static void *held[(16u << 20) / 256 + 1];
     size_t base_used, live = 0, step, i, nheld = 0;
 
     memset(blk, 0, sizeof blk);

@@ -211,7 +211,9 @@ static const row rows[] = {
      PF_STATUS_FAIL, PF_REASON_NONE, "locked"},
     {"no such member", CHECK("assert(preflight.nothing == nil) "
                              "assert(preflight[1] == nil) "
-                             "assert(preflight[preflight] == nil) " P),
+                             "assert(preflight[preflight] == nil) "
+                             "assert(preflight['json\\0x'] == nil) "
+                             "assert(preflight['json '] == nil) " P),
      PF_STATUS_PASS, PF_REASON_NONE, "ok"},
     {"first read of a family at the memory cap",
      CHECK("local t = {} pcall(function() while true do t[#t + 1] = "
