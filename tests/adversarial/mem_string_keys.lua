@@ -2,6 +2,6 @@
 return {
   id = "adv.x", title = "adversarial", timeout_ms = 5000,
   run = function(ctx)
-    local t = {} local i = 0 while true do i = i + 1 t[('k'):rep(200) .. i] = i end
+    local t, k = {}, ('k'):rep(2000) local i = 0 while true do i = i + 1 t[k .. i] = i end
   end,
 }
