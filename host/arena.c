@@ -104,7 +104,6 @@ void pf_arena_resize(void *p, size_t old, size_t n)
 {
     size_t size = class_of(old) * GRAIN;
 
-    (void)size;
     UNPOISON(p, n);
     if (n < size)
         POISON((unsigned char *)p + n, size - n);

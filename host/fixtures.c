@@ -473,7 +473,7 @@ static int is_cstr(const jnode *n)
     return n != NULL && n->type == J_STR && strlen(n->str) == n->slen;
 }
 
-static int is_token_char(unsigned char c)
+int pf_http_token_char(unsigned char c)
 {
     return isalnum(c) || (c != 0 && strchr("!#$%&'*+-.^_`|~", c) != NULL);
 }
@@ -559,7 +559,7 @@ static int parse_headers(const jnode *h, pf_fixture *fx, char *err,
             return -1;
         }
         for (k = 0; k < m->klen; k++) {
-            if (!is_token_char((unsigned char)m->key[k])) {
+            if (!pf_http_token_char((unsigned char)m->key[k])) {
                 snprintf(err, errlen,
                          "response.headers: \"%.60s\" is not "
                          "a valid header name",
@@ -731,30 +731,47 @@ static int expand_text(const char *in, size_t n, long long now_ms, char **out,
     return 0;
 }
 
-int pf_fixture_expand(pf_fixture *fx, long long now_ms, char *err,
-                      size_t errlen)
+/* Expand fx's inline body and every header value at now_ms. With apply,
+ * each expansion replaces its text; without, it is only checked (and
+ * freed). */
+static int expand_fields(pf_fixture *fx, long long now_ms, int apply,
+                         char *err, size_t errlen)
 {
     char *out;
     size_t olen, i;
 
-    if (!fx->template)
-        return 0;
     if (fx->body != NULL) {
         if (expand_text(fx->body, fx->body_len, now_ms, &out, &olen, err,
                         errlen) != 0)
             return -1;
-        free(fx->body);
-        fx->body = out;
-        fx->body_len = olen;
+        if (apply) {
+            free(fx->body);
+            fx->body = out;
+            fx->body_len = olen;
+        } else {
+            free(out);
+        }
     }
     for (i = 0; i < fx->nheaders; i++) {
         char *v = fx->headers[i].value;
         if (expand_text(v, strlen(v), now_ms, &out, &olen, err, errlen) != 0)
             return -1;
-        free(v);
-        fx->headers[i].value = out;
+        if (apply) {
+            free(v);
+            fx->headers[i].value = out;
+        } else {
+            free(out);
+        }
     }
     return 0;
+}
+
+int pf_fixture_expand(pf_fixture *fx, long long now_ms, char *err,
+                      size_t errlen)
+{
+    if (!fx->template)
+        return 0;
+    return expand_fields(fx, now_ms, 1, err, errlen);
 }
 
 /* 1 when s (n bytes) can name a query parameter: no '&', '=', '#', '?',
@@ -807,26 +824,9 @@ static int parse_ignore(const jnode *a, pf_fixture *fx, char *err,
 /* Expand fx's inline body and headers into scratch copies at a fixed time
  * (2033; offsets are at most 12 digits of ms, about 31 years), to report
  * a malformed placeholder when the fixture is parsed. */
-static int check_template(const pf_fixture *fx, char *err, size_t errlen)
+static int check_template(pf_fixture *fx, char *err, size_t errlen)
 {
-    char *out;
-    size_t olen, i;
-
-    if (fx->body != NULL) {
-        if (expand_text(fx->body, fx->body_len, 2000000000000LL, &out, &olen,
-                        err,
-                        errlen) != 0)
-            return -1;
-        free(out);
-    }
-    for (i = 0; i < fx->nheaders; i++) {
-        const char *v = fx->headers[i].value;
-        if (expand_text(v, strlen(v), 2000000000000LL, &out, &olen, err,
-                        errlen) != 0)
-            return -1;
-        free(out);
-    }
-    return 0;
+    return expand_fields(fx, 2000000000000LL, 0, err, errlen);
 }
 
 static int parse_response(const jnode *r, const char *text, pf_fixture *fx,
@@ -906,7 +906,6 @@ static int parse_response(const jnode *r, const char *text, pf_fixture *fx,
         fx->delay_ms = (long)d->ival;
     }
     if ((tp = jget(r, "template")) != NULL) {
-        pf_fixture probe;
         if (tp->type != J_BOOL) {
             snprintf(err, errlen, "response.template must be true or false");
             return -1;
@@ -914,9 +913,7 @@ static int parse_response(const jnode *r, const char *text, pf_fixture *fx,
         fx->template = text[tp->start] == 't';
         /* an inline body or a header with a bad placeholder is a bad
          * fixture now, not only when it answers */
-        probe = *fx;
-        probe.body_file = NULL;
-        if (fx->template && check_template(&probe, err, errlen) != 0)
+        if (fx->template && check_template(fx, err, errlen) != 0)
             return -1;
     }
     return 0;

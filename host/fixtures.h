@@ -48,6 +48,8 @@ typedef struct pf_fixture {
 
 /* 1 for the methods preflight.http knows (upper case only). */
 int pf_http_method_valid(const char *m);
+/* 1 when c may appear in an HTTP token (RFC 9110 tchar: a header name). */
+int pf_http_token_char(unsigned char c);
 
 /*
  * Parse the len bytes at text as one fixture into fx (which is cleared

@@ -89,13 +89,6 @@ static void guess_password(const char *ci, char *out, size_t outlen)
         snprintf(out, outlen, "%.*s", (int)(at - colon - 1), colon + 1);
 }
 
-static long left_ms(uint64_t deadline)
-{
-    uint64_t now = pf_now_ns();
-
-    return now >= deadline ? 0 : (long)((deadline - now + 999999u) / 1000000u);
-}
-
 /* Wait until fd is ready for events or the deadline passes. Returns 1
  * ready, 0 deadline, -1 poll failed. */
 static int wait_fd(int fd, short events, uint64_t deadline)
@@ -105,7 +98,7 @@ static int wait_fd(int fd, short events, uint64_t deadline)
     if (fd < 0)
         return -1;
     for (;;) {
-        long left = left_ms(deadline);
+        long left = pf_net_left_ms(deadline);
         int r;
         if (left <= 0)
             return 0;
@@ -231,19 +224,15 @@ static int db_ping(lua_State *L)
 {
     size_t len;
     const char *ci = luaL_checklstring(L, 1, &len);
-    lua_Integer t = luaL_optinteger(L, 2, 0);
+    long timeout_ms = pf_net_timeout_arg(L, 2), secs;
     PQconninfoOption *opts, *o;
     const char *kw[DB_MAX_PARAMS + 2], *val[DB_MAX_PARAMS + 2];
     char *perr = NULL, msg[1200], secret[512], cto[24];
     double ms = 0;
-    long timeout_ms, secs;
     int n = 0, have_cto = 0, rc;
 
-    luaL_argcheck(L, lua_isnoneornil(L, 2) || (t > 0 && t <= 86400000), 2,
-                  "timeout_ms must be a positive integer");
     luaL_argcheck(L, len <= DB_MAX_CONNINFO && strlen(ci) == len, 1,
                   "connection string longer than 4096 bytes or with a NUL");
-    timeout_ms = pf_sandbox_clamp_ms(L, (long)t);
     opts = PQconninfoParse(ci, &perr);
     if (opts == NULL) {
         if (perr == NULL) {

@@ -32,7 +32,7 @@
 #include "sandbox.h"
 #include "version.h"
 
-#define HTTP_MAX_URL 8192
+#define HTTP_MAX_URL PF_FIX_MAX_URL /* a longer URL could match no fixture */
 #define HTTP_MAX_REQ_HEADERS 64
 #define HTTP_MAX_REQ_HEADER_BYTES (16L << 10)
 #define HTTP_MAX_REDIRS 5
@@ -100,6 +100,23 @@ void pf_net_deadline_check(lua_State *L)
 {
     if (pf_sandbox_remaining_ms(L) <= PF_SANDBOX_RESERVE_MS)
         pf_sandbox_of(L)->timeout = 1;
+}
+
+long pf_net_left_ms(uint64_t deadline_ns)
+{
+    uint64_t now = pf_now_ns();
+
+    return now >= deadline_ns ? 0
+                              : (long)((deadline_ns - now + 999999u) / 1000000u);
+}
+
+long pf_net_timeout_arg(lua_State *L, int arg)
+{
+    lua_Integer t = luaL_optinteger(L, arg, 0);
+
+    luaL_argcheck(L, lua_isnoneornil(L, arg) || (t > 0 && t <= 86400000), arg,
+                  "timeout_ms must be a positive integer");
+    return pf_sandbox_clamp_ms(L, (long)t);
 }
 
 /* ---- the request and the response --------------------------------------- */
@@ -534,8 +551,7 @@ static int is_token(const char *s, size_t n)
     if (n == 0)
         return 0;
     for (i = 0; i < n; i++) {
-        unsigned char c = (unsigned char)s[i];
-        if (c == 0 || (!isalnum(c) && strchr("!#$%&'*+-.^_`|~", c) == NULL))
+        if (!pf_http_token_char((unsigned char)s[i]))
             return 0;
     }
     return 1;

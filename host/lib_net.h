@@ -8,6 +8,7 @@
 #define PF_LIB_NET_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include <lua.h>
 
@@ -40,5 +41,15 @@ void pf_net_mask_url(char *dst, size_t dstlen, const char *url);
  * catches the failure and returns a result at once.
  */
 void pf_net_deadline_check(lua_State *L);
+
+/* Milliseconds from now to deadline_ns (CLOCK_MONOTONIC), rounded up; 0
+ * once it has passed. */
+long pf_net_left_ms(uint64_t deadline_ns);
+
+/*
+ * The optional timeout_ms argument at arg: absent, or an integer from 1 to
+ * 86400000 (else an argument error), clamped to the check's time left.
+ */
+long pf_net_timeout_arg(lua_State *L, int arg);
 
 #endif

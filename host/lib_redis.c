@@ -196,13 +196,6 @@ static struct timeval tv_of(long ms)
     return tv;
 }
 
-static long left_ms(uint64_t deadline)
-{
-    uint64_t now = pf_now_ns();
-
-    return now >= deadline ? 0 : (long)((deadline - now + 999999u) / 1000000u);
-}
-
 /* 1 when the context's I/O error is a timeout (or the time is gone). */
 static int is_timeout(const redisContext *c, uint64_t deadline)
 {
@@ -225,7 +218,7 @@ static redisReply *command(redisContext *c, const redis_url *u, int argc,
     size_t lens[3];
     int i;
     redisReply *r;
-    long left = left_ms(deadline);
+    long left = pf_net_left_ms(deadline);
 
     if (left <= 0) {
         snprintf(err, errlen, "timeout after %ld ms: redis %s", timeout_ms,
@@ -338,20 +331,16 @@ cleanup:
 static int redis_ping(lua_State *L)
 {
     const char *url = luaL_checkstring(L, 1);
-    lua_Integer t = luaL_optinteger(L, 2, 0);
+    long timeout_ms = pf_net_timeout_arg(L, 2);
     redis_url u;
     const char *bad;
     char err[4096], masked[4200];
     double ms = 0;
-    long timeout_ms;
     int rc;
 
-    luaL_argcheck(L, lua_isnoneornil(L, 2) || (t > 0 && t <= 86400000), 2,
-                  "timeout_ms must be a positive integer");
     bad = parse_url(url, &u);
     if (bad != NULL)
         return luaL_argerror(L, 1, lua_pushfstring(L, "redis URL: %s", bad));
-    timeout_ms = pf_sandbox_clamp_ms(L, (long)t);
     rc = redis_exchange(&u, timeout_ms, &ms, err, sizeof err);
     pf_net_deadline_check(L);
     if (rc != 0) {
