@@ -50,7 +50,8 @@ end
 
 --- Parse .gitignore text into a list of rules.
 -- @param text string the file's contents
--- @return table rules, each {negate, dir_only, anchored, pattern, source}
+-- @return table rules, each {negate, dir_only, anchored, pattern, alt,
+--   lead_any, source}
 function M.parse(text)
   local rules = {}
   for line in (text .. "\n"):gmatch("([^\n]*)\n") do
@@ -76,9 +77,8 @@ function M.parse(text)
       local body
       if rule.anchored then
         -- "**/" at the start matches any leading folders, also none
-        local lead = ""
         if line:sub(1, 3) == "**/" then
-          lead = "any"
+          rule.lead_any = true
           line = line:sub(4)
         end
         body = glob_to_pattern(line)
@@ -86,10 +86,6 @@ function M.parse(text)
         if body:find("/.*/", 1, true) then
           -- "a/**/b" also matches "a/b"
           rule.alt = "^" .. body:gsub("/%.%*/", "/") .. "$"
-        end
-        if lead ~= "" then
-          rule.lead_any = true
-          rule.rest = rule.pattern
         end
       else
         rule.pattern = "^" .. glob_to_pattern(line) .. "$"
@@ -106,7 +102,7 @@ local function rule_matches(rule, path, is_dir)
   if rule.lead_any then
     local p = path
     while true do
-      if p:find(rule.rest) or (rule.alt and p:find(rule.alt)) then
+      if p:find(rule.pattern) or (rule.alt and p:find(rule.alt)) then
         return true
       end
       local slash = p:find("/", 1, true)

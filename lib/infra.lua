@@ -2,6 +2,7 @@
 --- both: the URL from the environment, a ping with a timeout, and the URL
 --- shown with its password masked.
 local messages = require("messages")
+local settings = require("settings")
 
 local M = {}
 
@@ -19,8 +20,8 @@ M.KINDS = {
 -- @return userdata the check's result
 function M.ping(kind)
   local k = M.KINDS[kind]
-  local url = preflight.env.get(k.env)
-  if not url or url == "" then return preflight.fail(k.env .. " is not set") end
+  local url, err = settings.need(k.env)
+  if not url then return preflight.fail(err) end
   local called, ok, res = pcall(k.ping, url, M.TIMEOUT_MS)
   if not called then
     return preflight.fail(("%s is not usable: %s"):format(k.env,

@@ -64,6 +64,16 @@ function M.get(name)
   return v
 end
 
+--- A setting that must have a value: as M.get, or an error.
+-- @param name string
+-- @return string|nil the value
+-- @return string|nil err: `NAME is not set`
+function M.need(name)
+  local v = M.get(name)
+  if v == nil then return nil, name .. " is not set" end
+  return v
+end
+
 --- Whether a setting has a non-empty value in the environment.
 -- @param name string
 -- @return boolean
@@ -90,8 +100,8 @@ end
 -- @return string|nil err: `NAME must be ... , got "x"`
 function M.number(name)
   local spec = M.NUMBERS[name] or {}
-  local raw = M.get(name)
-  if raw == nil then return nil, name .. " is not set" end
+  local raw, err = M.need(name)
+  if raw == nil then return nil, err end
   local want = spec.integer and "a whole number" or "a plain decimal number"
   local ok = raw:match(spec.integer and "^%d+$" or "^%d+%.?%d*$")
   local v = ok and tonumber(raw)

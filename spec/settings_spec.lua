@@ -15,6 +15,15 @@ describe("settings", function()
     assert.is_false(settings.is_set("REDIS_URL"))
   end)
 
+  it("needs a value: empty or absent is 'NAME is not set'", function()
+    assert.same({ nil, "REDIS_URL is not set" }, { settings.need("REDIS_URL") })
+    env.REDIS_URL = ""
+    assert.same({ nil, "REDIS_URL is not set" }, { settings.need("REDIS_URL") })
+    env.REDIS_URL = "redis://127.0.0.1:6379/0"
+    assert.equal("redis://127.0.0.1:6379/0", settings.need("REDIS_URL"))
+    assert.equal("binance,upbit", settings.need("EXCHANGES")) -- its default
+  end)
+
   it("splits comma lists, trimming", function()
     assert.same({ "a", "b" }, settings.split(" a, ,b ,"))
   end)

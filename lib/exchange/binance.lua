@@ -61,10 +61,10 @@ end
 --- A signed (USER_DATA) GET with the API key and secret from the
 --- environment.
 function M.signed(ctx, path, params)
-  local key = preflight.env.get("BINANCE_API_KEY")
-  local secret = preflight.env.get("BINANCE_API_SECRET")
-  if not key or key == "" then return nil, "BINANCE_API_KEY is not set" end
-  if not secret or secret == "" then return nil, "BINANCE_API_SECRET is not set" end
+  local key, kerr = settings.need("BINANCE_API_KEY")
+  if not key then return nil, kerr end
+  local secret, serr = settings.need("BINANCE_API_SECRET")
+  if not secret then return nil, serr end
   local now_ms = math.floor(preflight.clock.now() * 1000)
   return api.call(M, ctx, {
     path = path, query = M.signed_query(params, secret, now_ms),
@@ -212,10 +212,11 @@ end
 function M.prices(ctx, assets)
   local out = {}
   for _, a in ipairs(assets) do
-    local doc, err = M.public(ctx, "/api/v3/ticker/price", { { "symbol", M.symbol(a) } })
+    local sym = M.symbol(a)
+    local doc, err = M.public(ctx, "/api/v3/ticker/price", { { "symbol", sym } })
     if not doc then return nil, err end
     local p = api.num(doc.price)
-    if not p or p <= 0 then return nil, ("binance has no price for %s"):format(M.symbol(a)) end
+    if not p or p <= 0 then return nil, ("binance has no price for %s"):format(sym) end
     out[a] = p
   end
   return out

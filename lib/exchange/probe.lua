@@ -126,7 +126,7 @@ end
 --- Free quote balance covers PLANNED_NOTIONAL_USD.
 function M.balance(name, ctx)
   return probe(name, ctx, "PLANNED_NOTIONAL_USD",
-    function(ex, c) return holdings(ex, c) end,
+    holdings,
     function(planned, b, quote, rate)
       if not b.can_trade then
         return fail(("%s account cannot trade (canTrade is false)"):format(name))

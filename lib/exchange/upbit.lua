@@ -54,10 +54,10 @@ end
 -- @return string|nil "Bearer <jwt>"
 -- @return string|nil err
 function M.authorization(query)
-  local access = preflight.env.get("UPBIT_ACCESS_KEY")
-  local secret = preflight.env.get("UPBIT_SECRET_KEY")
-  if not access or access == "" then return nil, "UPBIT_ACCESS_KEY is not set" end
-  if not secret or secret == "" then return nil, "UPBIT_SECRET_KEY is not set" end
+  local access, aerr = settings.need("UPBIT_ACCESS_KEY")
+  if not access then return nil, aerr end
+  local secret, serr = settings.need("UPBIT_SECRET_KEY")
+  if not secret then return nil, serr end
   local nonce, nerr = preflight.crypto.uuid4()
   if not nonce then return nil, nerr end
   local token, err = jwt.encode(M.claims(access, nonce, query), secret)
@@ -214,9 +214,9 @@ function M.prices(ctx, assets)
   local t, err = M.tickers(ctx, markets)
   if not t then return nil, err end
   local out = {}
-  for _, a in ipairs(assets) do
-    local p = t[M.market(a)]
-    if not p or p <= 0 then return nil, ("upbit has no price for %s"):format(M.market(a)) end
+  for i, a in ipairs(assets) do
+    local p = t[markets[i]]
+    if not p or p <= 0 then return nil, ("upbit has no price for %s"):format(markets[i]) end
     out[a] = p
   end
   return out
