@@ -98,41 +98,40 @@ void pf_buf_addf(pf_buf *b, const char *fmt, ...)
     b->len += (size_t)n;
 }
 
-/*
- * Length of the valid UTF-8 sequence at s (at most n bytes), or 0 when the
- * bytes there are not one (overlong forms, surrogates and values above
- * U+10FFFF are invalid).
- */
-static size_t utf8_seq(const unsigned char *s, size_t n)
+size_t pf_utf8_next(const char *s, size_t n, uint32_t *cp)
 {
-    unsigned c = s[0];
+    const unsigned char *u = (const unsigned char *)s;
+    uint32_t c = u[0], v;
     size_t len, i;
-    unsigned long cp;
 
-    if (c < 0x80)
+    *cp = 0xFFFD;
+    if (c < 0x80) {
+        *cp = c;
         return 1;
+    }
     if (c >= 0xC2 && c <= 0xDF) {
         len = 2;
-        cp = c & 0x1F;
+        v = c & 0x1F;
     } else if (c >= 0xE0 && c <= 0xEF) {
         len = 3;
-        cp = c & 0x0F;
+        v = c & 0x0F;
     } else if (c >= 0xF0 && c <= 0xF4) {
         len = 4;
-        cp = c & 0x07;
+        v = c & 0x07;
     } else {
-        return 0;
+        return 1;
     }
     if (len > n)
-        return 0;
+        return 1;
     for (i = 1; i < len; i++) {
-        if ((s[i] & 0xC0) != 0x80)
-            return 0;
-        cp = (cp << 6) | (s[i] & 0x3F);
+        if ((u[i] & 0xC0) != 0x80)
+            return 1;
+        v = (v << 6) | (u[i] & 0x3F);
     }
-    if ((len == 3 && cp < 0x800) || (len == 4 && cp < 0x10000) ||
-        (cp >= 0xD800 && cp <= 0xDFFF) || cp > 0x10FFFF)
-        return 0;
+    if ((len == 3 && v < 0x800) || (len == 4 && v < 0x10000) ||
+        (v >= 0xD800 && v <= 0xDFFF) || v > 0x10FFFF)
+        return 1;
+    *cp = v;
     return len;
 }
 
@@ -140,6 +139,7 @@ void pf_json_str(pf_buf *b, const char *s, size_t n)
 {
     const unsigned char *p = (const unsigned char *)s;
     size_t i = 0, k;
+    uint32_t cp;
 
     pf_buf_addc(b, '"');
     while (i < n) {
@@ -157,8 +157,8 @@ void pf_json_str(pf_buf *b, const char *s, size_t n)
             i++;
             continue;
         }
-        k = utf8_seq(p + i, n - i);
-        if (k == 0) {
+        k = pf_utf8_next(s + i, n - i, &cp);
+        if (k == 1 && cp == 0xFFFD) {
             pf_buf_adds(b, "\\ufffd"); /* invalid byte */
             i++;
             continue;

@@ -42,4 +42,10 @@ void pf_json_num(pf_buf *b, double v);
  * of \u escapes and %XX escapes. */
 int pf_hexval(int c);
 
+/* Decode one character of s[0..n), n > 0, into *cp and return the bytes
+ * it used: an invalid, overlong, surrogate or truncated sequence uses one
+ * byte and gives U+FFFD (the JSON writer and the report writers share
+ * this one decoder). */
+size_t pf_utf8_next(const char *s, size_t n, uint32_t *cp);
+
 #endif

@@ -81,7 +81,7 @@ void pf_metrics_text(pf_buf *b, const pf_report *r)
     static const char *const statuses[] = {"pass", "fail", "error", "skip"};
     const pf_verdict *v = r->verdict;
     const pf_check **sorted = NULL;
-    size_t i, ns = 0, counts[4] = {0, 0, 0, 0};
+    size_t i, k, ns = 0, counts[4] = {0, 0, 0, 0};
 
     if (r->nchecks > 0) {
         sorted = malloc(r->nchecks * sizeof *sorted);
@@ -99,13 +99,16 @@ void pf_metrics_text(pf_buf *b, const pf_report *r)
     }
     if (ns > 1)
         qsort(sorted, ns, sizeof *sorted, cmp_pair);
+    for (i = 0, k = 0; i < ns; i++) { /* one series per (id, file) */
+        if (k == 0 || cmp_pair(&sorted[k - 1], &sorted[i]) != 0)
+            sorted[k++] = sorted[i];
+    }
+    ns = k;
 
     family(b, "preflight_check_status",
            "1 when the check passed, 0 when it failed or errored "
            "(checks skipped by --tag are not listed).");
     for (i = 0; i < ns; i++) {
-        if (i > 0 && cmp_pair(&sorted[i - 1], &sorted[i]) == 0)
-            continue;
         pf_buf_adds(b, "preflight_check_status");
         check_labels(b, sorted[i]);
         pf_buf_adds(b, sorted[i]->status == PF_STATUS_PASS ? " 1\n" : " 0\n");
@@ -113,8 +116,6 @@ void pf_metrics_text(pf_buf *b, const pf_report *r)
     family(b, "preflight_check_duration_seconds",
            "Wall-clock time the check took, load included.");
     for (i = 0; i < ns; i++) {
-        if (i > 0 && cmp_pair(&sorted[i - 1], &sorted[i]) == 0)
-            continue;
         pf_buf_adds(b, "preflight_check_duration_seconds");
         check_labels(b, sorted[i]);
         value(b, sorted[i]->duration_ms / 1000.0);

@@ -41,11 +41,8 @@ int pf_metrics_write(const char *path, const pf_report *r, char *err,
                      size_t errlen);
 
 /*
- * Shared by the writers (defined in report_junit.c).
- *
- * pf_utf8_next decodes one character of s[0..n), n > 0, into *cp and
- * returns the bytes it used: an invalid, overlong, surrogate or truncated
- * sequence uses one byte and gives U+FFFD.
+ * Shared by the writers (defined in report_junit.c; pf_utf8_next is in
+ * buf.h).
  *
  * pf_report_run_entry is 1 when the report needs the extra "run" entry:
  * the verdict is not a pass and either there are run-level problems, the
@@ -53,7 +50,9 @@ int pf_metrics_write(const char *path, const pf_report *r, char *err,
  * system that only counts failing testcases never shows green for a run
  * that did not pass.
  */
-size_t pf_utf8_next(const char *s, size_t n, uint32_t *cp);
 int pf_report_run_entry(const pf_report *r);
+/* The message of that entry: the first run-level problem, else the first
+ * arming refusal, else why no check shows it. */
+const char *pf_report_run_message(const pf_report *r);
 
 #endif

@@ -16,41 +16,14 @@
 
 #include "version.h"
 
-size_t pf_utf8_next(const char *s, size_t n, uint32_t *cp)
+const char *pf_report_run_message(const pf_report *r)
 {
-    const unsigned char *u = (const unsigned char *)s;
-    uint32_t c = u[0], v;
-    size_t len, i;
+    const pf_verdict *v = r->verdict;
 
-    *cp = 0xFFFD;
-    if (c < 0x80) {
-        *cp = c;
-        return 1;
-    }
-    if (c >= 0xC2 && c <= 0xDF) {
-        len = 2;
-        v = c & 0x1F;
-    } else if (c >= 0xE0 && c <= 0xEF) {
-        len = 3;
-        v = c & 0x0F;
-    } else if (c >= 0xF0 && c <= 0xF4) {
-        len = 4;
-        v = c & 0x07;
-    } else {
-        return 1;
-    }
-    if (len > n)
-        return 1;
-    for (i = 1; i < len; i++) {
-        if ((u[i] & 0xC0) != 0x80)
-            return 1;
-        v = (v << 6) | (u[i] & 0x3F);
-    }
-    if ((len == 3 && v < 0x800) || (len == 4 && v < 0x10000) ||
-        (v >= 0xD800 && v <= 0xDFFF) || v > 0x10FFFF)
-        return 1;
-    *cp = v;
-    return len;
+    return v->nproblems      ? v->problems[0]
+           : r->narm_reasons ? r->arm_reasons[0]
+           : v->total == 0   ? "no check ran"
+                             : "the run did not pass";
 }
 
 int pf_report_run_entry(const pf_report *r)
@@ -203,15 +176,11 @@ static void testcase(pf_buf *b, const pf_check *c)
 static void run_testcase(pf_buf *b, const pf_report *r)
 {
     const pf_verdict *v = r->verdict;
-    const char *first = v->nproblems      ? v->problems[0]
-                        : r->narm_reasons ? r->arm_reasons[0]
-                        : v->total == 0   ? "no check ran"
-                                          : "the run did not pass";
     size_t i;
 
     pf_buf_adds(b, "    <testcase classname=\"preflight\" name=\"run\" "
                    "time=\"0.000\">\n      <error");
-    xml_attr(b, "message", first);
+    xml_attr(b, "message", pf_report_run_message(r));
     xml_attr(b, "type", pf_verdict_name(v->kind));
     pf_buf_addc(b, '>');
     pf_buf_addf(b, "verdict: %s (exit %d)\n", pf_verdict_name(v->kind),

@@ -134,10 +134,7 @@ static void run_entry(pf_buf *b, size_t num, const pf_report *r)
     pf_buf_addf(b, "not ok %zu - run\n  ---\n  status: error\n  reason: ", num);
     yaml_str(b, pf_verdict_name(v->kind));
     pf_buf_adds(b, "\n  message: ");
-    yaml_str(b, v->nproblems      ? v->problems[0]
-                : r->narm_reasons ? r->arm_reasons[0]
-                : v->total == 0   ? "no check ran"
-                                  : "the run did not pass");
+    yaml_str(b, pf_report_run_message(r));
     pf_buf_addf(b, "\n  duration_ms: 0.000\n  exit_code: %d\n", v->exit_code);
     yaml_list(b, "problems", v->problems, v->nproblems);
     pf_buf_adds(b, "  arming: ");

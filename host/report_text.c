@@ -108,11 +108,6 @@ static void count(FILE *out, size_t n, const char *word, const char *col)
         fprintf(out, "%zu %s", n, word);
 }
 
-void pf_report_text(FILE *out, const pf_report *r, int color)
-{
-    pf_report_text_level(out, r, color, PF_TEXT_NORMAL);
-}
-
 void pf_report_text_level(FILE *out, const pf_report *r, int color, int level)
 {
     size_t i, w = 0;

@@ -17,7 +17,6 @@
 #define PF_TEXT_NORMAL 0   /* a line per check, the summary, the verdict */
 #define PF_TEXT_VERBOSE 1  /* and every check's title, file, details */
 
-void pf_report_text(FILE *out, const pf_report *r, int color);
 void pf_report_text_level(FILE *out, const pf_report *r, int color, int level);
 /* 1 when fd is a terminal and NO_COLOR is unset or empty. */
 int pf_want_color(int fd);
