@@ -555,11 +555,6 @@ static int default_evidence(const char *cmd, char *out, size_t outlen)
     return 0;
 }
 
-/* Write the metrics file, then the evidence, then the report on stdout.
- * Returns the final exit code: a failed metrics or evidence write turns
- * any outcome into 2, and is recorded as a problem in what is written
- * after it. If the evidence fails after the metrics were written, the
- * metrics are written again so they do not keep the verdict the run lost. */
 /* A file the run had to write failed: say so, and the run is an error. */
 static void write_failed(pf_verdict *v, const char *what, const char *err)
 {
@@ -569,6 +564,11 @@ static void write_failed(pf_verdict *v, const char *what, const char *err)
     v->exit_code = PF_EXIT_ERROR;
 }
 
+/* Write the metrics file, then the evidence, then the report on stdout.
+ * Returns the final exit code: a failed metrics or evidence write turns
+ * any outcome into 2, and is recorded as a problem in what is written
+ * after it. If the evidence fails after the metrics were written, the
+ * metrics are written again so they do not keep the verdict the run lost. */
 static int finish(const opts *o, pf_report *r, pf_verdict *v,
                   const char *evidence_path, uint64_t t0)
 {

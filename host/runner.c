@@ -389,7 +389,6 @@ static int on_frames(const pf_run_config *cfg, worker *w, pf_check *c)
         }
         {
             char err[160];
-            char *keep = c->file;
             if ((size_t)flen != w->in.len && !w->queued) {
                 reap(w);
                 pf_check_set_error(c, PF_REASON_CONTRACT,
@@ -397,8 +396,7 @@ static int on_frames(const pf_run_config *cfg, worker *w, pf_check *c)
                                    "result");
                 return 1;
             }
-            pf_check_clear(c);
-            c->file = keep;
+            pf_check_clear(c); /* keeps c->file */
             if (pf_proto_decode_result(payload, plen, c, err, sizeof err)
                 != 0) {
                 reap(w);
@@ -410,7 +408,6 @@ static int on_frames(const pf_run_config *cfg, worker *w, pf_check *c)
             if (!c->has_job_index || c->job_index != (uint32_t)w->check) {
                 reap(w);
                 pf_check_clear(c);
-                c->file = keep;
                 pf_check_set_error(c, PF_REASON_CONTRACT,
                                    "contract: worker sent a result for "
                                    "another job");
@@ -442,7 +439,11 @@ static void redact_check(const pf_redactor *r, pf_check *c)
         bad |= pf_redact_inplace(r, &c->tags[i]) != 0;
     for (i = 0; i < c->ndetails; i++) {
         pf_detail *d = &c->details[i];
-        char *before = d->value ? strdup(d->value) : NULL;
+        /* a typed value that masking changed becomes a string; a
+         * string stays one, so it needs no copy to compare */
+        char *before = d->type == PF_DETAIL_STRING || d->value == NULL
+                           ? NULL
+                           : strdup(d->value);
         bad |= pf_redact_inplace(r, &d->key) != 0;
         bad |= pf_redact_inplace(r, &d->value) != 0;
         if (before == NULL || d->value == NULL || strcmp(before, d->value))
@@ -450,9 +451,7 @@ static void redact_check(const pf_redactor *r, pf_check *c)
         free(before);
     }
     if (bad) {
-        char *file = c->file;
         pf_check_clear(c);
-        c->file = file;
         pf_check_set_error(c, PF_REASON_CRASH,
                            "crash: out of memory while masking secrets");
     }
@@ -623,10 +622,12 @@ int pf_run(const pf_run_config *cfg, pf_check *checks, size_t n, int kind)
             }
         }
         for (i = 0; i < nw && PENDING > 0; i++) {
-            size_t j = nretry ? retry[nretry - 1] : next;
-            uint64_t start = pf_now_ns();
+            size_t j;
+            uint64_t start;
             if (ws[i].busy)
                 continue;
+            j = nretry ? retry[nretry - 1] : next;
+            start = pf_now_ns();
             if (send_job(cfg, checks, n, &ws[i], j, kind, start) != 0) {
                 /* died while idle: replace it at once and keep the job,
                  * or nothing may be left to wake this loop */
@@ -696,9 +697,7 @@ int pf_run(const pf_run_config *cfg, pf_check *checks, size_t n, int kind)
                      * (right after its previous one, say, with this job
                      * queued behind it): run it once more elsewhere; a
                      * second death counts against the check */
-                    char *file = c->file;
                     pf_check_clear(c);
-                    c->file = file;
                     retried[w->check] = 1;
                     retry[nretry++] = w->check;
                     w->busy = 0;

@@ -379,21 +379,17 @@ void pf_worker_one(const pf_run_config *cfg, const char *file, int kind,
         char *c = copy_str(L, -1, cfg->redactor, 400);
         pf_check_set_error(out, PF_REASON_LOAD, "load: %s", c ? c : "?");
         free(c);
-        apply_flags(&sb, out, budget);
-        goto closing;
+        goto flags;
     }
     if (nres != 1 || lua_type(L, -1) != LUA_TTABLE) {
         pf_check_set_error(out, PF_REASON_CONTRACT,
                            "the file must return one check table (got %d "
                            "value%s, first a %s)", nres, nres == 1 ? "" : "s",
                            nres ? luaL_typename(L, base + 1) : "nothing");
-        apply_flags(&sb, out, budget);
-        goto closing;
+        goto flags;
     }
-    if (read_meta(L, out, cfg->redactor) != 0) {
-        apply_flags(&sb, out, budget);
-        goto closing;
-    }
+    if (read_meta(L, out, cfg->redactor) != 0)
+        goto flags;
     if (out->timeout_ms > 0 && out->timeout_ms < budget)
         budget = out->timeout_ms;
     if (kind == PF_JOB_META || deselected(cfg, out)) {
@@ -402,8 +398,7 @@ void pf_worker_one(const pf_run_config *cfg, const char *file, int kind,
         free(out->message);
         out->message = strdup(kind == PF_JOB_META ? "loaded"
                                                   : "deselected by --tag");
-        apply_flags(&sb, out, budget);
-        goto closing;
+        goto flags;
     }
     sb.deadline_ns = start_ns + (uint64_t)budget * 1000000u;
     if (start_fd >= 0) {
@@ -449,8 +444,8 @@ void pf_worker_one(const pf_run_config *cfg, const char *file, int kind,
     } else {
         read_result(L, lua_gettop(L), out, cfg->redactor);
     }
+flags: /* every path that ran Lua: the sticky flags win */
     apply_flags(&sb, out, budget);
-
 closing:
     pf_sandbox_close(&sb);
 done:
