@@ -275,7 +275,7 @@ static int db_ping(lua_State *L)
     kw[n] = NULL;
     val[n] = NULL;
     rc = db_exchange(kw, val, timeout_ms, secret, &ms, msg, sizeof msg);
-    pf_net_deadline_check(L);
+    pf_sandbox_deadline_check(L);
     PQconninfoFree(opts);
     memset(secret, 0, sizeof secret);
     if (rc != 0) {

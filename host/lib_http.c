@@ -96,12 +96,6 @@ void pf_net_mask_url(char *dst, size_t dstlen, const char *url)
     dst[n] = '\0';
 }
 
-void pf_net_deadline_check(lua_State *L)
-{
-    if (pf_sandbox_remaining_ms(L) <= PF_SANDBOX_RESERVE_MS)
-        pf_sandbox_of(L)->timeout = 1;
-}
-
 long pf_net_left_ms(uint64_t deadline_ns)
 {
     uint64_t now = pf_now_ns();
@@ -739,7 +733,7 @@ static int http_request(lua_State *L)
         rc = real_request(&rq, &rs, err, sizeof err);
     else
         rc = mock_request(conf, &rq, &rs, err, sizeof err);
-    pf_net_deadline_check(L);
+    pf_sandbox_deadline_check(L);
     if (rc != 0) {
         resp_free(&rs);
         luaL_pushfail(L);

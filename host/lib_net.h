@@ -34,14 +34,6 @@ void pf_net_mask(char *dst, size_t dstlen, const char *src, const char *secret);
  */
 void pf_net_mask_url(char *dst, size_t dstlen, const char *url);
 
-/*
- * Call after a primitive's I/O: when the check's time is gone (less than
- * 1 ms left), set the sandbox's sticky timeout flag, so a check that waited
- * out its whole time on the network ends as a timeout error even if it
- * catches the failure and returns a result at once.
- */
-void pf_net_deadline_check(lua_State *L);
-
 /* Milliseconds from now to deadline_ns (CLOCK_MONOTONIC), rounded up; 0
  * once it has passed. */
 long pf_net_left_ms(uint64_t deadline_ns);

@@ -342,7 +342,7 @@ static int redis_ping(lua_State *L)
     if (bad != NULL)
         return luaL_argerror(L, 1, lua_pushfstring(L, "redis URL: %s", bad));
     rc = redis_exchange(&u, timeout_ms, &ms, err, sizeof err);
-    pf_net_deadline_check(L);
+    pf_sandbox_deadline_check(L);
     if (rc != 0) {
         pf_net_mask(masked, sizeof masked, err, u.pass);
         memset(&u, 0, sizeof u); /* no password left on the C stack */

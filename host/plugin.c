@@ -94,25 +94,21 @@ void pf_plugin_preload(void)
         handle = load(err, sizeof err);
 }
 
-/* __index of a lazy family table: (t, k) -> t[k] after loading.
- * Upvalues: the family's name, its open function's symbol, loaded yet. */
+/* __index of a lazy family table: (t, k) -> t[k] after loading, which
+ * also drops this metatable (t is only reachable through its read-only
+ * proxy), so later reads are plain. Upvalues: the family's name, its
+ * open function's symbol. */
 static int lazy_index(lua_State *L)
 {
     const char *symbol = lua_tostring(L, lua_upvalueindex(2));
     char err[512];
     lua_CFunction open;
 
-    if (lua_toboolean(L, lua_upvalueindex(3))) {
-        lua_pushnil(L); /* loaded already: a missing key is nil */
-        return 1;
-    }
     open = pf_plugin_symbol(symbol, err, sizeof err);
     if (open == NULL)
         return luaL_error(L, "preflight.%s unavailable: %s",
                           lua_tostring(L, lua_upvalueindex(1)), err);
-    lua_pushcfunction(L, open);
-    if (lua_pcall(L, 0, 1, 0) != LUA_OK)
-        return lua_error(L);
+    open(L); /* pushes the family's table */
     lua_pushnil(L);
     while (lua_next(L, -2) != 0) { /* copy the family into t */
         lua_pushvalue(L, -2);
@@ -120,8 +116,8 @@ static int lazy_index(lua_State *L)
         lua_rawset(L, 1);
     }
     lua_pop(L, 1); /* drop the plugin's table */
-    lua_pushboolean(L, 1);
-    lua_replace(L, lua_upvalueindex(3)); /* mark loaded */
+    lua_pushnil(L);
+    lua_setmetatable(L, 1); /* loaded */
     lua_pushvalue(L, 2);
     lua_rawget(L, 1);
     return 1;
@@ -133,8 +129,7 @@ void pf_plugin_push_lazy(lua_State *L, const char *family, const char *symbol)
     lua_createtable(L, 0, 1);    /* its metatable */
     lua_pushstring(L, family);
     lua_pushstring(L, symbol);
-    lua_pushboolean(L, 0);
-    lua_pushcclosure(L, lazy_index, 3);
+    lua_pushcclosure(L, lazy_index, 2);
     lua_setfield(L, -2, "__index");
     lua_setmetatable(L, -2);
 }

@@ -12,14 +12,10 @@
  */
 #include "sandbox.h"
 
-#include <errno.h>
-#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <time.h>
-#include <unistd.h>
 
 #include <lauxlib.h>
 #include <lualib.h>
@@ -57,14 +53,14 @@ static void give_back(void *ptr, size_t size)
 static void *resize(void *ptr, size_t old, size_t nsize)
 {
     size_t keep = old < nsize ? old : nsize;
+    int owned = ptr != NULL && pf_arena_owns(ptr);
     void *p;
 
-    if (ptr != NULL && pf_arena_owns(ptr) && pf_arena_same_class(old, nsize)) {
+    if (owned && pf_arena_same_class(old, nsize)) {
         pf_arena_resize(ptr, old, nsize);
         return ptr;
     }
-    if (ptr != NULL && !pf_arena_owns(ptr) &&
-        (nsize <= old || nsize > PF_ARENA_MAX))
+    if (ptr != NULL && !owned && (nsize <= old || nsize > PF_ARENA_MAX))
         return realloc(ptr, nsize); /* let malloc shrink or move it */
     p = PF_ARENA_FOR_STATES && nsize <= PF_ARENA_MAX ? pf_arena_alloc(nsize)
                                                      : NULL;
@@ -164,6 +160,12 @@ long pf_sandbox_clamp_ms(lua_State *L, long requested_ms)
     if (requested_ms <= 0 || requested_ms > left)
         requested_ms = left;
     return requested_ms < 1 ? 1 : requested_ms;
+}
+
+void pf_sandbox_deadline_check(lua_State *L)
+{
+    if (pf_sandbox_remaining_ms(L) <= PF_SANDBOX_RESERVE_MS)
+        pf_sandbox_of(L)->timeout = 1;
 }
 
 const char *pf_sandbox_errtext(lua_State *L, char *buf, size_t buflen)

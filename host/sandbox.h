@@ -59,6 +59,13 @@ pf_sandbox *pf_sandbox_of(lua_State *L);
 long pf_sandbox_remaining_ms(lua_State *L);
 /* Clamp a requested I/O timeout to the time left (at least 1 ms). */
 long pf_sandbox_clamp_ms(lua_State *L, long requested_ms);
+/*
+ * Call after a primitive's I/O: when the check's time is all but gone
+ * (PF_SANDBOX_RESERVE_MS or less left), set the sticky timeout flag, so a
+ * check that waited out its whole time on the network ends as a timeout
+ * error even if it catches the failure and returns a result at once.
+ */
+void pf_sandbox_deadline_check(lua_State *L);
 
 /*
  * Call the function below nargs arguments on the stack under a message

@@ -83,13 +83,15 @@ static char *read_check_file(const char *file, size_t *len, char *err,
     size_t total = 0;
 
     /* a symlinked check could point anywhere: what runs must be the file
-     * that was reviewed in the folder */
-    if (lstat(file, &st) == 0 && S_ISLNK(st.st_mode)) {
+     * that was reviewed in the folder. O_NOFOLLOW refuses one (ELOOP);
+     * lstat only words the message */
+    fd = open(file, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY | O_NOFOLLOW);
+    if (fd < 0 && errno == ELOOP && lstat(file, &st) == 0 &&
+        S_ISLNK(st.st_mode)) {
         snprintf(err, errlen, "%s is a symlink; check files must be regular "
                               "files", file);
         return NULL;
     }
-    fd = open(file, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY | O_NOFOLLOW);
     if (fd < 0) {
         snprintf(err, errlen, "cannot open %s: %s", file, strerror(errno));
         return NULL;
