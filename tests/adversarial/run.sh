@@ -12,6 +12,7 @@ DIR=$(cd "$(dirname "$0")" && pwd)
 . "$DIR/../lib.sh"
 tmpdir adv
 cd "$T" || exit 2
+rm -f /tmp/pf_adv_escaped # a leftover of an earlier run must not fail this one
 for f in "$DIR"/*.lua; do
     name=$(basename "$f" .lua)
     expect=$(sed -n '1s/^-- expect: //p' "$f")
