@@ -153,6 +153,16 @@ static void resp_free(void *ud)
     rs->nhdrs = 0;
 }
 
+/* The message for a response whose headers passed the caps, from a
+ * fixture or from the network. */
+static void over_headers_error(char *err, size_t errlen, const http_req *rq)
+{
+    snprintf(err, errlen,
+             "response headers over the limit (%d headers, %ld bytes): %s %s",
+             PF_HTTP_MAX_HEADERS, PF_HTTP_MAX_HEADER_BYTES, rq->method,
+             rq->shown);
+}
+
 /* Append one response header; name is lower-cased. Returns 0 or -1 when
  * a cap was passed (over_headers set) or memory ran out (oom set). */
 static int resp_add_header(http_resp *rs, const char *name, size_t nlen,
@@ -324,7 +334,11 @@ static int mock_request(const pf_sandbox_conf *conf, const http_req *rq,
     for (i = 0; i < fx.nheaders; i++)
         resp_add_header(rs, fx.headers[i].name, strlen(fx.headers[i].name),
                         fx.headers[i].value, strlen(fx.headers[i].value));
-    if (rs->oom || rs->over_headers) {
+    if (rs->over_headers) { /* 64 values of 8 KiB pass the 64 KiB cap */
+        over_headers_error(err, errlen, rq);
+        goto cleanup;
+    }
+    if (rs->oom) {
         snprintf(err, errlen, "out of memory reading fixture %s", file);
         goto cleanup;
     }
@@ -394,11 +408,7 @@ static void curl_message(CURL *h, CURLcode rc, const char *errbuf,
         snprintf(err, errlen, "response body larger than %zu bytes: %s %s",
                  rq->max_body, rq->method, rq->shown);
     } else if (rs->over_headers) {
-        snprintf(err, errlen,
-                 "response headers over the limit (%d headers, "
-                 "%ld bytes): %s %s",
-                 PF_HTTP_MAX_HEADERS, PF_HTTP_MAX_HEADER_BYTES, rq->method,
-                 rq->shown);
+        over_headers_error(err, errlen, rq);
     } else if (rs->oom || rc == CURLE_OUT_OF_MEMORY) {
         snprintf(err, errlen, "out of memory: %s %s", rq->method, rq->shown);
     } else if (rc == CURLE_OPERATION_TIMEDOUT) {

@@ -476,6 +476,41 @@ static void test_http_mock_mode_never_calls_curl(void **state)
     assert_string_equal(cw.url, "");
 }
 
+static void test_http_mock_headers_over_the_cap(void **state)
+{
+    pf_sandbox_conf conf = test_conf("mock");
+    char dir[] = "/tmp/pf-netwrap.XXXXXX", path[64], cmd[96];
+    FILE *f;
+    int i, j;
+
+    (void)state;
+    /* nine header values of 8000 bytes: each within a fixture's limit,
+     * together over the 64 KiB a response may carry; the check must hear
+     * that, not "out of memory" */
+    assert_non_null(mkdtemp(dir));
+    snprintf(path, sizeof path, "%s/h.json", dir);
+    f = fopen(path, "w");
+    assert_non_null(f);
+    fputs("{\"request\":{\"method\":\"GET\",\"url\":\"https://x.test/h\"},"
+          "\"response\":{\"status\":200,\"headers\":{",
+          f);
+    for (i = 0; i < 9; i++) {
+        fprintf(f, "%s\"h%d\":\"", i ? "," : "", i);
+        for (j = 0; j < 8000; j++)
+            fputc('v', f);
+        fputc('"', f);
+    }
+    fputs("}}}", f);
+    assert_int_equal(fclose(f), 0);
+    conf.fixtures_dir = dir;
+    run_lua(&conf, REQ("url = 'https://x.test/h'"), 5000, out, sizeof out);
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+    assert_int_equal(system(cmd), 0);
+    assert_string_equal(out, "nil, response headers over the limit (100 "
+                             "headers, 65536 bytes): GET https://x.test/h");
+    assert_int_equal(cw.performed, 0);
+}
+
 /* ---- Redis -------------------------------------------------------------- */
 
 #define PING(url, t)                                                           \
@@ -625,6 +660,7 @@ int main(void)
         cmocka_unit_test_setup(test_http_setopt_refused, reset),
         cmocka_unit_test_setup(test_http_bad_status, reset),
         cmocka_unit_test_setup(test_http_mock_mode_never_calls_curl, reset),
+        cmocka_unit_test_setup(test_http_mock_headers_over_the_cap, reset),
         cmocka_unit_test_setup_teardown(test_redis_connect_oom, reset,
                                         close_peer),
         cmocka_unit_test_setup_teardown(test_redis_replies, reset, close_peer),
