@@ -34,9 +34,17 @@ int pf_want_progress(int fd)
     return isatty(fd) && (term == NULL || strcmp(term, "dumb") != 0);
 }
 
-/* Print s with control characters (C0, DEL, C1, U+2028/U+2029) and
- * invalid UTF-8 shown as '?', so a check cannot move the cursor or fake
- * lines in the operator's terminal. */
+/* 1 when the character decoded from k bytes as cp must not reach a
+ * terminal: a control character (C0, DEL, C1), U+2028/U+2029, or invalid
+ * UTF-8. Shown as '?', so a check cannot move the cursor or fake lines in
+ * the operator's terminal. */
+static int unsafe_char(uint32_t cp, size_t k)
+{
+    return cp < 0x20 || (cp >= 0x7F && cp <= 0x9F) || cp == 0x2028 ||
+           cp == 0x2029 || (cp == 0xFFFD && k == 1);
+}
+
+/* Print s with every unsafe character shown as '?'. */
 static void put_clean(FILE *out, const char *s)
 {
     size_t n = s ? strlen(s) : 0, i = 0, k;
@@ -44,13 +52,31 @@ static void put_clean(FILE *out, const char *s)
 
     while (i < n) {
         k = pf_utf8_next(s + i, n - i, &cp);
-        if (cp < 0x20 || (cp >= 0x7F && cp <= 0x9F) || cp == 0x2028 ||
-            cp == 0x2029 || (cp == 0xFFFD && k == 1))
+        if (unsafe_char(cp, k))
             fputc('?', out);
         else
             fwrite(s + i, 1, k, out);
         i += k;
     }
+}
+
+/* The same, in place (the text only gets shorter). */
+static void clean_inplace(char *s)
+{
+    size_t n = strlen(s), i = 0, o = 0, k;
+    uint32_t cp;
+
+    while (i < n) {
+        k = pf_utf8_next(s + i, n - i, &cp);
+        if (unsafe_char(cp, k)) {
+            s[o++] = '?';
+        } else {
+            memmove(s + o, s + i, k);
+            o += k;
+        }
+        i += k;
+    }
+    s[o] = '\0';
 }
 
 static const char *status_word(pf_status s, int color)
@@ -227,7 +253,7 @@ void pf_progress_update(void *ud, size_t done, size_t total,
     pf_progress *p = ud;
     char line[512];
     char *name = NULL;
-    size_t len, max, i;
+    size_t len, max;
 
     if (mono_ns() - p->started_ns < 1000000000u)
         return;
@@ -235,10 +261,7 @@ void pf_progress_update(void *ud, size_t done, size_t total,
         name = p->redactor ? pf_redact(p->redactor, slowest) : strdup(slowest);
         if (name == NULL)
             return; /* an unmasked name is never shown */
-        for (i = 0; name[i]; i++) {
-            if ((unsigned char)name[i] < 0x20 || name[i] == 0x7f)
-                name[i] = '?';
-        }
+        clean_inplace(name); /* as the report lines are */
         snprintf(line, sizeof line,
                  "%zu/%zu checks done, waiting for %s "
                  "(%.1f s)",

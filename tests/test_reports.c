@@ -549,6 +549,16 @@ static void test_progress_line_waits_masks_and_clears(void **state)
     assert_lacks(s, "s3cretvalue");
     assert_true(p.shown);
 
+    /* a file name cannot drive the terminal: C0, C1 (CSI, 2 bytes),
+     * U+2028 and invalid UTF-8 all show as '?', as in the report */
+    pf_progress_update(&p, 1, 3,
+                       "a\x1b[2Jb\xc2\x9b" "1Jc\xe2\x80\xa8" "d\xff" "e",
+                       1500.0);
+    fflush(out);
+    assert_has(s, "waiting for a?[2Jb?1Jc?d?e (1.5 s)");
+    assert_lacks(s, "\xc2\x9b");
+    assert_lacks(s, "\xe2\x80\xa8");
+
     /* cut to the terminal (80 columns when it cannot be asked) */
     for (i = 0; i + 1 < sizeof longname; i++)
         longname[i] = 'a' + (char)(i % 26);
