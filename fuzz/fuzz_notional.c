@@ -32,8 +32,8 @@ static int slow_cents(const char *s, int64_t *out)
             return -1;
         if (point && ++frac > 2)
             return -1;
-        if (v > (INT64_MAX - 9) / 10)
-            return -1;
+        if (v > (INT64_MAX - (s[i] - '0')) / 10)
+            return -1; /* exact: INT64_MAX itself fits */
         v = v * 10 + (s[i] - '0');
     }
     while (frac < 2) {
