@@ -410,23 +410,32 @@ static void check_notional(const pf_arming_input *in, pf_arming_result *out)
     }
 }
 
-static void check_kill_switch(const pf_arming_input *in,
-                              pf_arming_result *out)
+void pf_kill_switch_reason(const char *recorded, char *out, size_t outlen)
 {
     char v[SHOW_MAX + 4];
 
+    if (recorded != NULL && recorded[0] != '\0') {
+        show(v, sizeof v, recorded);
+        snprintf(out, outlen,
+                 "kill switch is engaged: \"%s\" (remove the kill-switch "
+                 "file by hand to clear it)",
+                 v);
+    } else {
+        snprintf(out, outlen, "kill switch is engaged (no reason recorded; "
+                              "remove the kill-switch file by hand to clear "
+                              "it)");
+    }
+}
+
+static void check_kill_switch(const pf_arming_input *in,
+                              pf_arming_result *out)
+{
+    char r[PF_ARM_REASON_LEN];
+
     if (!in->kill_switch_engaged)
         return;
-    if (in->kill_reason != NULL && in->kill_reason[0] != '\0') {
-        show(v, sizeof v, in->kill_reason);
-        add_reason(out,
-                   "kill switch is engaged: \"%s\" (remove the kill-switch "
-                   "file by hand to clear it)",
-                   v);
-    } else {
-        add_reason(out, "kill switch is engaged (no reason recorded; remove "
-                        "the kill-switch file by hand to clear it)");
-    }
+    pf_kill_switch_reason(in->kill_reason, r, sizeof r);
+    add_reason(out, "%s", r);
 }
 
 /*

@@ -74,6 +74,10 @@ typedef struct pf_arming_result {
  * does, else PF_ARM_ARMED. */
 void pf_arming_evaluate(const pf_arming_input *in, pf_arming_result *out);
 
+/* The refusal that an engaged kill switch gives, quoting its recorded
+ * reason (NULL or empty: none recorded) made printable and cut. */
+void pf_kill_switch_reason(const char *recorded, char *out, size_t outlen);
+
 /* --notional-ceiling-usd: parses like an amount, must be > 0 and not above
  * PF_NOTIONAL_HARD_MAX_CENTS. Returns 0 or -1. */
 int pf_parse_ceiling(const char *s, int64_t *cents);
