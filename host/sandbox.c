@@ -2,8 +2,9 @@
  * sandbox.c: a fresh, allow-listed Lua state with memory, instruction and
  * time limits (see sandbox.h).
  *
- * The environment is built from an allow-list: base without dofile,
- * loadfile, load, collectgarbage, print, warn and require; string without
+ * The environment is built from allow-lists of names (allow_base and one
+ * per library below; anything else Lua defines is removed): base without
+ * dofile, loadfile, load, collectgarbage, print and warn; string without
  * dump; table, math, utf8; a setmetatable that refuses __gc (finalizers run
  * with hooks off, so a looping one could only be stopped by a kill); a
  * require confined to the library folder, text chunks only; and the
@@ -430,21 +431,76 @@ static int preflight_index(lua_State *L)
     return 1; /* nil: not a member */
 }
 
+/*
+ * The environment by name. Each list is every name a check may see in
+ * that table; whatever else the Lua library defines (today's dofile, load,
+ * print, string.dump, ..., or anything a later Lua adds) is removed. NULL
+ * ends a list. setmetatable and require are replaced below.
+ */
+static const char *const allow_base[] = {
+    "_G", "_VERSION", "assert", "error", "getmetatable", "ipairs", "next",
+    "pairs", "pcall", "rawequal", "rawget", "rawlen", "rawset", "select",
+    "setmetatable", "tonumber", "tostring", "type", "xpcall", NULL};
+static const char *const allow_string[] = {
+    "byte", "char", "find", "format", "gmatch", "gsub", "len", "lower",
+    "match", "pack", "packsize", "rep", "reverse", "sub", "unpack", "upper",
+    NULL};
+static const char *const allow_table[] = {
+    "concat", "insert", "move", "pack", "remove", "sort", "unpack", NULL};
+static const char *const allow_math[] = {
+    "abs", "acos", "asin", "atan", "ceil", "cos", "deg", "exp", "floor",
+    "fmod", "huge", "log", "max", "maxinteger", "min", "mininteger", "modf",
+    "pi", "rad", "random", "randomseed", "sin", "sqrt", "tan", "tointeger",
+    "type", "ult", NULL};
+static const char *const allow_utf8[] = {
+    "char", "charpattern", "codepoint", "codes", "len", "offset", NULL};
+
+static int allowed(const char *const *list, const char *name)
+{
+    for (; *list != NULL; list++)
+        if (strcmp(*list, name) == 0)
+            return 1;
+    return 0;
+}
+
+/* Remove from the table at idx every key that is not a string in list.
+ * Keys are collected first: a table must not change under lua_next. */
+static void keep_only(lua_State *L, int idx, const char *const *list)
+{
+    int n = 0;
+
+    idx = lua_absindex(L, idx);
+    lua_newtable(L); /* the keys to drop */
+    lua_pushnil(L);
+    while (lua_next(L, idx) != 0) {
+        lua_pop(L, 1); /* drop value */
+        if (lua_type(L, -1) != LUA_TSTRING ||
+            !allowed(list, lua_tostring(L, -1))) {
+            lua_pushvalue(L, -1);
+            lua_rawseti(L, -3, ++n);
+        }
+    }
+    for (; n > 0; n--) {
+        lua_rawgeti(L, -1, n);
+        lua_pushnil(L);
+        lua_rawset(L, idx);
+    }
+    lua_pop(L, 1); /* drop the key list */
+}
+
 /* Build the globals; runs under lua_pcall so out-of-memory is caught. */
 static int sb_setup(lua_State *L)
 {
-    static const char *const drop_base[] = {
-        "dofile", "loadfile", "load", "collectgarbage", "print", "warn",
-        "require", "setmetatable"};
     size_t i;
 
     static const struct {
         const char *name;
         lua_CFunction open;
-    } libs[] = {{LUA_STRLIBNAME, luaopen_string},
-                {LUA_TABLIBNAME, luaopen_table},
-                {LUA_MATHLIBNAME, luaopen_math},
-                {LUA_UTF8LIBNAME, luaopen_utf8}};
+        const char *const *allow;
+    } libs[] = {{LUA_STRLIBNAME, luaopen_string, allow_string},
+                {LUA_TABLIBNAME, luaopen_table, allow_table},
+                {LUA_MATHLIBNAME, luaopen_math, allow_math},
+                {LUA_UTF8LIBNAME, luaopen_utf8, allow_utf8}};
 
     /* globals sized for what goes in (base's ~25, 5 libraries, preflight),
      * so filling them never rehashes */
@@ -453,17 +509,11 @@ static int sb_setup(lua_State *L)
     lua_rawseti(L, LUA_REGISTRYINDEX, LUA_RIDX_GLOBALS);
     luaopen_base(L); /* fills the globals; pushes them again */
     lua_settop(L, 1);
+    keep_only(L, 1, allow_base);
     for (i = 0; i < sizeof libs / sizeof libs[0]; i++) {
         libs[i].open(L); /* no package.loaded: there is no package */
+        keep_only(L, -1, libs[i].allow);
         lua_setfield(L, 1, libs[i].name);
-    }
-    lua_getfield(L, 1, LUA_STRLIBNAME);
-    lua_pushnil(L);
-    lua_setfield(L, -2, "dump");
-    lua_pop(L, 1); /* drop string */
-    for (i = 0; i < sizeof drop_base / sizeof drop_base[0]; i++) {
-        lua_pushnil(L);
-        lua_setfield(L, 1, drop_base[i]);
     }
     lua_pushcfunction(L, base_setmetatable);
     lua_setfield(L, 1, "setmetatable");

@@ -65,4 +65,35 @@ describe("the host module", function()
     assert.equal("fail", r.verdict)
     assert.equal('manifest id "must.run" did not run', r.problems[1])
   end)
+
+  -- The sandbox is built from named allow-lists (host/sandbox.c): every
+  -- name a check sees is listed here, so anything new in Lua's own
+  -- libraries shows up as a failure instead of slipping in.
+  describe("the environment by name", function()
+    local want = {
+      _ENV = "_G _VERSION assert error getmetatable ipairs math next pairs "
+        .. "pcall preflight rawequal rawget rawlen rawset require select "
+        .. "setmetatable string table tonumber tostring type utf8 xpcall",
+      string = "byte char find format gmatch gsub len lower match pack "
+        .. "packsize rep reverse sub unpack upper",
+      table = "concat insert move pack remove sort unpack",
+      math = "abs acos asin atan ceil cos deg exp floor fmod huge log max "
+        .. "maxinteger min mininteger modf pi rad random randomseed sin sqrt "
+        .. "tan tointeger type ult",
+      utf8 = "char charpattern codepoint codes len offset",
+    }
+    for name, list in pairs(want) do
+      it("lists exactly the allowed names of " .. name, function()
+        local c = run(([[return { id = "a.b", title = "t", run = function()
+          local t = %s
+          local names = {}
+          for k in pairs(t) do names[#names + 1] = tostring(k) end
+          table.sort(names)
+          return preflight.pass(table.concat(names, " "))
+        end }]]):format(name == "_ENV" and "_ENV" or name))
+        assert.equal("pass", c.status)
+        assert.equal(list, c.message)
+      end)
+    end
+  end)
 end)
