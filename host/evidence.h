@@ -9,6 +9,7 @@
 #include <stdint.h>
 
 #include "buf.h"
+#include "clock.h"
 #include "result.h"
 #include "verdict.h"
 
@@ -32,10 +33,6 @@ typedef struct pf_report {
     const pf_check *checks;
     size_t nchecks;       /* skipped checks are left out of the document */
 } pf_report;
-
-/* RFC 3339 UTC with milliseconds, into out (at least 32 bytes). */
-void pf_rfc3339_ms(int64_t unix_ms, char *out, size_t outlen);
-int64_t pf_utc_now_ms(void);
 
 /* Append the JSON document (one line, then a newline) to b. */
 void pf_evidence_json(pf_buf *b, const pf_report *r);

@@ -16,7 +16,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include <lauxlib.h>
 #include <lualib.h>
@@ -28,14 +27,6 @@
 #define HOOK_EVERY 1000           /* instructions between hook calls */
 #define MAX_LIB_FILE (1u << 20)   /* a library module's size cap */
 #define LOADED_KEY "preflight.loaded"
-
-uint64_t pf_now_ns(void)
-{
-    struct timespec ts;
-
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
-}
 
 /* Give back a block of `size` bytes, from the arena or from malloc. */
 static void give_back(void *ptr, size_t size)

@@ -15,6 +15,8 @@
 
 #include <lua.h>
 
+#include "clock.h"
+
 #define PF_RESULT_TNAME "preflight.result"
 /* I/O waits end this long before the deadline, so a primitive's own
  * timeout is reported by the worker before the parent's kill; a check with
@@ -42,7 +44,6 @@ typedef struct pf_sandbox {
     uint64_t deadline_ns; /* CLOCK_MONOTONIC */
 } pf_sandbox;
 
-uint64_t pf_now_ns(void); /* CLOCK_MONOTONIC in ns */
 
 /*
  * Make a fresh state with the allow-listed environment and the preflight
