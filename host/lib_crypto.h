@@ -5,7 +5,7 @@
  *
  * The pf_crypto_* helpers are plain C over byte buffers so cmocka can test
  * them against published vectors without a Lua state; pf_open_crypto
- * pushes the Lua family's table, like the pf_open_* functions in sandbox.h.
+ * (libs.h) pushes the Lua family's table.
  */
 #ifndef PF_LIB_CRYPTO_H
 #define PF_LIB_CRYPTO_H
@@ -14,10 +14,10 @@
 
 #include <lua.h>
 
+#include "libs.h"
+
 #define PF_SHA256_LEN 32
 #define PF_SHA512_LEN 64
-
-int pf_open_crypto(lua_State *L);
 
 /* HMAC-SHA256 of msg under key into out. Returns 0, or -1 on a libcrypto
  * failure. */

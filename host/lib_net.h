@@ -1,8 +1,8 @@
 /*
  * lib_net.h: the primitive families that talk to the network:
  * preflight.http (lib_http.c), preflight.redis (lib_redis.c) and
- * preflight.db (lib_db.c). Each open function pushes one table of
- * functions, like the pf_open_* functions in sandbox.h.
+ * preflight.db (lib_db.c): their limits and the helpers they share. The
+ * open functions are in libs.h.
  */
 #ifndef PF_LIB_NET_H
 #define PF_LIB_NET_H
@@ -12,14 +12,13 @@
 
 #include <lua.h>
 
+#include "libs.h"
+
 #define PF_HTTP_BODY_DEFAULT (4L << 20) /* response body cap */
 #define PF_HTTP_BODY_MAX (16L << 20)    /* the most max_body_bytes may ask */
 #define PF_HTTP_MAX_HEADERS 100         /* response headers kept */
 #define PF_HTTP_MAX_HEADER_BYTES (64L << 10)
 
-int pf_open_http(lua_State *L);
-int pf_open_redis(lua_State *L);
-int pf_open_db(lua_State *L);
 
 /*
  * Copy src to dst (dstlen bytes, always NUL-terminated) with every

@@ -16,6 +16,7 @@
 #include <lua.h>
 
 #include "clock.h"
+#include "libs.h"
 
 #define PF_RESULT_TNAME "preflight.result"
 /* I/O waits end this long before the deadline, so a primitive's own
@@ -90,12 +91,6 @@ int pf_sandbox_push_owned(lua_State *L, lua_CFunction push, void *ud,
  */
 const char *pf_sandbox_errtext(lua_State *L, char *buf, size_t buflen);
 
-/* Register the primitive families; each lives in its own lib_*.c. Each
- * pushes one table of functions. */
-int pf_open_env(lua_State *L);
-int pf_open_fs(lua_State *L);
-int pf_open_clock(lua_State *L);
-int pf_open_json(lua_State *L);
-int pf_open_result(lua_State *L); /* pass and fail */
+/* The primitive families' open functions are in libs.h. */
 
 #endif
