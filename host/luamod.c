@@ -155,7 +155,7 @@ static int host_run(lua_State *L)
         return luaL_error(L, "bad root");
     if (realpath(opt_string(L, 2, "lib", "lib"), lib) == NULL)
         lib[0] = '\0';
-    memset(&cfg, 0, sizeof cfg);
+    pf_run_config_init(&cfg);
     cfg.timeout_ms = opt_int(L, 2, "timeout_ms", PF_DEFAULT_TIMEOUT_MS);
     cfg.run_timeout_ms = opt_int(L, 2, "run_timeout_ms",
                                  PF_DEFAULT_RUN_TIMEOUT_MS);
@@ -168,7 +168,6 @@ static int host_run(lua_State *L)
     cfg.sb.fixtures_dir = opt_string(L, 2, "fixtures", "checks/fixtures");
     cfg.sb.memory_bytes = (size_t)opt_int(L, 2, "memory_mb",
                                           PF_DEFAULT_MEMORY_MB) << 20;
-    cfg.sb.instr_budget = 2000000000ull;
     secrets = opt_list(L, 2, "secrets", &nsecrets);
     pf_redactor_init(&red);
     pf_redactor_from_env(&red, environ, secrets, nsecrets);

@@ -467,7 +467,7 @@ static int prepare(const opts *o, session *s, const char *mode,
     if (pf_discover(paths, npaths, &s->checks, &s->n, &s->manifest,
                     &s->nmanifest, err, errlen) != 0)
         return PF_EXIT_ERROR;
-    memset(&s->cfg, 0, sizeof s->cfg);
+    pf_run_config_init(&s->cfg);
     s->cfg.timeout_ms = o->timeout_ms;
     s->cfg.run_timeout_ms = o->run_timeout_ms;
     s->cfg.jobs = (int)o->jobs;
@@ -481,7 +481,6 @@ static int prepare(const opts *o, session *s, const char *mode,
     s->cfg.sb.http_mode = http;
     s->cfg.sb.fixtures_dir = s->fixtures;
     s->cfg.sb.memory_bytes = (size_t)o->memory_mb << 20;
-    s->cfg.sb.instr_budget = 2000000000ull;
     s->cfg.redactor = &s->redactor;
     s->cfg.handle_signals = 1;
     return 0;

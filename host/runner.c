@@ -789,3 +789,16 @@ cleanup:
 }
 #undef PENDING
 #undef TAKE
+
+void pf_run_config_init(pf_run_config *cfg)
+{
+    memset(cfg, 0, sizeof *cfg);
+    cfg->timeout_ms = PF_DEFAULT_TIMEOUT_MS;
+    cfg->run_timeout_ms = PF_DEFAULT_RUN_TIMEOUT_MS;
+    cfg->jobs = PF_DEFAULT_JOBS;
+    cfg->sb.mode = "paper";
+    cfg->sb.http_mode = "mock";
+    cfg->sb.fixtures_dir = "checks/fixtures";
+    cfg->sb.memory_bytes = (size_t)PF_DEFAULT_MEMORY_MB << 20;
+    cfg->sb.instr_budget = PF_DEFAULT_INSTR_BUDGET;
+}

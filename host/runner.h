@@ -16,6 +16,7 @@
 #define PF_DEFAULT_RUN_TIMEOUT_MS 300000
 #define PF_DEFAULT_JOBS 32
 #define PF_DEFAULT_MEMORY_MB 64
+#define PF_DEFAULT_INSTR_BUDGET 2000000000ull
 #define PF_MAX_CHECK_FILE (1L << 20)
 #define PF_KILL_GRACE_MS 50 /* parent's margin past a deadline */
 #define PF_PROGRESS_MS 100  /* least time between progress calls */
@@ -45,6 +46,11 @@ typedef struct pf_run_config {
                      const char *slowest, double slowest_ms);
     void *progress_ud;
 } pf_run_config;
+
+/* The defaults every caller starts from: the PF_DEFAULT_* limits, paper
+ * mode, mocked HTTP from checks/fixtures, no tags, no manifest, no
+ * redactor, no library folder, root NULL (the caller sets it). */
+void pf_run_config_init(pf_run_config *cfg);
 
 /*
  * Discover checks from paths (files, or folders: their *.lua, sorted, not

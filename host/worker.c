@@ -27,7 +27,6 @@
 #include "runner.h"
 #include "sha256.h"
 
-#define PF_INSTR_BUDGET 2000000000ull
 
 /* Write all of p or fail. */
 static int write_all(int fd, const void *p, size_t n)

@@ -655,16 +655,11 @@ static void test_runner_progress_callback(void **state)
     size_t i;
 
     (void)state;
-    memset(&cfg, 0, sizeof cfg);
+    pf_run_config_init(&cfg);
     cfg.timeout_ms = 3000;
     cfg.run_timeout_ms = 10000;
     cfg.jobs = 2;
     cfg.sb.root = "/";
-    cfg.sb.mode = "paper";
-    cfg.sb.http_mode = "mock";
-    cfg.sb.fixtures_dir = "checks/fixtures";
-    cfg.sb.memory_bytes = 64u << 20;
-    cfg.sb.instr_budget = 2000000000ull;
     cfg.worker_main = slow_worker;
     memset(&rec, 0, sizeof rec);
     rec.pid = getpid();

@@ -170,16 +170,11 @@ static const fake_row fake_rows[] = {
 
 static void base_config(pf_run_config *cfg)
 {
-    memset(cfg, 0, sizeof *cfg);
+    pf_run_config_init(cfg);
     cfg->timeout_ms = 300;
     cfg->run_timeout_ms = 10000;
     cfg->jobs = 2;
     cfg->sb.root = "/";
-    cfg->sb.mode = "paper";
-    cfg->sb.http_mode = "mock";
-    cfg->sb.fixtures_dir = "checks/fixtures";
-    cfg->sb.memory_bytes = 64u << 20;
-    cfg->sb.instr_budget = 2000000000ull;
 }
 
 static void test_runner_fake_workers(void **state)

@@ -276,17 +276,13 @@ static void test_sandbox_rows(void **state)
         if (r->src[0] == '\x1b')
             len = 6;
         write_file(adv, r->src, len);
-        memset(&cfg, 0, sizeof cfg);
+        pf_run_config_init(&cfg);
         cfg.timeout_ms = 1000;
         cfg.run_timeout_ms = 20000;
         cfg.jobs = 2;
         cfg.sb.root = dir;
-        cfg.sb.lib_dir = NULL;
-        cfg.sb.mode = "paper";
-        cfg.sb.http_mode = "mock";
         cfg.sb.fixtures_dir = "fixtures";
         cfg.sb.memory_bytes = 32u << 20;
-        cfg.sb.instr_budget = 2000000000ull;
         cfg.redactor = &red;
         memset(cs, 0, sizeof cs);
         cs[0].file = adv;
