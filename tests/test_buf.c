@@ -37,42 +37,6 @@ static void assert_buf_is(const pf_buf *b, const char *want, size_t wantlen)
     assert_memory_equal(b->data, want, wantlen);
 }
 
-/*
- * Length of the well-formed UTF-8 sequence at s (n bytes available) per
- * Unicode Table 3-7, or 0. Written from the table, not from buf.c.
- */
-static size_t wf_utf8(const unsigned char *s, size_t n)
-{
-    static const struct {
-        unsigned char lo0, hi0, lo1, hi1;
-        size_t len;
-    } t[] = {
-        {0x00, 0x7F, 0, 0, 1},       {0xC2, 0xDF, 0x80, 0xBF, 2},
-        {0xE0, 0xE0, 0xA0, 0xBF, 3}, {0xE1, 0xEC, 0x80, 0xBF, 3},
-        {0xED, 0xED, 0x80, 0x9F, 3}, {0xEE, 0xEF, 0x80, 0xBF, 3},
-        {0xF0, 0xF0, 0x90, 0xBF, 4}, {0xF1, 0xF3, 0x80, 0xBF, 4},
-        {0xF4, 0xF4, 0x80, 0x8F, 4},
-    };
-    size_t r, i;
-
-    for (r = 0; r < NROWS(t); r++) {
-        if (s[0] < t[r].lo0 || s[0] > t[r].hi0)
-            continue;
-        if (t[r].len > n)
-            return 0;
-        if (t[r].len == 1)
-            return 1;
-        if (s[1] < t[r].lo1 || s[1] > t[r].hi1)
-            return 0;
-        for (i = 2; i < t[r].len; i++) {
-            if (s[i] < 0x80 || s[i] > 0xBF)
-                return 0;
-        }
-        return t[r].len;
-    }
-    return 0;
-}
-
 /* The oracle: s with each byte not part of a well-formed sequence replaced
  * by U+FFFD (EF BF BD). */
 static void sanitize(const unsigned char *s, size_t n, pf_buf *out)

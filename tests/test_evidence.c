@@ -35,6 +35,7 @@
 #include "buf.h"
 #include "evidence.h"
 #include "result.h"
+#include "testutil.h"
 #include "verdict.h"
 #include "version.h"
 
@@ -93,40 +94,6 @@ static int jfail(jparser *j, const char *why)
     if (j->err == NULL)
         j->err = why;
     return -1;
-}
-
-/* Length of a well-formed UTF-8 sequence (Unicode Table 3-7), or 0. */
-static size_t wf_utf8(const unsigned char *s, size_t n)
-{
-    unsigned c = s[0];
-    size_t len, i;
-    unsigned lo = 0x80, hi = 0xBF;
-
-    if (c < 0x80)
-        return 1;
-    if (c >= 0xC2 && c <= 0xDF)
-        len = 2;
-    else if (c >= 0xE0 && c <= 0xEF)
-        len = 3;
-    else if (c >= 0xF0 && c <= 0xF4)
-        len = 4;
-    else
-        return 0;
-    if (c == 0xE0)
-        lo = 0xA0;
-    else if (c == 0xED)
-        hi = 0x9F;
-    else if (c == 0xF0)
-        lo = 0x90;
-    else if (c == 0xF4)
-        hi = 0x8F;
-    if (n < len || s[1] < lo || s[1] > hi)
-        return 0;
-    for (i = 2; i < len; i++) {
-        if (s[i] < 0x80 || s[i] > 0xBF)
-            return 0;
-    }
-    return len;
 }
 
 static int hexval(unsigned c)

@@ -248,10 +248,26 @@ static void write_file(const char *path, const char *text, size_t len)
     fclose(f);
 }
 
+/* Print one row's failure and count it: every failing row is listed, not
+ * only the first. Returns 1. */
+static int row_failed(const char *fmt, ...)
+    __attribute__((format(printf, 1, 2)));
+
+static int row_failed(const char *fmt, ...)
+{
+    va_list ap;
+
+    va_start(ap, fmt);
+    vfprintf(stderr, fmt, ap);
+    va_end(ap);
+    fputc('\n', stderr);
+    return 1;
+}
+
 static void test_sandbox_rows(void **state)
 {
     char dir[] = "/tmp/pf_sb_XXXXXX", adv[600], hon[600], link[600];
-    size_t i;
+    size_t i, bad = 0;
     pf_redactor red;
     extern char **environ;
 
@@ -290,23 +306,28 @@ static void test_sandbox_rows(void **state)
         assert_int_equal(pf_run(&cfg, cs, 2, 1), 0);
         if (cs[0].status != r->status || cs[0].reason != r->reason ||
             cs[0].message == NULL || strstr(cs[0].message, r->needle) == NULL)
-            fail_msg("row \"%s\": status %s reason %s message: %s", r->name,
-                     pf_status_name(cs[0].status),
-                     pf_reason_name(cs[0].reason)
-                         ? pf_reason_name(cs[0].reason)
-                         : "-",
-                     cs[0].message ? cs[0].message : "(null)");
+            bad += row_failed("row \"%s\": status %s reason %s message: %s",
+                              r->name, pf_status_name(cs[0].status),
+                              pf_reason_name(cs[0].reason)
+                                  ? pf_reason_name(cs[0].reason)
+                                  : "-",
+                              cs[0].message ? cs[0].message : "(null)");
         if (cs[1].status != PF_STATUS_PASS)
-            fail_msg("row \"%s\": the honest neighbour did not pass: %s",
-                     r->name, cs[1].message ? cs[1].message : "(null)");
+            bad += row_failed("row \"%s\": the honest neighbour did not "
+                              "pass: %s",
+                              r->name, cs[1].message ? cs[1].message : "(null)");
         /* a 300 ms check ends within its deadline plus a margin */
         if (pf_now_ns() - t0 > 1200000000ull)
-            fail_msg("row \"%s\": took %llu ms", r->name,
-                     (unsigned long long)((pf_now_ns() - t0) / 1000000));
+            bad += row_failed("row \"%s\": took %llu ms", r->name,
+                              (unsigned long long)((pf_now_ns() - t0) /
+                                                   1000000));
         pf_check_clear(&cs[0]);
         pf_check_clear(&cs[1]);
     }
     pf_redactor_free(&red);
+    if (bad > 0)
+        fail_msg("%zu of %zu rows failed (each is listed above)", bad,
+                 sizeof rows / sizeof rows[0]);
 }
 
 int main(void)
