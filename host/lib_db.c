@@ -244,8 +244,10 @@ static int db_ping(lua_State *L)
         guess_password(ci, secret, sizeof secret);
         one_line(msg, sizeof msg, perr, secret);
         PQfreemem(perr);
+        luaL_pushfail(L);
         lua_pushfstring(L, "bad PostgreSQL connection string: %s", msg);
-        return luaL_argerror(L, 1, lua_tostring(L, -1));
+        lua_pushliteral(L, "url"); /* the error's class: not the network */
+        return 3;
     }
     secret[0] = '\0';
     secs = (timeout_ms + 999) / 1000;

@@ -327,7 +327,8 @@ cleanup:
     return rc;
 }
 
-/* ping(url [, timeout_ms]) -> true, latency_ms | nil, err */
+/* ping(url [, timeout_ms]) -> true, latency_ms | nil, err [, "url"]
+ * (the third value marks a URL that could not be used at all) */
 static int redis_ping(lua_State *L)
 {
     const char *url = luaL_checkstring(L, 1);
@@ -339,8 +340,13 @@ static int redis_ping(lua_State *L)
     int rc;
 
     bad = parse_url(url, &u);
-    if (bad != NULL)
-        return luaL_argerror(L, 1, lua_pushfstring(L, "redis URL: %s", bad));
+    if (bad != NULL) {
+        memset(&u, 0, sizeof u);
+        luaL_pushfail(L);
+        lua_pushfstring(L, "redis URL: %s", bad);
+        lua_pushliteral(L, "url"); /* the error's class: not the network */
+        return 3;
+    }
     rc = redis_exchange(&u, timeout_ms, &ms, err, sizeof err);
     pf_sandbox_deadline_check(L);
     if (rc != 0) {

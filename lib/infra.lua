@@ -22,10 +22,9 @@ function M.ping(kind)
   local k = M.KINDS[kind]
   local url, err = settings.need(k.env)
   if not url then return preflight.fail(err) end
-  local called, ok, res = pcall(k.ping, url, M.TIMEOUT_MS)
-  if not called then
-    return preflight.fail(("%s is not usable: %s"):format(k.env,
-      (tostring(ok):gsub("^.-bad argument #%d to '[^']*' %((.*)%)$", "%1"))))
+  local ok, res, class = k.ping(url, M.TIMEOUT_MS)
+  if not ok and class == "url" then
+    return preflight.fail(("%s is not usable: %s"):format(k.env, res))
   end
   if not ok then return preflight.fail(("%s unreachable: %s"):format(kind, res)) end
   return preflight.pass(("%s at %s answered %s"):format(kind, messages.mask_url(url), k.answer),

@@ -25,9 +25,15 @@ describe("infra", function()
       infra.ping("postgres").message)
   end)
 
-  it("turns a raised misuse into a failure", function()
-    fake.db = { ping = function() error("bad argument #1 to 'ping' (bad conninfo)") end }
+  it("says a URL the primitive cannot use is not usable", function()
+    fake.db = { ping = function() return nil, "bad conninfo", "url" end }
     env.DATABASE_URL = "oops"
     assert.equal("DATABASE_URL is not usable: bad conninfo", infra.ping("postgres").message)
+  end)
+
+  it("lets a raised misuse stay an error of the check", function()
+    fake.db = { ping = function() error("bad argument #1 to 'ping' (boom)") end }
+    env.DATABASE_URL = "oops"
+    assert.has_error(function() infra.ping("postgres") end)
   end)
 end)

@@ -1,11 +1,13 @@
 return {
   id = "pg.misuse",
-  title = "bad connection strings and arguments raise",
+  title = "a bad connection string is nil, err, 'url'; bad arguments raise",
   run = function()
-    local ok, err = pcall(preflight.db.ping, "host=127.0.0.1 password=hunter2-pg bogus")
-    if ok then return preflight.fail("a bad conninfo did not raise") end
+    local ok, err, class = preflight.db.ping("host=127.0.0.1 password=hunter2-pg bogus")
+    if ok ~= nil or class ~= "url" then
+      return preflight.fail("a bad conninfo gave " .. tostring(ok) .. ", " .. tostring(class))
+    end
     if not tostring(err):find("bad PostgreSQL connection string", 1, true) then
-      return preflight.fail("raised " .. tostring(err))
+      return preflight.fail("said " .. tostring(err))
     end
     if tostring(err):find("hunter2-pg", 1, true) then
       return preflight.fail("password in " .. err)
@@ -16,6 +18,6 @@ return {
     end
     ok = pcall(preflight.db.ping, {})
     if ok then return preflight.fail("a table did not raise") end
-    return preflight.pass("misuses raised")
+    return preflight.pass("bad conninfo refused, misuses raised")
   end,
 }
