@@ -20,9 +20,10 @@ srcs() {
     fuzz_proto) echo host/proto.c host/buf.c host/result.c ;;
     fuzz_redact) echo host/redact.c ;;
     fuzz_json_str) echo host/buf.c ;;
+    fuzz_lock) echo host/lock.c host/buf.c host/sha256.c ;;
     esac
 }
-TARGETS=${*:-"fuzz_arm_at fuzz_notional fuzz_manifest fuzz_fixture fuzz_proto fuzz_redact fuzz_json_str"}
+TARGETS=${*:-"fuzz_arm_at fuzz_notional fuzz_manifest fuzz_fixture fuzz_proto fuzz_redact fuzz_json_str fuzz_lock"}
 status=0
 for t in $TARGETS; do
     # shellcheck disable=SC2046
