@@ -11,11 +11,15 @@
 #include <cmocka.h>
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include <openssl/evp.h>
 
 #include "approval.h"
+#include "sign.h"
 
 #define NROWS(a) (sizeof(a) / sizeof((a)[0]))
 #define NOW 1795747080LL
@@ -391,6 +395,71 @@ static void test_token_round_trip(void **state)
     assert_int_equal(t.exp, NOW + 500);
 }
 
+/* keygen, load, sign and verify through sign.c, and every refusal of a
+ * key file. */
+static void test_sign_keys(void **state)
+{
+    char dir[] = "/tmp/pf_keys_XXXXXX", p[128], q[128], err[300], cmd[256];
+    unsigned char pub[32], pub2[32], sig[64];
+    static const unsigned char msg[] = "evidence bytes";
+    pf_sign_key *k;
+
+    (void)state;
+    assert_non_null(mkdtemp(dir));
+    snprintf(p, sizeof p, "%s/alice.key", dir);
+    assert_int_equal(pf_sign_keygen(p, NULL, pub, err, sizeof err), 0);
+    {
+        struct stat st;
+        assert_int_equal(stat(p, &st), 0);
+        assert_int_equal(st.st_mode & 0777, 0600);
+    }
+    /* never over an existing key */
+    assert_int_equal(pf_sign_keygen(p, NULL, pub2, err, sizeof err), -1);
+    assert_non_null(strstr(err, "never overwrites"));
+    k = pf_sign_load(p, NULL, pub2, err, sizeof err);
+    assert_non_null(k);
+    assert_memory_equal(pub, pub2, 32);
+    assert_int_equal(pf_sign(k, msg, sizeof msg - 1, sig), 0);
+    pf_sign_free(k);
+    assert_int_equal(pf_sign_verify(pub, msg, sizeof msg - 1, sig), 1);
+    assert_int_equal(pf_sign_verify(pub, msg, sizeof msg - 2, sig), 0);
+    sig[0] ^= 1;
+    assert_int_equal(pf_sign_verify(pub, msg, sizeof msg - 1, sig), 0);
+    assert_int_equal(pf_sign_verify(alice.pub, msg, sizeof msg - 1, sig), 0);
+
+    /* with a passphrase: the right one loads, a wrong one says so */
+    snprintf(q, sizeof q, "%s/bob.key", dir);
+    assert_int_equal(pf_sign_keygen(q, "correct horse", pub, err, sizeof err),
+                     0);
+    k = pf_sign_load(q, "correct horse", pub2, err, sizeof err);
+    assert_non_null(k);
+    pf_sign_free(k);
+    assert_null(pf_sign_load(q, "wrong", pub2, err, sizeof err));
+    assert_non_null(strstr(err, "wrong or missing passphrase"));
+    assert_null(pf_sign_load(q, NULL, pub2, err, sizeof err));
+
+    /* loose mode, symlink, FIFO, garbage */
+    assert_int_equal(chmod(p, 0640), 0);
+    assert_null(pf_sign_load(p, NULL, pub2, err, sizeof err));
+    assert_non_null(strstr(err, "chmod 600"));
+    assert_int_equal(chmod(p, 0600), 0);
+    snprintf(cmd, sizeof cmd,
+             "cd %s && ln -s alice.key link.key && mkfifo fifo.key && "
+             "echo nope > bad.key && chmod 600 bad.key", dir);
+    assert_int_equal(system(cmd), 0);
+    snprintf(q, sizeof q, "%s/link.key", dir);
+    assert_null(pf_sign_load(q, NULL, pub2, err, sizeof err));
+    assert_non_null(strstr(err, "symbolic link"));
+    snprintf(q, sizeof q, "%s/fifo.key", dir);
+    assert_null(pf_sign_load(q, NULL, pub2, err, sizeof err));
+    assert_non_null(strstr(err, "not a regular file"));
+    snprintf(q, sizeof q, "%s/bad.key", dir);
+    assert_null(pf_sign_load(q, NULL, pub2, err, sizeof err));
+    assert_non_null(strstr(err, "not a PEM private key"));
+    snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
+    assert_int_equal(system(cmd), 0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -399,6 +468,7 @@ int main(void)
         cmocka_unit_test(test_token_round_trip),
         cmocka_unit_test(test_tokens_each_rule),
         cmocka_unit_test(test_tokens_require_distinct_keys),
+        cmocka_unit_test(test_sign_keys),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
