@@ -421,8 +421,8 @@ static int on_frames(const pf_run_config *cfg, worker *w, pf_check *c)
     return 0;
 }
 
-/* Final pass in the parent: mask secrets in every string that came from
- * a check. A typed detail that masking changed becomes a string (a masked
+/* Final pass in the parent, run once for every check at the end of
+ * pf_run: mask secrets in every string that came from a check. A typed detail that masking changed becomes a string (a masked
  * number is no number). If masking runs out of memory the check becomes
  * an error and keeps no text of its own: an unmasked string is never kept. */
 static void redact_check(const pf_redactor *r, pf_check *c)
@@ -707,7 +707,6 @@ int pf_run(const pf_run_config *cfg, pf_check *checks, size_t n, int kind)
                 if (c->duration_ms > 2.0)
                     pipeline = 0; /* slow checks: no queueing from now on */
                 w->quick = c->duration_ms < 1.0;
-                redact_check(cfg->redactor, c);
                 w->busy = 0;
                 done++;
                 if (c->status == PF_STATUS_ERROR && w->pid > 0)
@@ -780,6 +779,11 @@ int pf_run(const pf_run_config *cfg, pf_check *checks, size_t n, int kind)
         sig_pipe[0] = sig_pipe[1] = -1;
     }
 cleanup:
+    /* one place masks every outcome, whatever ended it: a result, a kill
+     * at the deadline, a crash, an interrupted run (the id a killed
+     * worker named in its START frame is the check's own text too) */
+    for (i = 0; i < n; i++)
+        redact_check(cfg->redactor, &checks[i]);
     free(ws);
     free(pfd);
     free(who);
