@@ -20,6 +20,7 @@
 #include <libpq-fe.h>
 
 #include "lib_net.h"
+#include "redact.h"
 #include "sandbox.h"
 
 #define DB_MAX_CONNINFO 4096
@@ -32,14 +33,25 @@ static void quiet_notice(void *arg, const char *message)
 }
 
 /* Copy msg into out on one line: newlines and tabs become spaces, runs of
- * spaces collapse, trailing space goes, and secret is masked. */
+ * spaces collapse, trailing space goes; then the whole line is masked
+ * (secret, and the run's secrets r) and only then cut to outlen. */
 static void one_line(char *out, size_t outlen, const char *msg,
-                     const char *secret)
+                     const char *secret, const pf_redactor *r)
 {
-    char flat[1024];
-    size_t n = 0;
+    size_t len = strlen(msg), n = 0, mlen;
+    char *flat = malloc(len + 1), *masked;
 
-    for (; *msg != '\0' && n + 1 < sizeof flat; msg++) {
+    /* pf_net_mask writes "***" for each secret of one byte or more: at
+     * most three times the input */
+    mlen = 3 * len + 1;
+    masked = malloc(mlen);
+    if (flat == NULL || masked == NULL) {
+        free(flat);
+        free(masked);
+        snprintf(out, outlen, "(PostgreSQL message withheld: out of memory)");
+        return;
+    }
+    for (; *msg != '\0'; msg++) {
         char c = (*msg == '\n' || *msg == '\t' || *msg == '\r') ? ' ' : *msg;
         if (c == ' ' && (n == 0 || flat[n - 1] == ' '))
             continue;
@@ -48,7 +60,10 @@ static void one_line(char *out, size_t outlen, const char *msg,
     while (n > 0 && flat[n - 1] == ' ')
         n--;
     flat[n] = '\0';
-    pf_net_mask(out, outlen, flat, secret);
+    pf_net_mask(masked, mlen, flat, secret);
+    pf_redact_into(r, out, outlen, masked);
+    free(flat);
+    free(masked);
 }
 
 /*
@@ -113,13 +128,27 @@ static int wait_fd(int fd, short events, uint64_t deadline)
     }
 }
 
-/* "host:port/db" of a started connection, for messages. */
-static void describe(PGconn *c, char *out, size_t outlen)
+/* "host:port/db" of a started connection, for messages: masked with r
+ * whole, then cut to outlen. */
+static void describe(PGconn *c, char *out, size_t outlen,
+                     const pf_redactor *r)
 {
     const char *h = PQhost(c), *p = PQport(c), *d = PQdb(c);
+    size_t need;
+    char *full;
 
-    snprintf(out, outlen, "%s:%s/%s", h && *h ? h : "localhost",
-             p && *p ? p : "5432", d ? d : "");
+    h = h && *h ? h : "localhost";
+    p = p && *p ? p : "5432";
+    d = d ? d : "";
+    need = strlen(h) + strlen(p) + strlen(d) + 3;
+    full = malloc(need);
+    if (full == NULL) {
+        snprintf(out, outlen, "(server)");
+        return;
+    }
+    snprintf(full, need, "%s:%s/%s", h, p, d);
+    pf_redact_into(r, out, outlen, full);
+    free(full);
 }
 
 /*
@@ -127,8 +156,9 @@ static void describe(PGconn *c, char *out, size_t outlen)
  * Returns 0 with the latency in *ms, or -1 with a message in err.
  */
 static int db_exchange(const char *const *kw, const char *const *val,
-                       long timeout_ms, const char *secret, double *ms,
-                       char *err, size_t errlen)
+                       long timeout_ms, const char *secret,
+                       const pf_redactor *red, double *ms, char *err,
+                       size_t errlen)
 {
     uint64_t t0 = pf_now_ns(), deadline = t0 + (uint64_t)timeout_ms * 1000000u;
     PostgresPollingStatusType st = PGRES_POLLING_WRITING;
@@ -145,7 +175,7 @@ static int db_exchange(const char *const *kw, const char *const *val,
         return -1;
     }
     PQsetNoticeProcessor(c, quiet_notice, NULL);
-    describe(c, where, sizeof where);
+    describe(c, where, sizeof where, red);
     if (PQstatus(c) == CONNECTION_BAD)
         goto pqerr;
     while (st != PGRES_POLLING_OK) {
@@ -184,7 +214,7 @@ static int db_exchange(const char *const *kw, const char *const *val,
             continue;
         }
         if (PQresultStatus(res) != PGRES_TUPLES_OK) {
-            one_line(err, errlen, PQresultErrorMessage(res), secret);
+            one_line(err, errlen, PQresultErrorMessage(res), secret, red);
             if (err[0] == '\0')
                 snprintf(err, errlen, "SELECT 1 on postgres %s failed: %s",
                          where, PQresStatus(PQresultStatus(res)));
@@ -211,7 +241,7 @@ timeout:
              where);
     goto cleanup;
 pqerr:
-    one_line(err, errlen, PQerrorMessage(c), secret);
+    one_line(err, errlen, PQerrorMessage(c), secret, red);
     if (err[0] == '\0')
         snprintf(err, errlen, "cannot connect to postgres %s", where);
 cleanup:
@@ -227,7 +257,11 @@ static int db_ping(lua_State *L)
     long timeout_ms = pf_net_timeout_arg(L, 2), secs;
     PQconninfoOption *opts, *o;
     const char *kw[DB_MAX_PARAMS + 2], *val[DB_MAX_PARAMS + 2];
-    char *perr = NULL, msg[1200], secret[512], cto[24];
+    char *perr = NULL, msg[1200], cto[24];
+    /* the whole password (a conninfo holds at most 4096 bytes): masking
+     * with a cut copy would leave its tail in a message */
+    char secret[DB_MAX_CONNINFO + 1];
+    const pf_redactor *red = pf_sandbox_of(L)->redactor;
     double ms = 0;
     int n = 0, have_cto = 0, rc;
 
@@ -242,7 +276,7 @@ static int db_ping(lua_State *L)
             return 2;
         }
         guess_password(ci, secret, sizeof secret);
-        one_line(msg, sizeof msg, perr, secret);
+        one_line(msg, sizeof msg, perr, secret, red);
         PQfreemem(perr);
         lua_pushfstring(L, "bad PostgreSQL connection string: %s", msg);
         return luaL_argerror(L, 1, lua_tostring(L, -1));
@@ -274,7 +308,7 @@ static int db_ping(lua_State *L)
     }
     kw[n] = NULL;
     val[n] = NULL;
-    rc = db_exchange(kw, val, timeout_ms, secret, &ms, msg, sizeof msg);
+    rc = db_exchange(kw, val, timeout_ms, secret, red, &ms, msg, sizeof msg);
     pf_sandbox_deadline_check(L);
     PQconninfoFree(opts);
     memset(secret, 0, sizeof secret);

@@ -21,6 +21,8 @@
  * no more than this left is out of time. */
 #define PF_SANDBOX_RESERVE_MS 20
 
+struct pf_redactor; /* redact.h */
+
 typedef struct pf_sandbox_conf {
     const char *root;         /* realpath of the project root */
     const char *lib_dir;      /* realpath of the Lua library folder, or NULL */
@@ -40,6 +42,9 @@ typedef struct pf_sandbox {
     int timeout;         /* sticky: budget or deadline passed */
     uint64_t instr;
     uint64_t deadline_ns; /* CLOCK_MONOTONIC */
+    /* the run's secrets (set by the worker after pf_sandbox_open; may be
+     * NULL): a primitive masks with it before it cuts a message */
+    const struct pf_redactor *redactor;
 } pf_sandbox;
 
 uint64_t pf_now_ns(void); /* CLOCK_MONOTONIC in ns */

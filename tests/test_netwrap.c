@@ -396,6 +396,14 @@ static const struct {
     {CURLE_UNSUPPORTED_PROTOCOL, 0, "Protocol \"ftp\" not supported",
      "nil, refused a redirect or URL outside http and https (Protocol "
      "\"ftp\" not supported): GET https://u:***@x.test/p?q=1"},
+    {CURLE_UNSUPPORTED_PROTOCOL, 0, "Received HTTP/0.9 when not allowed",
+     "nil, the server's reply is not a valid HTTP response (no HTTP/1.x "
+     "status line, or HTTP/0.9; Received HTTP/0.9 when not allowed): GET "
+     "https://u:***@x.test/p?q=1"},
+    {CURLE_WEIRD_SERVER_REPLY, 0, "Unsupported HTTP version in response",
+     "nil, the server's reply is not a valid HTTP response (no HTTP/1.x "
+     "status line, or HTTP/0.9; Unsupported HTTP version in response): GET "
+     "https://u:***@x.test/p?q=1"},
     {CURLE_OUT_OF_MEMORY, 0, NULL,
      "nil, out of memory: GET https://u:***@x.test/p?q=1"},
     {CURLE_GOT_NOTHING, 0, NULL,
