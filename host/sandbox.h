@@ -39,6 +39,8 @@ typedef struct pf_sandbox {
     size_t used;
     size_t peak;
     int oom;             /* sticky: an allocation was refused */
+    int os_oom;          /* ... by the system (malloc failed under the cap:
+                          * RLIMIT_AS, ulimit -v), not by the cap */
     int timeout;         /* sticky: budget or deadline passed */
     uint64_t instr;
     uint64_t deadline_ns; /* CLOCK_MONOTONIC */

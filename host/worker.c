@@ -328,6 +328,13 @@ static void apply_flags(pf_sandbox *sb, pf_check *c, long budget_ms)
     if (sb->timeout)
         pf_check_set_error(c, PF_REASON_TIMEOUT,
                            "timeout: ran past its %ld ms budget", budget_ms);
+    else if (sb->oom && sb->os_oom)
+        pf_check_set_error(c, PF_REASON_MEMORY,
+                           "memory: the system refused memory at %zu MiB, "
+                           "under the %zu MiB per-check limit (the "
+                           "process's address-space limit, RLIMIT_AS / "
+                           "ulimit -v, or the machine is out of memory)",
+                           sb->used >> 20, sb->conf->memory_bytes >> 20);
     else if (sb->oom)
         pf_check_set_error(c, PF_REASON_MEMORY,
                            "memory: exceeded the %zu MiB limit",
