@@ -67,6 +67,44 @@ static void one_line(char *out, size_t outlen, const char *msg,
 }
 
 /*
+ * libpq words a reply it could not make sense of as "...failed: " and
+ * whatever bytes it got ("@", or nothing). When the text after the last
+ * "failed:" has fewer than two letters or digits, say so, with that text
+ * shown byte by byte (\xHH for anything not printable ASCII).
+ */
+static void explain_garbled(char *err, size_t errlen)
+{
+    char *at = NULL, *p = err, tail[64 * 4 + 1];
+    size_t alnum = 0, o = 0, i, n;
+
+    while ((p = strstr(p, "failed:")) != NULL)
+        at = p++;
+    if (at == NULL)
+        return;
+    at += 7; /* the explanation goes here */
+    p = at;
+    while (*p == ' ')
+        p++;
+    n = strlen(p);
+    for (i = 0; i < n; i++)
+        alnum += (p[i] >= '0' && p[i] <= '9') ||
+                 ((p[i] | 0x20) >= 'a' && (p[i] | 0x20) <= 'z');
+    if (alnum >= 2)
+        return;
+    for (i = 0; i < n && i < 64; i++) {
+        unsigned char c = (unsigned char)p[i];
+        if (c >= 0x20 && c < 0x7F && c != '"' && c != '\\')
+            tail[o++] = (char)c;
+        else
+            o += (size_t)snprintf(tail + o, sizeof tail - o, "\\x%02X", c);
+    }
+    tail[o] = '\0';
+    snprintf(at, errlen - (size_t)(at - err),
+             " the server's reply was not a well-formed PostgreSQL message "
+             "(libpq's text: \"%s\"%s)", tail, n > 64 ? "..." : "");
+}
+
+/*
  * The password a conninfo string or URL spells, best effort, for masking a
  * message when libpq could not parse the string: the value of password=
  * up to a space, or a URL's userinfo password.
@@ -215,6 +253,7 @@ static int db_exchange(const char *const *kw, const char *const *val,
         }
         if (PQresultStatus(res) != PGRES_TUPLES_OK) {
             one_line(err, errlen, PQresultErrorMessage(res), secret, red);
+            explain_garbled(err, errlen);
             if (err[0] == '\0')
                 snprintf(err, errlen, "SELECT 1 on postgres %s failed: %s",
                          where, PQresStatus(PQresultStatus(res)));
@@ -242,6 +281,7 @@ timeout:
     goto cleanup;
 pqerr:
     one_line(err, errlen, PQerrorMessage(c), secret, red);
+    explain_garbled(err, errlen);
     if (err[0] == '\0')
         snprintf(err, errlen, "cannot connect to postgres %s", where);
 cleanup:
