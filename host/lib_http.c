@@ -408,7 +408,7 @@ static void curl_message(CURL *h, CURLcode rc, const char *errbuf,
     const char *why = errbuf[0] && strlen(errbuf) < CURL_ERROR_SIZE - 2
                           ? errbuf
                           : curl_easy_strerror(rc);
-    long oserr = 0;
+    long oserr = 0, code = 0;
 
     if (rs->over_body || rc == CURLE_FILESIZE_EXCEEDED) {
         snprintf(err, errlen, "response body larger than %zu bytes: %s %s",
@@ -416,13 +416,16 @@ static void curl_message(CURL *h, CURLcode rc, const char *errbuf,
     } else if (rs->over_headers) {
         over_headers_error(err, errlen, rq);
     } else if (rc == CURLE_OUT_OF_MEMORY && !rs->oom &&
-               strstr(why, "header") != NULL) {
-        /* libcurl refuses one header line over CURL_MAX_HTTP_HEADER
-         * (100 KB) with its out-of-memory code */
+               (strstr(why, "header") != NULL ||
+                (curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &code) ==
+                     CURLE_OK &&
+                 code >= 100))) {
+        /* libcurl refuses a header line over CURL_MAX_HTTP_HEADER (100
+         * KB) with its out-of-memory code, after the status line was read */
         snprintf(err, errlen,
-                 "response header too large (one header line over "
-                 "libcurl's 100 KB limit; %s): %s %s",
-                 why, rq->method, rq->shown);
+                 "response header too large (a header line over libcurl's "
+                 "100 KB limit): %s %s",
+                 rq->method, rq->shown);
     } else if (rs->oom || rc == CURLE_OUT_OF_MEMORY) {
         snprintf(err, errlen, "out of memory: %s %s", rq->method, rq->shown);
     } else if (rc == CURLE_OPERATION_TIMEDOUT) {
