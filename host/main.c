@@ -103,7 +103,8 @@ static const char help_run[] =
     "  --root DIR                  project root for fs.read (default: cwd)\n"
     "  --lib DIR                   Lua library folder (default ROOT/lib, else\n"
     "                              the installed copy)\n"
-    "  --secret NAME               also mask the value of $NAME (repeatable)\n"
+    "  --secret NAME               also mask the value of $NAME, whatever its\n"
+    "                              length (repeatable)\n"
     "\n";
 
 static const char help_gate[] =
