@@ -841,10 +841,13 @@ out:
 
 static int cmd_kill(const opts *o)
 {
-    char err[600], existing[512];
+    char err[600], existing[512], shown[PATH_MAX];
     const char *path = o->kill_switch ? o->kill_switch
                                       : PF_KILL_SWITCH_DEFAULT;
     const char *p;
+
+    snprintf(shown, sizeof shown, "%s", path);
+    pf_term_clean(shown); /* the path as typed: terminal-safe */
 
     if (o->reason == NULL)
         return usage_error("kill needs --reason TEXT", NULL);
@@ -854,9 +857,6 @@ static int cmd_kill(const opts *o)
         return usage_error("kill refuses an empty --reason", NULL);
     if (pf_kill_switch_state(path, existing, sizeof existing) != 0) {
         /* keep the first record: it says why trading was stopped */
-        char shown[PATH_MAX];
-        snprintf(shown, sizeof shown, "%s", path);
-        pf_term_clean(shown);
         pf_term_clean(existing); /* what the file says: terminal-safe */
         printf("kill switch already engaged: %s\nrecorded reason: %s\n"
                "It is left as it is; to clear it, a person removes it by "
@@ -871,7 +871,7 @@ static int cmd_kill(const opts *o)
     printf("kill switch engaged: %s\n"
            "LIVE arming and exec are refused while this file exists.\n"
            "To clear it, a person removes it by hand after review "
-           "(docs/RUNBOOK.md):\n  rm %s\n", path, path);
+           "(docs/RUNBOOK.md):\n  rm %s\n", shown, shown);
     return PF_EXIT_PASS;
 }
 

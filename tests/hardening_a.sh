@@ -159,6 +159,13 @@ expect 2 "forged: missing path" "$BIN" run "$T/nope$(printf '\nPASS  x\033[0m')"
 term_safe "forged: missing path stderr" "$T/err"
 expect 2 "forged: bad --tag" "$BIN" run --tag "$(printf 'A\033[1A')" "$T/forge"
 term_safe "forged: bad --tag stderr" "$T/err"
+KS="$T/ks$(printf '\033[2J\r\nPASS  x')"
+REASON="$(printf 'drill\033[1A\r\nverdict: pass (exit 0)')"
+expect 0 "forged: kill" "$BIN" kill --reason "$REASON" --kill-switch "$KS"
+term_safe "forged: kill stdout" "$T/out"
+expect 0 "forged: kill again" "$BIN" kill --reason "$REASON" --kill-switch "$KS"
+contains "forged: kill again reports the record" "$T/out" "already engaged"
+term_safe "forged: kill again stdout" "$T/out"
 
 # ---- messages that mislead --------------------------------------------------
 pass_check "$T/ok/a.lua" ha.ok
