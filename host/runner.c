@@ -436,8 +436,9 @@ static int on_frames(const pf_run_config *cfg, worker *w, pf_check *c)
 }
 
 /* Final pass in the parent, run once for every check at the end of
- * pf_run: mask secrets in every string that came from a check. A typed detail that masking changed becomes a string (a masked
- * number is no number). If masking runs out of memory the check becomes
+ * pf_run: mask secrets in every string that came from a check. A typed
+ * detail that masking changed becomes a string (a masked number is no
+ * number). If masking runs out of memory the check becomes
  * an error and keeps no text of its own: an unmasked string is never kept. */
 static void redact_check(const pf_redactor *r, pf_check *c)
 {
