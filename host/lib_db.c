@@ -20,6 +20,7 @@
 #include <libpq-fe.h>
 
 #include "lib_net.h"
+#include "redact.h"
 #include "sandbox.h"
 
 #define DB_MAX_CONNINFO 4096
@@ -32,14 +33,25 @@ static void quiet_notice(void *arg, const char *message)
 }
 
 /* Copy msg into out on one line: newlines and tabs become spaces, runs of
- * spaces collapse, trailing space goes, and secret is masked. */
+ * spaces collapse, trailing space goes; then the whole line is masked
+ * (secret, and the run's secrets r) and only then cut to outlen. */
 static void one_line(char *out, size_t outlen, const char *msg,
-                     const char *secret)
+                     const char *secret, const pf_redactor *r)
 {
-    char flat[1024];
-    size_t n = 0;
+    size_t len = strlen(msg), n = 0, mlen;
+    char *flat = malloc(len + 1), *masked;
 
-    for (; *msg != '\0' && n + 1 < sizeof flat; msg++) {
+    /* pf_net_mask writes "***" for each secret of one byte or more: at
+     * most three times the input */
+    mlen = 3 * len + 1;
+    masked = malloc(mlen);
+    if (flat == NULL || masked == NULL) {
+        free(flat);
+        free(masked);
+        snprintf(out, outlen, "(PostgreSQL message withheld: out of memory)");
+        return;
+    }
+    for (; *msg != '\0'; msg++) {
         char c = (*msg == '\n' || *msg == '\t' || *msg == '\r') ? ' ' : *msg;
         if (c == ' ' && (n == 0 || flat[n - 1] == ' '))
             continue;
@@ -48,7 +60,48 @@ static void one_line(char *out, size_t outlen, const char *msg,
     while (n > 0 && flat[n - 1] == ' ')
         n--;
     flat[n] = '\0';
-    pf_net_mask(out, outlen, flat, secret);
+    pf_net_mask(masked, mlen, flat, secret);
+    pf_redact_into(r, out, outlen, masked);
+    free(flat);
+    free(masked);
+}
+
+/*
+ * libpq words a reply it could not make sense of as "...failed: " and
+ * whatever bytes it got ("@", or nothing). When the text after the last
+ * "failed:" has fewer than two letters or digits, say so, with that text
+ * shown byte by byte (\xHH for anything not printable ASCII).
+ */
+static void explain_garbled(char *err, size_t errlen)
+{
+    char *at = NULL, *p = err, tail[64 * 4 + 1];
+    size_t alnum = 0, o = 0, i, n;
+
+    while ((p = strstr(p, "failed:")) != NULL)
+        at = p++;
+    if (at == NULL)
+        return;
+    at += 7; /* the explanation goes here */
+    p = at;
+    while (*p == ' ')
+        p++;
+    n = strlen(p);
+    for (i = 0; i < n; i++)
+        alnum += (p[i] >= '0' && p[i] <= '9') ||
+                 ((p[i] | 0x20) >= 'a' && (p[i] | 0x20) <= 'z');
+    if (alnum >= 2)
+        return;
+    for (i = 0; i < n && i < 64; i++) {
+        unsigned char c = (unsigned char)p[i];
+        if (c >= 0x20 && c < 0x7F && c != '"' && c != '\\')
+            tail[o++] = (char)c;
+        else
+            o += (size_t)snprintf(tail + o, sizeof tail - o, "\\x%02X", c);
+    }
+    tail[o] = '\0';
+    snprintf(at, errlen - (size_t)(at - err),
+             " the server's reply was not a well-formed PostgreSQL message "
+             "(libpq's text: \"%s\"%s)", tail, n > 64 ? "..." : "");
 }
 
 /*
@@ -113,13 +166,27 @@ static int wait_fd(int fd, short events, uint64_t deadline)
     }
 }
 
-/* "host:port/db" of a started connection, for messages. */
-static void describe(PGconn *c, char *out, size_t outlen)
+/* "host:port/db" of a started connection, for messages: masked with r
+ * whole, then cut to outlen. */
+static void describe(PGconn *c, char *out, size_t outlen,
+                     const pf_redactor *r)
 {
     const char *h = PQhost(c), *p = PQport(c), *d = PQdb(c);
+    size_t need;
+    char *full;
 
-    snprintf(out, outlen, "%s:%s/%s", h && *h ? h : "localhost",
-             p && *p ? p : "5432", d ? d : "");
+    h = h && *h ? h : "localhost";
+    p = p && *p ? p : "5432";
+    d = d ? d : "";
+    need = strlen(h) + strlen(p) + strlen(d) + 3;
+    full = malloc(need);
+    if (full == NULL) {
+        snprintf(out, outlen, "(server)");
+        return;
+    }
+    snprintf(full, need, "%s:%s/%s", h, p, d);
+    pf_redact_into(r, out, outlen, full);
+    free(full);
 }
 
 /*
@@ -127,8 +194,9 @@ static void describe(PGconn *c, char *out, size_t outlen)
  * Returns 0 with the latency in *ms, or -1 with a message in err.
  */
 static int db_exchange(const char *const *kw, const char *const *val,
-                       long timeout_ms, const char *secret, double *ms,
-                       char *err, size_t errlen)
+                       long timeout_ms, const char *secret,
+                       const pf_redactor *red, double *ms, char *err,
+                       size_t errlen)
 {
     uint64_t t0 = pf_now_ns(), deadline = t0 + (uint64_t)timeout_ms * 1000000u;
     PostgresPollingStatusType st = PGRES_POLLING_WRITING;
@@ -145,7 +213,7 @@ static int db_exchange(const char *const *kw, const char *const *val,
         return -1;
     }
     PQsetNoticeProcessor(c, quiet_notice, NULL);
-    describe(c, where, sizeof where);
+    describe(c, where, sizeof where, red);
     if (PQstatus(c) == CONNECTION_BAD)
         goto pqerr;
     while (st != PGRES_POLLING_OK) {
@@ -184,7 +252,8 @@ static int db_exchange(const char *const *kw, const char *const *val,
             continue;
         }
         if (PQresultStatus(res) != PGRES_TUPLES_OK) {
-            one_line(err, errlen, PQresultErrorMessage(res), secret);
+            one_line(err, errlen, PQresultErrorMessage(res), secret, red);
+            explain_garbled(err, errlen);
             if (err[0] == '\0')
                 snprintf(err, errlen, "SELECT 1 on postgres %s failed: %s",
                          where, PQresStatus(PQresultStatus(res)));
@@ -211,7 +280,8 @@ timeout:
              where);
     goto cleanup;
 pqerr:
-    one_line(err, errlen, PQerrorMessage(c), secret);
+    one_line(err, errlen, PQerrorMessage(c), secret, red);
+    explain_garbled(err, errlen);
     if (err[0] == '\0')
         snprintf(err, errlen, "cannot connect to postgres %s", where);
 cleanup:
@@ -227,7 +297,11 @@ static int db_ping(lua_State *L)
     long timeout_ms = pf_net_timeout_arg(L, 2), secs;
     PQconninfoOption *opts, *o;
     const char *kw[DB_MAX_PARAMS + 2], *val[DB_MAX_PARAMS + 2];
-    char *perr = NULL, msg[1200], secret[512], cto[24];
+    char *perr = NULL, msg[1200], cto[24];
+    /* the whole password (a conninfo holds at most 4096 bytes): masking
+     * with a cut copy would leave its tail in a message */
+    char secret[DB_MAX_CONNINFO + 1];
+    const pf_redactor *red = pf_sandbox_of(L)->redactor;
     double ms = 0;
     int n = 0, have_cto = 0, rc;
 
@@ -242,7 +316,7 @@ static int db_ping(lua_State *L)
             return 2;
         }
         guess_password(ci, secret, sizeof secret);
-        one_line(msg, sizeof msg, perr, secret);
+        one_line(msg, sizeof msg, perr, secret, red);
         PQfreemem(perr);
         luaL_pushfail(L);
         lua_pushfstring(L, "bad PostgreSQL connection string: %s", msg);
@@ -276,7 +350,7 @@ static int db_ping(lua_State *L)
     }
     kw[n] = NULL;
     val[n] = NULL;
-    rc = db_exchange(kw, val, timeout_ms, secret, &ms, msg, sizeof msg);
+    rc = db_exchange(kw, val, timeout_ms, secret, red, &ms, msg, sizeof msg);
     pf_sandbox_deadline_check(L);
     PQconninfoFree(opts);
     memset(secret, 0, sizeof secret);

@@ -29,6 +29,7 @@
 #include "buf.h"
 #include "fixtures.h"
 #include "lib_net.h"
+#include "redact.h"
 #include "sandbox.h"
 #include "version.h"
 
@@ -401,14 +402,30 @@ static void curl_message(CURL *h, CURLcode rc, const char *errbuf,
                          const http_req *rq, const http_resp *rs, char *err,
                          size_t errlen)
 {
-    const char *why = errbuf[0] ? errbuf : curl_easy_strerror(rc);
-    long oserr = 0;
+    /* libcurl cuts its own message at CURL_ERROR_SIZE - 1 bytes, before
+     * anything could mask it: a full buffer may end in a piece of a
+     * secret (a long host name, say), so its generic text is used then */
+    const char *why = errbuf[0] && strlen(errbuf) < CURL_ERROR_SIZE - 2
+                          ? errbuf
+                          : curl_easy_strerror(rc);
+    long oserr = 0, code = 0;
 
     if (rs->over_body || rc == CURLE_FILESIZE_EXCEEDED) {
         snprintf(err, errlen, "response body larger than %zu bytes: %s %s",
                  rq->max_body, rq->method, rq->shown);
     } else if (rs->over_headers) {
         over_headers_error(err, errlen, rq);
+    } else if (rc == CURLE_OUT_OF_MEMORY && !rs->oom &&
+               (strstr(why, "header") != NULL ||
+                (curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &code) ==
+                     CURLE_OK &&
+                 code >= 100))) {
+        /* libcurl refuses a header line over CURL_MAX_HTTP_HEADER (100
+         * KB) with its out-of-memory code, after the status line was read */
+        snprintf(err, errlen,
+                 "response header too large (a header line over libcurl's "
+                 "100 KB limit): %s %s",
+                 rq->method, rq->shown);
     } else if (rs->oom || rc == CURLE_OUT_OF_MEMORY) {
         snprintf(err, errlen, "out of memory: %s %s", rq->method, rq->shown);
     } else if (rc == CURLE_OPERATION_TIMEDOUT) {
@@ -424,6 +441,15 @@ static void curl_message(CURL *h, CURLcode rc, const char *errbuf,
                rc == CURLE_SSL_CONNECT_ERROR) {
         snprintf(err, errlen, "TLS failed (%s): %s %s", why, rq->method,
                  rq->shown);
+    } else if (rc == CURLE_WEIRD_SERVER_REPLY ||
+               (rc == CURLE_UNSUPPORTED_PROTOCOL &&
+                strstr(why, "HTTP/0.9") != NULL)) {
+        /* a reply without an HTTP/1.x status line is HTTP/0.9 to libcurl,
+         * which refuses it with the code of a refused protocol */
+        snprintf(err, errlen,
+                 "the server's reply is not a valid HTTP response (no "
+                 "HTTP/1.x status line, or HTTP/0.9; %s): %s %s",
+                 why, rq->method, rq->shown);
     } else if (rc == CURLE_UNSUPPORTED_PROTOCOL) {
         snprintf(err, errlen,
                  "refused a redirect or URL outside http and "
@@ -665,9 +691,15 @@ static void check_request(lua_State *L, http_req *rq)
     if (strncasecmp(rq->url, "http://", 7) != 0 &&
         strncasecmp(rq->url, "https://", 8) != 0)
         luaL_argerror(L, 1, "url must start with http:// or https://");
-    pf_net_mask_url(rq->shown, HTTP_SHOWN_URL, rq->url);
-    if (len > HTTP_SHOWN_URL)
-        strcat(rq->shown, "...");
+    {
+        /* the whole URL is masked (its password, then the run's secrets)
+         * before it is cut for messages: a cut never leaves a piece of a
+         * secret */
+        char full[HTTP_MAX_URL + 8];
+        pf_net_mask_url(full, sizeof full, rq->url);
+        pf_redact_into(pf_sandbox_of(L)->redactor, rq->shown,
+                       sizeof rq->shown, full);
+    }
     lua_pop(L, 1); /* drop url (the table keeps it alive) */
 
     t = field(L, "method");

@@ -22,6 +22,7 @@
 
 #include "buf.h"
 #include "lib_net.h"
+#include "redact.h"
 #include "sandbox.h"
 
 #define REDIS_MAX_URL 2048
@@ -37,6 +38,7 @@ typedef struct redis_url {
     char pass[512];                /* empty when no password */
     long db;                       /* -1 when not given */
     char shown[REDIS_MAX_URL + 8]; /* the URL with its password masked */
+    const pf_redactor *red;        /* the run's secrets, may be NULL */
 } redis_url;
 
 /* Percent-decode the n bytes at s into out (outlen). Returns 0 or -1 (bad
@@ -208,6 +210,30 @@ static int is_timeout(const redisContext *c, uint64_t deadline)
 }
 
 /*
+ * A server reply (len bytes, NULs shown as '?') for a message: masked
+ * whole (the password, then the run's secrets) and only then cut to at
+ * most max bytes, into out (max + 1 bytes).
+ */
+static void reply_text(char *out, size_t max, const char *str, size_t len,
+                       const redis_url *u)
+{
+    char *flat = malloc(len + 1), *masked = malloc(3 * len + 1);
+    size_t i;
+
+    if (flat == NULL || masked == NULL) {
+        snprintf(out, max + 1, "(withheld: out of memory)");
+    } else {
+        for (i = 0; i < len; i++)
+            flat[i] = str[i] ? str[i] : '?';
+        flat[len] = '\0';
+        pf_net_mask(masked, 3 * len + 1, flat, u->pass);
+        pf_redact_into(u->red, out, max + 1, masked);
+    }
+    free(flat);
+    free(masked);
+}
+
+/*
  * Send one command under the deadline. Returns the reply (the caller frees
  * it), or NULL with a message in err.
  */
@@ -243,8 +269,10 @@ static redisReply *command(redisContext *c, const redis_url *u, int argc,
         return NULL;
     }
     if (r->type == REDIS_REPLY_ERROR) {
-        snprintf(err, errlen, "%s refused by redis %s: %.*s", argv[0], u->shown,
-                 (int)(r->len > 300 ? 300 : r->len), r->str ? r->str : "");
+        char said[301];
+        reply_text(said, 300, r->str ? r->str : "", r->str ? r->len : 0, u);
+        snprintf(err, errlen, "%s refused by redis %s: %s", argv[0], u->shown,
+                 said);
         freeReplyObject(r);
         return NULL;
     }
@@ -307,15 +335,16 @@ static int redis_exchange(const redis_url *u, long timeout_ms, double *ms,
         goto cleanup;
     if (r->type != REDIS_REPLY_STATUS || r->str == NULL ||
         strcasecmp(r->str, "PONG") != 0) {
-        snprintf(err, errlen, "PING on redis %s: expected PONG, got %s%.*s",
+        char said[101] = "";
+        if ((r->type == REDIS_REPLY_STATUS || r->type == REDIS_REPLY_STRING) &&
+            r->str != NULL)
+            reply_text(said, 100, r->str, r->len, u);
+        snprintf(err, errlen, "PING on redis %s: expected PONG, got %s%s",
                  u->shown,
                  r->type == REDIS_REPLY_STATUS || r->type == REDIS_REPLY_STRING
                      ? ""
                      : "a reply of another type",
-                 r->type == REDIS_REPLY_STATUS || r->type == REDIS_REPLY_STRING
-                     ? (int)(r->len > 100 ? 100 : r->len)
-                     : 0,
-                 r->str ? r->str : "");
+                 said);
         freeReplyObject(r);
         goto cleanup;
     }
@@ -347,6 +376,7 @@ static int redis_ping(lua_State *L)
         lua_pushliteral(L, "url"); /* the error's class: not the network */
         return 3;
     }
+    u.red = pf_sandbox_of(L)->redactor;
     rc = redis_exchange(&u, timeout_ms, &ms, err, sizeof err);
     pf_sandbox_deadline_check(L);
     if (rc != 0) {

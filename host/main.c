@@ -103,7 +103,8 @@ static const char help_run[] =
     "  --root DIR                  project root for fs.read (default: cwd)\n"
     "  --lib DIR                   Lua library folder (default ROOT/lib, else\n"
     "                              the installed copy)\n"
-    "  --secret NAME               also mask the value of $NAME (repeatable)\n"
+    "  --secret NAME               also mask the value of $NAME, whatever its\n"
+    "                              length (repeatable)\n"
     "\n";
 
 static const char help_gate[] =
@@ -225,11 +226,12 @@ static int print_help(const char *name)
     return 0;
 }
 
+/* fmt has at most one %s, for arg (the user's text: shown terminal-safe,
+ * as every text sink shows text it did not write). */
 static int usage_error(const char *fmt, const char *arg)
 {
-    fputs("preflight: ", stderr);
-    fprintf(stderr, fmt, arg);
-    fputs("\nTry 'preflight help'.\n", stderr);
+    pf_term_error(fmt, arg);
+    fputs("Try 'preflight help'.\n", stderr);
     return PF_EXIT_ERROR;
 }
 
@@ -507,23 +509,36 @@ static int cmd_list(const opts *o)
     memset(&s, 0, sizeof s);
     rc = prepare(o, &s, "paper", "mock", err, sizeof err);
     if (rc != 0) {
-        fprintf(stderr, "preflight: %s\n", err);
+        pf_term_error("%s", err);
         goto out;
     }
     pf_run(&s.cfg, s.checks, s.n, PF_JOB_META);
     for (i = 0; i < s.n; i++) {
         pf_check *c = &s.checks[i];
+        /* every field through the terminal-safe rule: a file name, a
+         * title, a tag or a message could hold ESC, CR or LF */
         if (c->status == PF_STATUS_ERROR) {
             bad = 1;
-            printf("ERROR  %s  [%s] %s\n", c->file,
-                   pf_reason_name(c->reason) ? pf_reason_name(c->reason) : "",
-                   c->message ? c->message : "");
+            fputs("ERROR  ", stdout);
+            pf_term_put(stdout, c->file);
+            printf("  [%s] ",
+                   pf_reason_name(c->reason) ? pf_reason_name(c->reason) : "");
+            pf_term_put(stdout, c->message);
+            putchar('\n');
             continue;
         }
-        printf("%-32s %s  [", c->id, c->file);
-        for (size_t t = 0; t < c->ntags; t++)
-            printf("%s%s", t ? "," : "", c->tags[t]);
-        printf("]  %s\n", c->title);
+        pf_term_put(stdout, c->id);
+        printf("%*s ", (int)(strlen(c->id) < 32 ? 32 - strlen(c->id) : 0), "");
+        pf_term_put(stdout, c->file);
+        fputs("  [", stdout);
+        for (size_t t = 0; t < c->ntags; t++) {
+            if (t)
+                putchar(',');
+            pf_term_put(stdout, c->tags[t]);
+        }
+        fputs("]  ", stdout);
+        pf_term_put(stdout, c->title);
+        putchar('\n');
     }
     if (s.n == 0) {
         fprintf(stderr, "preflight: no checks found\n");
@@ -557,7 +572,7 @@ static int default_evidence(const char *cmd, char *out, size_t outlen)
 /* A file the run had to write failed: say so, and the run is an error. */
 static void write_failed(pf_verdict *v, const char *what, const char *err)
 {
-    fprintf(stderr, "preflight: %s: %s\n", what, err);
+    pf_term_error("%s: %s", what, err);
     pf_verdict_problem(v, "%s write failed: %s", what, err);
     v->kind = PF_VERDICT_ERROR;
     v->exit_code = PF_EXIT_ERROR;
@@ -588,7 +603,7 @@ static int finish(const opts *o, pf_report *r, pf_verdict *v,
             /* the metrics must not keep the verdict the run just lost */
             if (metrics_ok &&
                 pf_metrics_write(o->metrics, r, err, sizeof err) != 0)
-                fprintf(stderr, "preflight: metrics: %s\n", err);
+                pf_term_error("metrics: %s", err);
         }
     }
     if (strcmp(o->format, "text") != 0) {
@@ -610,10 +625,16 @@ static int finish(const opts *o, pf_report *r, pf_verdict *v,
                     : o->verbose ? PF_TEXT_VERBOSE
                                  : PF_TEXT_NORMAL;
         pf_report_text_level(stdout, r, pf_want_color(1), level);
-        if (evidence_ok && !o->quiet)
-            printf("evidence: %s\n", evidence_path);
-        if (metrics_ok && o->verbose)
-            printf("metrics: %s\n", o->metrics);
+        if (evidence_ok && !o->quiet) {
+            fputs("evidence: ", stdout);
+            pf_term_put(stdout, evidence_path);
+            putchar('\n');
+        }
+        if (metrics_ok && o->verbose) {
+            fputs("metrics: ", stdout);
+            pf_term_put(stdout, o->metrics);
+            putchar('\n');
+        }
     }
     fflush(stdout);
     return v->exit_code;
@@ -731,7 +752,7 @@ static int cmd_checks(const opts *o)
     if (rc != 0) {
         /* reported like any run: evidence, metrics and CI reports say
          * "error" instead of keeping the last run's word */
-        fprintf(stderr, "preflight: %s\n", err);
+        pf_term_error("%s", err);
         v.kind = PF_VERDICT_ERROR;
         v.exit_code = rc;
         pf_verdict_problem(&v, "%s", err);
@@ -808,8 +829,7 @@ static int cmd_checks(const opts *o)
         }
         fflush(NULL);
         execvp(o->command[0], o->command);
-        fprintf(stderr, "preflight: cannot start %s: %s\n", o->command[0],
-                strerror(errno));
+        pf_term_error("cannot start %s: %s", o->command[0], strerror(errno));
         return PF_EXIT_ERROR;
     }
 out:
@@ -820,10 +840,13 @@ out:
 
 static int cmd_kill(const opts *o)
 {
-    char err[600], existing[512];
+    char err[600], existing[512], shown[PATH_MAX];
     const char *path = o->kill_switch ? o->kill_switch
                                       : PF_KILL_SWITCH_DEFAULT;
     const char *p;
+
+    snprintf(shown, sizeof shown, "%s", path);
+    pf_term_clean(shown); /* the path as typed: terminal-safe */
 
     if (o->reason == NULL)
         return usage_error("kill needs --reason TEXT", NULL);
@@ -833,20 +856,21 @@ static int cmd_kill(const opts *o)
         return usage_error("kill refuses an empty --reason", NULL);
     if (pf_kill_switch_state(path, existing, sizeof existing) != 0) {
         /* keep the first record: it says why trading was stopped */
+        pf_term_clean(existing); /* what the file says: terminal-safe */
         printf("kill switch already engaged: %s\nrecorded reason: %s\n"
                "It is left as it is; to clear it, a person removes it by "
                "hand after review (docs/RUNBOOK.md):\n  rm %s\n",
-               path, existing, path);
+               shown, existing, shown);
         return PF_EXIT_PASS;
     }
     if (pf_kill_switch_engage(path, o->reason, err, sizeof err) != 0) {
-        fprintf(stderr, "preflight: %s\n", err);
+        pf_term_error("%s", err);
         return PF_EXIT_ERROR;
     }
     printf("kill switch engaged: %s\n"
            "LIVE arming and exec are refused while this file exists.\n"
            "To clear it, a person removes it by hand after review "
-           "(docs/RUNBOOK.md):\n  rm %s\n", path, path);
+           "(docs/RUNBOOK.md):\n  rm %s\n", shown, shown);
     return PF_EXIT_PASS;
 }
 

@@ -4,6 +4,7 @@
  */
 #include "report_text.h"
 
+#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
@@ -77,6 +78,42 @@ static void clean_inplace(char *s)
         i += k;
     }
     s[o] = '\0';
+}
+
+void pf_term_put(FILE *out, const char *s)
+{
+    put_clean(out, s);
+}
+
+void pf_term_clean(char *s)
+{
+    if (s != NULL)
+        clean_inplace(s);
+}
+
+void pf_term_error(const char *fmt, ...)
+{
+    char small[1024], *m = small;
+    va_list ap;
+    int n;
+
+    va_start(ap, fmt);
+    n = vsnprintf(small, sizeof small, fmt, ap);
+    va_end(ap);
+    if (n >= (int)sizeof small && (m = malloc((size_t)n + 1)) != NULL) {
+        va_start(ap, fmt);
+        vsnprintf(m, (size_t)n + 1, fmt, ap);
+        va_end(ap);
+    }
+    if (m == NULL)
+        m = small; /* the first part, cut at a character boundary */
+    if (m == small && n >= (int)sizeof small)
+        pf_cut_utf8(small, sizeof small - 1);
+    fputs("preflight: ", stderr);
+    put_clean(stderr, m);
+    fputc('\n', stderr);
+    if (m != small)
+        free(m);
 }
 
 static const char *status_word(pf_status s, int color)
@@ -165,8 +202,11 @@ void pf_report_text_level(FILE *out, const pf_report *r, int color, int level)
         }
         fprintf(out, "%*s  %6.0f ms  ", (int)(w - (l < w ? l : w)), "",
                 c->duration_ms);
-        if (c->status == PF_STATUS_ERROR && c->id == NULL)
-            fprintf(out, "[%s] ", c->file);
+        if (c->status == PF_STATUS_ERROR && c->id == NULL) {
+            fputc('[', out);
+            put_clean(out, c->file); /* a file name can hold ESC, CR, LF */
+            fputs("] ", out);
+        }
         put_clean(out, c->message);
         fputc('\n', out);
         if (level > 0)

@@ -45,4 +45,20 @@ void pf_progress_end(pf_progress *p);
  * "dumb". */
 int pf_want_progress(int fd);
 
+/*
+ * The one terminal-safe rule for every text sink (the report, `list`, the
+ * progress line, usage errors quoting an argument, errors quoting a path):
+ * every control character (C0 including CR, LF and ESC, DEL, C1),
+ * U+2028/U+2029 and every byte of invalid UTF-8 is shown as '?', so no
+ * text from a check, a file name or an argument can move the cursor or
+ * start a line of its own.
+ *
+ * pf_term_put writes s (NULL: nothing) that way; pf_term_clean rewrites s
+ * in place (it only gets shorter); pf_term_error writes "preflight: ",
+ * the formatted message made safe, and a newline to stderr.
+ */
+void pf_term_put(FILE *out, const char *s);
+void pf_term_clean(char *s);
+void pf_term_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
 #endif

@@ -25,6 +25,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -250,7 +251,10 @@ static int spawn(const pf_run_config *cfg, const pf_check *checks, size_t n,
     }
     if (pid == 0) {
         int devnull = open("/dev/null", O_RDWR);
-        int j = fcntl(jp[0], F_DUPFD, 100), r = fcntl(rp[1], F_DUPFD, 100);
+        /* copies above 4 (the slots they go to): any RLIMIT_NOFILE that
+         * let the parent make the pipes has room for them (a floor of
+         * 100 needed a limit over 101 and failed as a bare "status 5") */
+        int j = fcntl(jp[0], F_DUPFD, 5), r = fcntl(rp[1], F_DUPFD, 5);
         if (devnull < 0 || j < 0 || r < 0 || dup2(devnull, 0) < 0 ||
             dup2(devnull, 1) < 0 || dup2(devnull, 2) < 0 || dup2(j, 3) < 0 ||
             dup2(r, 4) < 0)
@@ -306,7 +310,17 @@ static void set_death(pf_check *c, int st)
                            "crash: worker killed by signal %d (%s) before "
                            "sending a result", WTERMSIG(st),
                            strsignal(WTERMSIG(st)));
-    else if (WIFEXITED(st))
+    else if (WIFEXITED(st) && WEXITSTATUS(st) == 5) {
+        struct rlimit rl;
+        long lim = getrlimit(RLIMIT_NOFILE, &rl) == 0 &&
+                           rl.rlim_cur != RLIM_INFINITY
+                       ? (long)rl.rlim_cur
+                       : -1;
+        pf_check_set_error(c, PF_REASON_CRASH,
+                           "crash: could not start the worker: setting up "
+                           "its standard streams and pipes failed (too many "
+                           "open files? RLIMIT_NOFILE is %ld)", lim);
+    } else if (WIFEXITED(st))
         pf_check_set_error(c, PF_REASON_CRASH,
                            "crash: worker exited with status %d before "
                            "sending a result", WEXITSTATUS(st));
@@ -421,9 +435,10 @@ static int on_frames(const pf_run_config *cfg, worker *w, pf_check *c)
     return 0;
 }
 
-/* Final pass in the parent: mask secrets in every string that came from
- * a check. A typed detail that masking changed becomes a string (a masked
- * number is no number). If masking runs out of memory the check becomes
+/* Final pass in the parent, run once for every check at the end of
+ * pf_run: mask secrets in every string that came from a check. A typed
+ * detail that masking changed becomes a string (a masked number is no
+ * number). If masking runs out of memory the check becomes
  * an error and keeps no text of its own: an unmasked string is never kept. */
 static void redact_check(const pf_redactor *r, pf_check *c)
 {
@@ -707,7 +722,6 @@ int pf_run(const pf_run_config *cfg, pf_check *checks, size_t n, int kind)
                 if (c->duration_ms > 2.0)
                     pipeline = 0; /* slow checks: no queueing from now on */
                 w->quick = c->duration_ms < 1.0;
-                redact_check(cfg->redactor, c);
                 w->busy = 0;
                 done++;
                 if (c->status == PF_STATUS_ERROR && w->pid > 0)
@@ -780,6 +794,11 @@ int pf_run(const pf_run_config *cfg, pf_check *checks, size_t n, int kind)
         sig_pipe[0] = sig_pipe[1] = -1;
     }
 cleanup:
+    /* one place masks every outcome, whatever ended it: a result, a kill
+     * at the deadline, a crash, an interrupted run (the id a killed
+     * worker named in its START frame is the check's own text too) */
+    for (i = 0; i < n; i++)
+        redact_check(cfg->redactor, &checks[i]);
     free(ws);
     free(pfd);
     free(who);

@@ -89,6 +89,7 @@ static void *sb_alloc(void *ud, void *ptr, size_t osize, size_t nsize)
     if (p == NULL) {
         if (nsize > old) {
             sb->oom = 1;
+            sb->os_oom = 1; /* under the cap: the system said no */
             return NULL;
         }
         /* a failed shrink keeps the old block; Lua now takes it for

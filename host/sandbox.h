@@ -24,6 +24,8 @@
  * no more than this left is out of time. */
 #define PF_SANDBOX_RESERVE_MS 20
 
+struct pf_redactor; /* redact.h */
+
 typedef struct pf_sandbox_conf {
     const char *root;         /* realpath of the project root */
     const char *lib_dir;      /* realpath of the Lua library folder, or NULL */
@@ -40,9 +42,14 @@ typedef struct pf_sandbox {
     size_t used;
     size_t peak;
     int oom;             /* sticky: an allocation was refused */
+    int os_oom;          /* ... by the system (malloc failed under the cap:
+                          * RLIMIT_AS, ulimit -v), not by the cap */
     int timeout;         /* sticky: budget or deadline passed */
     uint64_t instr;
     uint64_t deadline_ns; /* CLOCK_MONOTONIC */
+    /* the run's secrets (set by the worker after pf_sandbox_open; may be
+     * NULL): a primitive masks with it before it cuts a message */
+    const struct pf_redactor *redactor;
 } pf_sandbox;
 
 

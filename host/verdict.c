@@ -168,6 +168,22 @@ int pf_verdict_compute(pf_check *checks, size_t n, char *const *manifest,
     return 0;
 }
 
+/* At most 60 bytes of s for a message, every byte that is not printable
+ * ASCII (and '"', '\\') shown as \xHH, so nothing in it is invisible. */
+static void show_bytes(const char *s, size_t l, char *out, size_t outlen)
+{
+    size_t i, o = 0;
+
+    for (i = 0; i < l && i < 60 && o + 5 < outlen; i++) {
+        unsigned char c = (unsigned char)s[i];
+        if (c >= 0x20 && c < 0x7F && c != '"' && c != '\\')
+            out[o++] = (char)c;
+        else
+            o += (size_t)snprintf(out + o, outlen - o, "\\x%02X", c);
+    }
+    out[o] = '\0';
+}
+
 int pf_manifest_parse(const char *text, size_t len, char ***ids, size_t *n,
                       char *err, size_t errlen)
 {
@@ -175,6 +191,13 @@ int pf_manifest_parse(const char *text, size_t len, char ***ids, size_t *n,
 
     if (memchr(text, '\0', len) != NULL) {
         snprintf(err, errlen, "manifest contains a NUL byte");
+        return -1;
+    }
+    if (len >= 3 && memcmp(text, "\xEF\xBB\xBF", 3) == 0) {
+        /* refused, not skipped: an editor that adds one may change more */
+        snprintf(err, errlen,
+                 "manifest starts with a UTF-8 byte order mark (bytes "
+                 "\\xEF\\xBB\\xBF); save it as plain UTF-8 without one");
         return -1;
     }
     while (off < len) {
@@ -200,8 +223,12 @@ int pf_manifest_parse(const char *text, size_t len, char ***ids, size_t *n,
         memcpy(id, s, l);
         id[l] = '\0';
         if (!pf_id_valid(id)) {
-            snprintf(err, errlen, "manifest line %zu: \"%.*s\" is not a valid id",
-                     line, (int)(l > 60 ? 60 : l), s);
+            char shown[60 * 4 + 1];
+            show_bytes(s, l, shown, sizeof shown);
+            snprintf(err, errlen,
+                     "manifest line %zu: \"%s\"%s is not a valid id "
+                     "(^[a-z0-9][a-z0-9_.-]*$)",
+                     line, shown, l > 60 ? "..." : "");
             return -1;
         }
         for (size_t k = 0; k < *n; k++) {

@@ -59,15 +59,8 @@ static char *copy_str(lua_State *L, int idx, const pf_redactor *r, size_t max)
     for (i = 0; i < len; i++)
         c[i] = s[i] ? s[i] : '?';
     c[len] = '\0';
-    m = r ? pf_redact(r, c) : strdup(c);
+    m = pf_redact_cut(r, c, max); /* mask, then cut */
     free(c);
-    if (m != NULL && strlen(m) > max) {
-        static const char mark[] = " [truncated]";
-        size_t keep = max - (sizeof mark - 1);
-        while (keep > 0 && ((unsigned char)m[keep] & 0xC0) == 0x80)
-            keep--; /* do not cut a UTF-8 sequence */
-        memcpy(m + keep, mark, sizeof mark);
-    }
     return m;
 }
 
@@ -181,10 +174,14 @@ static int read_meta(lua_State *L, pf_check *c, const pf_redactor *r)
         }
         if (!ok) {
             char b[64];
-            if (lua_type(L, -1) == LUA_TSTRING)
-                snprintf(b, sizeof b, "%.40s", lua_tostring(L, -1));
-            else
+            if (lua_type(L, -1) == LUA_TSTRING) {
+                /* the check's own text: masked, then cut */
+                char *m = copy_str(L, -1, r, 40);
+                snprintf(b, sizeof b, "%s", m ? m : "?");
+                free(m);
+            } else {
                 snprintf(b, sizeof b, "a %s key", luaL_typename(L, -1));
+            }
             lua_pop(L, 1); /* drop key */
             pf_check_set_error(c, PF_REASON_CONTRACT,
                                "unknown field \"%s\" in the check table "
@@ -330,6 +327,13 @@ static void apply_flags(pf_sandbox *sb, pf_check *c, long budget_ms)
     if (sb->timeout)
         pf_check_set_error(c, PF_REASON_TIMEOUT,
                            "timeout: ran past its %ld ms budget", budget_ms);
+    else if (sb->oom && sb->os_oom)
+        pf_check_set_error(c, PF_REASON_MEMORY,
+                           "memory: the system refused memory at %zu MiB, "
+                           "under the %zu MiB per-check limit (the "
+                           "process's address-space limit, RLIMIT_AS / "
+                           "ulimit -v, or the machine is out of memory)",
+                           sb->used >> 20, sb->conf->memory_bytes >> 20);
     else if (sb->oom)
         pf_check_set_error(c, PF_REASON_MEMORY,
                            "memory: exceeded the %zu MiB limit",
@@ -361,6 +365,7 @@ void pf_worker_one(const pf_run_config *cfg, const char *file, int kind,
         goto done;
     }
     L = sb.L;
+    sb.redactor = cfg->redactor; /* primitives mask before they cut */
     snprintf(chunkname, sizeof chunkname, "@%s", file);
     if (luaL_loadbufferx(L, text, len, chunkname, "t") != LUA_OK) {
         char *m = copy_str(L, -1, cfg->redactor, 400);

@@ -396,6 +396,14 @@ static const struct {
     {CURLE_UNSUPPORTED_PROTOCOL, 0, "Protocol \"ftp\" not supported",
      "nil, refused a redirect or URL outside http and https (Protocol "
      "\"ftp\" not supported): GET https://u:***@x.test/p?q=1"},
+    {CURLE_UNSUPPORTED_PROTOCOL, 0, "Received HTTP/0.9 when not allowed",
+     "nil, the server's reply is not a valid HTTP response (no HTTP/1.x "
+     "status line, or HTTP/0.9; Received HTTP/0.9 when not allowed): GET "
+     "https://u:***@x.test/p?q=1"},
+    {CURLE_WEIRD_SERVER_REPLY, 0, "Unsupported HTTP version in response",
+     "nil, the server's reply is not a valid HTTP response (no HTTP/1.x "
+     "status line, or HTTP/0.9; Unsupported HTTP version in response): GET "
+     "https://u:***@x.test/p?q=1"},
     {CURLE_OUT_OF_MEMORY, 0, NULL,
      "nil, out of memory: GET https://u:***@x.test/p?q=1"},
     {CURLE_GOT_NOTHING, 0, NULL,
@@ -413,12 +421,26 @@ static void test_http_error_wording(void **state)
         cw.rc = curl_errors[i].rc;
         cw.os_errno = curl_errors[i].os_errno;
         cw.errtext = curl_errors[i].errtext;
+        cw.status = 0; /* no status line read */
         run(REQ("url = 'https://u:hunter2@x.test/p?q=1', timeout_ms = 300"),
             5000);
         if (strcmp(out, curl_errors[i].want) != 0)
             fail_msg("row %zu: got \"%s\", want \"%s\"", i, out,
                      curl_errors[i].want);
     }
+}
+
+/* libcurl refuses a header line over its 100 KB limit with its out of
+ * memory code, after the status line was read: that is what is said */
+static void test_http_header_too_large(void **state)
+{
+    (void)state;
+    reset(NULL);
+    cw.rc = CURLE_OUT_OF_MEMORY;
+    cw.status = 200;
+    assert_string_equal(run(REQ("url = 'https://x.test/h'"), 5000),
+                        "nil, response header too large (a header line over "
+                        "libcurl's 100 KB limit): GET https://x.test/h");
 }
 
 static void test_http_init_fails(void **state)
@@ -655,6 +677,7 @@ int main(void)
         cmocka_unit_test_setup(test_http_body_over_cap, reset),
         cmocka_unit_test_setup(test_http_too_many_headers, reset),
         cmocka_unit_test_setup(test_http_error_wording, reset),
+        cmocka_unit_test_setup(test_http_header_too_large, reset),
         cmocka_unit_test_setup(test_http_init_fails, reset),
         cmocka_unit_test_setup(test_http_setopt_refused, reset),
         cmocka_unit_test_setup(test_http_bad_status, reset),

@@ -11,6 +11,7 @@
 #include <setjmp.h>
 #include <cmocka.h>
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -310,6 +311,150 @@ static void test_redactor_from_env_null_envp(void **state)
     pf_redactor_free(&r);
 }
 
+/* ---- over-matching: short values of secret-by-name variables ----------- */
+
+static const struct {
+    const char *name;
+    const char *env;   /* one NAME=VALUE */
+    const char *extra; /* --secret NAME, or NULL */
+    const char *in;
+    const char *want;
+} short_rows[] = {
+    {"common setting never masked", "TOKENIZERS_PARALLELISM=true", NULL,
+     "ok: true, true", "ok: true, true"},
+    {"common setting, any case", "KEY_ENABLED=Yes", NULL, "Yes sir",
+     "Yes sir"},
+    {"short value inside a word kept", "KEYMAP=fi", NULL, "fine, finish",
+     "fine, finish"},
+    {"short value as a token masked", "KEYMAP=fi", NULL, "layout fi.",
+     "layout ***."},
+    {"short value at both ends", "KEYMAP=fi", NULL, "fi", "***"},
+    {"short value before UTF-8 letters kept", "KEYMAP=fi", NULL,
+     "fi\xC3\xB1" "e", "fi\xC3\xB1" "e"},
+    {"7-byte password in a URL masked", "DB_PASSWORD=hunter2", NULL,
+     "postgres://u:hunter2@h/db", "postgres://u:***@h/db"},
+    {"7-byte password glued to letters kept (documented)",
+     "DB_PASSWORD=hunter2", NULL, "xhunter2y", "xhunter2y"},
+    {"8 bytes: masked everywhere", "API_KEY=abcdefgh", NULL, "xabcdefghy",
+     "x***y"},
+    {"long secret masked everywhere", "UPBIT_SECRET_KEY=0123456789abcdef",
+     NULL, "sig0123456789abcdefsig", "sig***sig"},
+    {"--secret forces a short value everywhere", "SHORTPIN=fi", "SHORTPIN",
+     "fine", "***ne"},
+    {"--secret forces a common word", "FLAG_TOKEN=true", "FLAG_TOKEN",
+     "is true", "is ***"},
+    {"--secret of an unlisted name, short", "PIN=42", "PIN", "x42 42",
+     "x*** ***"},
+    {"unlisted name, not secret", "KEYLESS=", NULL, "anything", "anything"},
+};
+
+static void test_redactor_short_values_table(void **state)
+{
+    size_t i;
+
+    (void)state;
+    for (i = 0; i < NROWS(short_rows); i++) {
+        char *envp[2] = {(char *)short_rows[i].env, NULL};
+        char *extra[1] = {(char *)short_rows[i].extra};
+        pf_redactor r;
+        char *got;
+
+        pf_redactor_init(&r);
+        assert_int_equal(pf_redactor_from_env(&r, envp, extra,
+                                              short_rows[i].extra ? 1 : 0),
+                         0);
+        got = pf_redact(&r, short_rows[i].in);
+        assert_non_null(got);
+        if (strcmp(got, short_rows[i].want) != 0)
+            fail_msg("row %zu (%s): got \"%s\", want \"%s\"", i,
+                     short_rows[i].name, got, short_rows[i].want);
+        free(got);
+        pf_redactor_free(&r);
+    }
+}
+
+/* ---- mask, then cut ---------------------------------------------------- */
+
+/* 1 when any 8-byte piece of secret occurs in s. */
+static int has_piece(const char *s, const char *secret)
+{
+    size_t n = strlen(secret), i;
+    char piece[9];
+
+    for (i = 0; i + 8 <= n; i++) {
+        memcpy(piece, secret + i, 8);
+        piece[8] = '\0';
+        if (strstr(s, piece) != NULL)
+            return 1;
+    }
+    return 0;
+}
+
+/* A 700-byte secret in a message cut at every length from 0 to past its
+ * end: no piece of it is ever left, the result fits, and it ends with the
+ * cut mark whenever it was cut. */
+static void test_redact_cut_never_leaves_a_piece(void **state)
+{
+    char secret[701], msg[1000];
+    pf_redactor r;
+    size_t max, i;
+
+    (void)state;
+    for (i = 0; i < 700; i++)
+        secret[i] = "abcdefghijklmnopqrstuvwxyz0123456789"[(i * 7 + i / 36) %
+                                                        36];
+    secret[700] = '\0';
+    snprintf(msg, sizeof msg, "no fixture for GET http://h/x?key=%s&y=1",
+             secret);
+    pf_redactor_init(&r);
+    assert_int_equal(pf_redactor_add(&r, secret), 0);
+    for (max = 0; max <= strlen(msg) + 1; max++) {
+        char *got = pf_redact_cut(&r, msg, max);
+        char buf[800];
+        assert_non_null(got);
+        assert_true(strlen(got) <= max || max < sizeof PF_CUT_MARK - 1);
+        assert_false(has_piece(got, secret));
+        free(got);
+        if (max > 0 && max <= sizeof buf) {
+            assert_int_equal(pf_redact_into(&r, buf, max, msg), 0);
+            assert_true(strlen(buf) < max);
+            assert_false(has_piece(buf, secret));
+        }
+    }
+    /* without masking the same cut leaves a piece: the test can fail */
+    {
+        char *plain = pf_redact_cut(NULL, msg, 600);
+        assert_true(has_piece(plain, secret));
+        free(plain);
+    }
+    pf_redactor_free(&r);
+}
+
+/* Cuts fall on a UTF-8 character boundary and end with the mark. */
+static void test_cut_utf8_boundary(void **state)
+{
+    char s[64];
+    size_t max;
+
+    (void)state;
+    for (max = 12; max < 40; max++) {
+        size_t i, len;
+        for (i = 0; i + 2 < sizeof s; i += 2)
+            memcpy(s + i, "\xC3\xA9", 2); /* e acute */
+        s[i] = '\0';
+        pf_cut_utf8(s, max);
+        len = strlen(s);
+        assert_true(len <= max);
+        assert_true(len >= sizeof PF_CUT_MARK - 1);
+        assert_string_equal(s + len - (sizeof PF_CUT_MARK - 1), PF_CUT_MARK);
+        /* what is kept before the mark is whole characters */
+        assert_int_equal((len - (sizeof PF_CUT_MARK - 1)) % 2, 0);
+    }
+    strcpy(s, "short");
+    pf_cut_utf8(s, 5);
+    assert_string_equal(s, "short");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -323,6 +468,9 @@ int main(void)
         cmocka_unit_test(test_redactor_from_env_picks_values),
         cmocka_unit_test(test_redactor_from_env_extra_only),
         cmocka_unit_test(test_redactor_from_env_null_envp),
+        cmocka_unit_test(test_redactor_short_values_table),
+        cmocka_unit_test(test_redact_cut_never_leaves_a_piece),
+        cmocka_unit_test(test_cut_utf8_boundary),
     };
 
     return cmocka_run_group_tests(tests, 0, NULL);

@@ -87,6 +87,12 @@ FAKE(fake_segv, (void)rfd; signal(SIGSEGV, SIG_DFL); raise(SIGSEGV);)
 FAKE(fake_silent, (void)rfd; pause();)
 FAKE(fake_start_then_exit, pf_proto_start(&b, 100, "x.y"); send_buf(rfd, &b);
      _exit(1);)
+/* a check whose id is a secret: named in START, then no result */
+FAKE(fake_secret_start_then_segv,
+     pf_proto_start(&b, 100, "sec.r3t-id-42"); send_buf(rfd, &b);
+     signal(SIGSEGV, SIG_DFL); raise(SIGSEGV);)
+FAKE(fake_secret_start_then_silent,
+     pf_proto_start(&b, 100, "sec.r3t-id-42"); send_buf(rfd, &b); pause();)
 FAKE(fake_wrong_index,
      good_result(&b, "a.b", PF_STATUS_PASS, j.index + 1); send_buf(rfd, &b);)
 FAKE(fake_no_index, {
@@ -201,6 +207,39 @@ static void test_runner_fake_workers(void **state)
         assert_true(pf_now_ns() - t0 < 1500000000ull);
         pf_check_clear(&c);
     }
+}
+
+/* The id a worker named in START is the check's own text: when the
+ * worker then crashes or is killed at its deadline, it is masked like any
+ * result (it was reported whole). */
+static void test_runner_masks_killed_and_crashed(void **state)
+{
+    void (*fakes[])(const pf_run_config *, const pf_check *, size_t, int,
+                    int) = {fake_secret_start_then_segv,
+                            fake_secret_start_then_silent};
+    pf_redactor red;
+    size_t f;
+
+    (void)state;
+    pf_redactor_init(&red);
+    assert_int_equal(pf_redactor_add(&red, "r3t-id"), 0);
+    for (f = 0; f < 2; f++) {
+        pf_run_config cfg;
+        pf_check c;
+        base_config(&cfg);
+        cfg.timeout_ms = 300;
+        cfg.redactor = &red;
+        cfg.worker_main = fakes[f];
+        memset(&c, 0, sizeof c);
+        c.file = (char *)"fake.lua";
+        assert_int_equal(pf_run(&cfg, &c, 1, PF_JOB_RUN), 0);
+        assert_int_equal(c.status, PF_STATUS_ERROR);
+        assert_int_equal(c.reason, f == 0 ? PF_REASON_CRASH : PF_REASON_TIMEOUT);
+        assert_non_null(c.id);
+        assert_string_equal(c.id, "sec.***-42");
+        pf_check_clear(&c);
+    }
+    pf_redactor_free(&red);
 }
 
 /* Many checks through a misbehaving pool: every one is an error, none is
@@ -341,6 +380,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_runner_fake_workers),
+        cmocka_unit_test(test_runner_masks_killed_and_crashed),
         cmocka_unit_test(test_runner_every_check_accounted),
         cmocka_unit_test(test_runner_queued_jobs),
         cmocka_unit_test(test_discover_sorted_not_recursive),

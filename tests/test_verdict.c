@@ -392,7 +392,12 @@ static const struct {
      "line 1"},
     {"trailing comment without space", "a#x\n", 0, -1, NULL, "line 1"},
     {"id of 129", NULL, 129, -1, NULL, "line 1: id too long"},
-    {"UTF-8 BOM", "\xEF\xBB\xBF" "a\n", 0, -1, NULL, "line 1"},
+    {"UTF-8 BOM", "\xEF\xBB\xBF" "a\n", 0, -1, NULL,
+     "starts with a UTF-8 byte order mark (bytes \\xEF\\xBB\\xBF)"},
+    {"invisible bytes shown", "a\nb\xC2\xA0\x1B[2Jc\n", 0, -1, NULL,
+     "line 2: \"b\\xC2\\xA0\\x1B[2Jc\" is not a valid id"},
+    {"BOM on a later line", "a\n\xEF\xBB\xBF" "b\n", 0, -1, NULL,
+     "line 2: \"\\xEF\\xBB\\xBFb\""},
     {"lone CR line break", "a\rb\n", 0, -1, NULL, "line 1"},
     {"comma separated", "a,b\n", 0, -1, NULL, "line 1"},
 };

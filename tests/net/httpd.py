@@ -12,7 +12,8 @@ PORTFILE (atomically), so the caller never races for a port.
 HTTP routes: /json, /status/NNN, /ratelimited, /slow (2 s), /delay/MS,
 /big (5 MiB with Content-Length), /big-stream (5 MiB, no length),
 /echo (method, headers and body as JSON), /redirect (302 to /json),
-/many-headers (150 headers).
+/many-headers (150 headers), /http09 (no status line), /garbage-status
+(a status line that is not HTTP), /huge-header (one 110 KB header line).
 """
 import json
 import os
@@ -83,6 +84,16 @@ class Handler(BaseHTTPRequestHandler):
                        [("Content-Type", "application/json")])
         elif path == "/redirect":
             self.reply(302, b"", [("Location", "/json")])
+        elif path == "/http09":
+            # no status line at all: HTTP/0.9 to a client
+            self.wfile.write(b"hello from 1991\n")
+            self.close_connection = True
+        elif path == "/garbage-status":
+            self.wfile.write(b"XYZZY 200 OK\r\nContent-Length: 2\r\n\r\nok")
+            self.close_connection = True
+        elif path == "/huge-header":
+            # one header line over libcurl's 100 KB limit
+            self.reply(200, b"ok", [("X-Huge", "h" * (110 * 1024))])
         elif path == "/many-headers":
             self.reply(200, b"ok", [("X-H%d" % i, "v") for i in range(150)])
         else:
