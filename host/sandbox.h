@@ -95,6 +95,6 @@ int pf_open_env(lua_State *L);
 int pf_open_fs(lua_State *L);
 int pf_open_clock(lua_State *L);
 int pf_open_json(lua_State *L);
-int pf_open_result(lua_State *L); /* pass and fail */
+int pf_open_result(lua_State *L); /* pass, fail and skip */
 
 #endif
