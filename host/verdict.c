@@ -200,8 +200,10 @@ int pf_verdict_compute(pf_check *checks, size_t n, char *const *manifest,
         v->nproblems == 0 &&
         pf_verdict_problem(v, "no check passed (%zu skipped)", v->skipped) != 0)
         return -1;
-    if (v->passed > 0 && v->failed == 0 && v->errored == 0 &&
-        v->nproblems == 0) {
+    /* a pass needs every check that ran to be a pass or an optional skip
+     * (a required skip always left a problem) */
+    if (v->passed > 0 && v->passed + v->skipped == v->total &&
+        v->failed == 0 && v->errored == 0 && v->nproblems == 0) {
         v->kind = PF_VERDICT_PASS;
         v->exit_code = PF_EXIT_PASS;
     } else {

@@ -393,6 +393,28 @@ static void test_verdict_duplicates_match_brute_force(void **state)
     pf_verdict_free(&v);
 }
 
+/* A status value outside the enum (never sent, but the verdict must not
+ * trust that) is not a pass, even next to passing checks. */
+static void test_verdict_unknown_status_is_not_a_pass(void **state)
+{
+    pf_check cs[2];
+    pf_verdict v;
+
+    (void)state;
+    memset(cs, 0, sizeof cs);
+    memset(&v, 0, sizeof v);
+    cs[0].id = xstrdup("a");
+    cs[0].status = PF_STATUS_PASS;
+    cs[1].id = xstrdup("b");
+    cs[1].status = (pf_status)77;
+    assert_int_equal(pf_verdict_compute(cs, 2, NULL, 0, &v), 0);
+    assert_int_not_equal(v.kind, PF_VERDICT_PASS);
+    assert_int_not_equal(v.exit_code, PF_EXIT_PASS);
+    pf_check_clear(&cs[0]);
+    pf_check_clear(&cs[1]);
+    pf_verdict_free(&v);
+}
+
 static void test_verdict_name_table(void **state)
 {
     static const struct {
@@ -548,6 +570,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_verdict_compute_table),
+        cmocka_unit_test(test_verdict_unknown_status_is_not_a_pass),
         cmocka_unit_test(test_verdict_duplicate_messages),
         cmocka_unit_test(test_verdict_duplicates_match_brute_force),
         cmocka_unit_test(test_verdict_name_table),
