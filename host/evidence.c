@@ -2,7 +2,8 @@
  * evidence.c: build the evidence JSON document and write it atomically.
  *
  * Every string in it that came from a check has already been masked by the
- * runner; this file only encodes. Skipped checks are not listed.
+ * runner; this file only encodes. Every check is listed, those left out
+ * by --tag with status "not-selected".
  */
 #include "evidence.h"
 
@@ -52,7 +53,10 @@ static void check_json(pf_buf *b, const pf_check *c)
     str_member(b, "sha256", c->sha256[0] ? c->sha256 : NULL);
     strs_member(b, "tags", c->tags, c->ntags);
     str_member(b, "status", pf_status_name(c->status));
-    str_member(b, "reason", c->status == PF_STATUS_ERROR ? reason : NULL);
+    str_member(b, "reason",
+               c->status == PF_STATUS_ERROR || pf_check_required_skip(c)
+                   ? reason
+                   : NULL);
     str_member(b, "message", c->message ? c->message : "");
     key(b, "details");
     pf_buf_addc(b, '{');
@@ -78,7 +82,7 @@ static void check_json(pf_buf *b, const pf_check *c)
 void pf_evidence_json(pf_buf *b, const pf_report *r)
 {
     char t[40];
-    size_t i, k = 0;
+    size_t i;
     const pf_verdict *v = r->verdict;
 
     pf_buf_addc(b, '{');
@@ -121,15 +125,14 @@ void pf_evidence_json(pf_buf *b, const pf_report *r)
     pf_buf_addf(b, "%d,", v->exit_code);
     key(b, "summary");
     pf_buf_addf(b, "{\"total\":%zu,\"passed\":%zu,\"failed\":%zu,"
-                   "\"errored\":%zu,\"skipped\":%zu},",
-                v->total, v->passed, v->failed, v->errored, v->skipped);
+                   "\"errored\":%zu,\"skipped\":%zu,\"not_selected\":%zu},",
+                v->total, v->passed, v->failed, v->errored, v->skipped,
+                v->not_selected);
     strs_member(b, "problems", v->problems, v->nproblems);
     key(b, "checks");
     pf_buf_addc(b, '[');
     for (i = 0; i < r->nchecks; i++) {
-        if (r->checks[i].status == PF_STATUS_SKIP)
-            continue;
-        if (k++)
+        if (i)
             pf_buf_addc(b, ',');
         check_json(b, &r->checks[i]);
     }

@@ -1,10 +1,11 @@
 /*
- * lib_result.c: preflight.pass and preflight.fail, the only result values.
+ * lib_result.c: preflight.pass, preflight.fail and preflight.skip, the only
+ * result values.
  *
  * A result is a full userdata with a metatable that the registry knows as
  * PF_RESULT_TNAME and that hides itself (__metatable). Scripts cannot make
  * userdata nor change one's metatable, so a pass can only come from
- * preflight.pass. The message and details live in a table that is the
+ * preflight.pass (and a skip only from preflight.skip). The message and details live in a table that is the
  * userdata's user value, out of the script's reach, and are validated here
  * when the result is made: misuse raises.
  */
@@ -57,8 +58,8 @@ static int make_result(lua_State *L, int status)
         luaL_checktype(L, 2, LUA_TTABLE);
         check_details(L, 2);
     }
-    luaL_argcheck(L, lua_gettop(L) <= 2, 3, "pass and fail take (message "
-                                            "[, details])");
+    luaL_argcheck(L, lua_gettop(L) <= 2, 3, "pass, fail and skip take "
+                                            "(message [, details])");
     st = lua_newuserdatauv(L, sizeof *st, 1);
     *st = status;
     lua_createtable(L, 0, 2);
@@ -89,18 +90,27 @@ static int result_fail(lua_State *L)
     return make_result(L, PF_STATUS_FAIL);
 }
 
+/* A skip (DESIGN 8.1): neither a pass nor a fail. It does not fail the run
+ * unless the check is required (in the manifest); the verdict decides. */
+static int result_skip(lua_State *L)
+{
+    return make_result(L, PF_STATUS_SKIP);
+}
+
 static int result_tostring(lua_State *L)
 {
     int *st = luaL_checkudata(L, 1, PF_RESULT_TNAME);
 
-    lua_pushstring(L, *st == PF_STATUS_PASS ? "preflight.pass"
-                                            : "preflight.fail");
+    lua_pushstring(L, *st == PF_STATUS_PASS   ? "preflight.pass"
+                      : *st == PF_STATUS_SKIP ? "preflight.skip"
+                                              : "preflight.fail");
     return 1;
 }
 
 static const luaL_Reg result_funcs[] = {
     {"fail", result_fail},
     {"pass", result_pass},
+    {"skip", result_skip},
     {NULL, NULL}};
 
 int pf_open_result(lua_State *L)

@@ -145,8 +145,8 @@ static const cmd_help helps[] = {
      "Run every check in PATH (a check file, or a folder: its *.lua files,\n"
      "sorted, not recursive, and the ids of its manifest; default checks/)\n"
      "in sandboxed workers and report. Exit 0 only when at least one check\n"
-     "ran, every check passed, every manifest id ran and passed, and no id\n"
-     "was duplicated.\n\n",
+     "passed, none failed or erred, no manifest check skipped, every\n"
+     "manifest id ran and passed, and no id was duplicated.\n\n",
      H_REPORT | H_RUN | H_ENV | H_EXIT},
     {"list",
      "usage: preflight list [PATH...] [OPTIONS]\n\n"

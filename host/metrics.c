@@ -78,10 +78,11 @@ static void check_labels(pf_buf *b, const pf_check *c)
 void pf_metrics_text(pf_buf *b, const pf_report *r)
 {
     static const char *const states[] = {"not-required", "armed", "refused"};
-    static const char *const statuses[] = {"pass", "fail", "error", "skip"};
+    static const char *const statuses[] = {"pass", "fail", "error", "skip",
+                                           "not-selected"};
     const pf_verdict *v = r->verdict;
     const pf_check **sorted = NULL;
-    size_t i, k, ns = 0, counts[4] = {0, 0, 0, 0};
+    size_t i, k, ns = 0, counts[5] = {0, 0, 0, 0, 0};
 
     if (r->nchecks > 0) {
         sorted = malloc(r->nchecks * sizeof *sorted);
@@ -92,9 +93,9 @@ void pf_metrics_text(pf_buf *b, const pf_report *r)
     }
     for (i = 0; i < r->nchecks; i++) {
         const pf_check *c = &r->checks[i];
-        if ((unsigned)c->status < 4)
+        if ((unsigned)c->status < 5)
             counts[c->status]++;
-        if (c->status != PF_STATUS_SKIP)
+        if (c->status != PF_STATUS_NOT_SELECTED)
             sorted[ns++] = c;
     }
     if (ns > 1)
@@ -106,12 +107,22 @@ void pf_metrics_text(pf_buf *b, const pf_report *r)
     ns = k;
 
     family(b, "preflight_check_status",
-           "1 when the check passed, 0 when it failed or errored "
-           "(checks skipped by --tag are not listed).");
+           "1 when the check passed, 0 when it failed, errored or skipped "
+           "(checks not selected by --tag are not listed).");
     for (i = 0; i < ns; i++) {
         pf_buf_adds(b, "preflight_check_status");
         check_labels(b, sorted[i]);
         pf_buf_adds(b, sorted[i]->status == PF_STATUS_PASS ? " 1\n" : " 0\n");
+    }
+    family(b, "preflight_check_skipped",
+           "1 when the check returned preflight.skip, 2 when it did and is "
+           "required (in the manifest: the run fails), 0 otherwise.");
+    for (i = 0; i < ns; i++) {
+        pf_buf_adds(b, "preflight_check_skipped");
+        check_labels(b, sorted[i]);
+        pf_buf_adds(b, pf_check_required_skip(sorted[i])        ? " 2\n"
+                       : sorted[i]->status == PF_STATUS_SKIP ? " 1\n"
+                                                            : " 0\n");
     }
     family(b, "preflight_check_duration_seconds",
            "Wall-clock time the check took, load included.");
@@ -123,7 +134,7 @@ void pf_metrics_text(pf_buf *b, const pf_report *r)
     free(sorted);
 
     family(b, "preflight_run_checks", "Checks of the last run by status.");
-    for (i = 0; i < 4; i++)
+    for (i = 0; i < 5; i++)
         pf_buf_addf(b, "preflight_run_checks{status=\"%s\"} %zu\n", statuses[i],
                     counts[i]);
     family(b, "preflight_run_verdict",

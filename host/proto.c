@@ -268,11 +268,12 @@ int pf_proto_decode_result(const unsigned char *p, size_t n, pf_check *c,
             c->timeout_ms = (long)d;
             break;
         case T_STATUS:
-            if (seen_status++ || len != 1 || v[0] > PF_STATUS_SKIP)
+            if (seen_status++ || len != 1 || v[0] > PF_STATUS_NOT_SELECTED)
                 BAD("bad status field");
             c->status = (pf_status)v[0];
             break;
         case T_REASON:
+            /* PF_REASON_REQUIRED is the verdict's, never a worker's */
             if (seen_reason++ || len != 1 || v[0] > PF_REASON_RUNTIME)
                 BAD("bad reason field");
             c->reason = (pf_reason)v[0];
@@ -346,8 +347,9 @@ int pf_proto_decode_result(const unsigned char *p, size_t n, pf_check *c,
         if (c->id == NULL || c->title == NULL)
             BAD("id or title missing");
     }
-    if (c->status == PF_STATUS_PASS && c->message == NULL)
-        BAD("pass without a message");
+    if ((c->status == PF_STATUS_PASS || c->status == PF_STATUS_SKIP) &&
+        c->message == NULL)
+        BAD("pass or skip without a message");
     return 0;
 
 fail:

@@ -19,7 +19,8 @@
 
 /*
  * JUnit XML: one <testsuite> inside <testsuites>, one <testcase> per check
- * (skipped checks as <skipped/>), and, when the verdict did not pass for a
+ * (optional skips and checks left out by --tag as <skipped/>, a required
+ * skip as a <failure>), and, when the verdict did not pass for a
  * reason no check shows (a missing manifest id, a duplicate, zero checks,
  * a refusal), one more errored testcase named "run". Characters XML 1.0
  * forbids are dropped; invalid UTF-8 becomes U+FFFD.
@@ -46,7 +47,8 @@ int pf_metrics_write(const char *path, const pf_report *r, char *err,
  *
  * pf_report_run_entry is 1 when the report needs the extra "run" entry:
  * the verdict is not a pass and either there are run-level problems, the
- * arming gate refused, or no check shows a failure or an error. So a CI
+ * arming gate refused, or no check shows a failure, an error or a
+ * required skip. So a CI
  * system that only counts failing testcases never shows green for a run
  * that did not pass.
  */

@@ -4,7 +4,9 @@
  *
  * The shape is the one Jenkins, GitLab and the GitHub test reporters read:
  * <testsuites> holding one <testsuite> with tests, failures, errors,
- * skipped, time and timestamp; one <testcase> per check, classname the
+ * skipped, time and timestamp; one <testcase> per check (an optional skip
+ * and a check left out by --tag as <skipped/>, a required skip as a
+ * <failure type="required-skip">), classname the
  * check file's folder ("preflight" for a bare file name), name its id (its
  * file when it never yielded one), time in seconds.
  */
@@ -39,7 +41,8 @@ int pf_report_run_entry(const pf_report *r)
         return 1;
     for (i = 0; i < r->nchecks; i++) {
         if (r->checks[i].status == PF_STATUS_FAIL ||
-            r->checks[i].status == PF_STATUS_ERROR)
+            r->checks[i].status == PF_STATUS_ERROR ||
+            pf_check_required_skip(&r->checks[i]))
             return 0;
     }
     return 1;
@@ -143,20 +146,30 @@ static void testcase(pf_buf *b, const pf_check *c)
     xml_attr(b, "name", name);
     xml_attr(b, "file", c->file);
     pf_buf_addf(b, " time=\"%.3f\">\n",
-                c->status == PF_STATUS_SKIP ? 0.0 : c->duration_ms / 1000.0);
+                c->status == PF_STATUS_NOT_SELECTED ? 0.0
+                                                    : c->duration_ms / 1000.0);
     switch (c->status) {
     case PF_STATUS_PASS:
         pf_buf_adds(b, "      <system-out>");
         xml_text(b, c->message, 0);
         pf_buf_adds(b, "</system-out>\n");
         break;
-    case PF_STATUS_SKIP:
+    case PF_STATUS_NOT_SELECTED:
         pf_buf_adds(b, "      <skipped message=\"not selected by --tag\"/>\n");
         break;
+    case PF_STATUS_SKIP: /* a required skip fails the run: a failure */
+        if (!pf_check_required_skip(c)) {
+            pf_buf_adds(b, "      <skipped");
+            xml_attr(b, "message", c->message ? c->message : "");
+            pf_buf_adds(b, "/>\n");
+            break;
+        }
+        /* fall through */
     case PF_STATUS_FAIL:
         pf_buf_adds(b, "      <failure");
         xml_attr(b, "message", c->message ? c->message : "");
-        pf_buf_adds(b, " type=\"fail\">");
+        pf_buf_adds(b, c->status == PF_STATUS_SKIP ? " type=\"required-skip\">"
+                                                   : " type=\"fail\">");
         check_body(b, c);
         pf_buf_adds(b, "</failure>\n");
         break;
@@ -218,7 +231,13 @@ void pf_report_junit(pf_buf *b, const pf_report *r)
         switch (r->checks[i].status) {
         case PF_STATUS_FAIL: failures++; break;
         case PF_STATUS_ERROR: errors++; break;
-        case PF_STATUS_SKIP: skipped++; break;
+        case PF_STATUS_SKIP:
+            if (pf_check_required_skip(&r->checks[i]))
+                failures++;
+            else
+                skipped++;
+            break;
+        case PF_STATUS_NOT_SELECTED: skipped++; break;
         default: break;
         }
     }

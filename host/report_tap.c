@@ -1,8 +1,10 @@
 /*
  * report_tap.c: the TAP version 13 report (--format tap).
  *
- * One test line per check in run order, "ok" only for a pass (a check
- * skipped by --tag is "ok ... # SKIP"), each followed by a YAML block
+ * One test line per check in run order, "ok" only for a pass, an optional
+ * skip ("ok ... # SKIP message") and a check left out by --tag ("ok ...
+ * # SKIP not selected by --tag"); a required skip is "not ok" (it fails
+ * the run). Each is followed by a YAML block
  * indented two spaces. Every string in the YAML is a double-quoted scalar
  * with escapes, so no message can end the block, start a key or hide a
  * character a YAML parser refuses.
@@ -76,14 +78,21 @@ static void check_entry(pf_buf *b, size_t num, const pf_check *c)
     size_t i, written = 0;
     const char *reason = pf_reason_name(c->reason);
 
+    int skip = c->status == PF_STATUS_SKIP && !pf_check_required_skip(c);
+
     pf_buf_addf(b, "%s %zu - ",
-                c->status == PF_STATUS_PASS || c->status == PF_STATUS_SKIP
+                c->status == PF_STATUS_PASS || skip ||
+                        c->status == PF_STATUS_NOT_SELECTED
                     ? "ok"
                     : "not ok",
                 num);
     description(b, c->id ? c->id : c->file);
-    if (c->status == PF_STATUS_SKIP)
+    if (c->status == PF_STATUS_NOT_SELECTED) {
         pf_buf_adds(b, " # SKIP not selected by --tag");
+    } else if (skip) {
+        pf_buf_adds(b, " # SKIP ");
+        description(b, c->message);
+    }
     pf_buf_adds(b, "\n  ---\n  id: ");
     yaml_str(b, c->id);
     pf_buf_adds(b, "\n  title: ");
@@ -91,12 +100,13 @@ static void check_entry(pf_buf *b, size_t num, const pf_check *c)
     pf_buf_adds(b, "\n  file: ");
     yaml_str(b, c->file);
     pf_buf_addf(b, "\n  status: %s\n  reason: ", pf_status_name(c->status));
-    yaml_str(b,
-             c->status == PF_STATUS_ERROR ? (reason ? reason : "error") : NULL);
+    yaml_str(b, c->status == PF_STATUS_ERROR ? (reason ? reason : "error")
+                : pf_check_required_skip(c) ? reason
+                                            : NULL);
     pf_buf_adds(b, "\n  message: ");
     yaml_str(b, c->message ? c->message : "");
     pf_buf_addf(b, "\n  duration_ms: %.3f\n",
-                c->status == PF_STATUS_SKIP ? 0.0 : c->duration_ms);
+                c->status == PF_STATUS_NOT_SELECTED ? 0.0 : c->duration_ms);
     for (i = 0; i < c->ndetails; i++) {
         if (c->details[i].key == NULL)
             continue;
@@ -156,8 +166,11 @@ void pf_report_tap(pf_buf *b, const pf_report *r)
     if (extra)
         run_entry(b, r->nchecks + 1, r);
     pf_buf_addf(b,
-                "# %zu checks: %zu passed, %zu failed, %zu errored\n"
-                "# verdict: %s (exit %d)\n",
-                v->total, v->passed, v->failed, v->errored,
-                pf_verdict_name(v->kind), v->exit_code);
+                "# %zu checks: %zu passed, %zu failed, %zu errored, "
+                "%zu skipped",
+                v->total, v->passed, v->failed, v->errored, v->skipped);
+    if (v->not_selected)
+        pf_buf_addf(b, ", %zu not selected", v->not_selected);
+    pf_buf_addf(b, "\n# verdict: %s (exit %d)\n", pf_verdict_name(v->kind),
+                v->exit_code);
 }

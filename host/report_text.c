@@ -116,12 +116,17 @@ void pf_term_error(const char *fmt, ...)
         free(m);
 }
 
-static const char *status_word(pf_status s, int color)
+/* A required skip fails the run: it is shown in red like a failure. */
+static const char *status_word(const pf_check *c, int color)
 {
-    switch (s) {
+    switch (c->status) {
     case PF_STATUS_PASS: return color ? GREEN "✔ PASS " RESET : "PASS ";
     case PF_STATUS_FAIL: return color ? RED "✘ FAIL " RESET : "FAIL ";
-    case PF_STATUS_SKIP: return color ? DIM "- SKIP " RESET : "SKIP ";
+    case PF_STATUS_SKIP:
+        if (pf_check_required_skip(c))
+            return color ? RED "✘ SKIP " RESET : "SKIP ";
+        return color ? YELLOW "- SKIP " RESET : "SKIP ";
+    case PF_STATUS_NOT_SELECTED: return color ? DIM "  -    " RESET : "-    ";
     default: break;
     }
     return color ? BOLD_RED "! ERROR" RESET : "ERROR";
@@ -149,7 +154,8 @@ static void check_details(FILE *out, const pf_check *c, int color)
             put_clean(out, c->tags[i]);
         }
     }
-    if (c->status == PF_STATUS_ERROR && reason != NULL)
+    if ((c->status == PF_STATUS_ERROR || pf_check_required_skip(c)) &&
+        reason != NULL)
         fprintf(out, "\n%sreason:  %s", ind, reason);
     for (i = 0; i < c->ndetails; i++) {
         if (c->details[i].key == NULL)
@@ -180,7 +186,7 @@ void pf_report_text_level(FILE *out, const pf_report *r, int color, int level)
     for (i = 0; i < r->nchecks; i++) {
         const pf_check *c = &r->checks[i];
         size_t l = strlen(c->id ? c->id : c->file);
-        if ((c->status != PF_STATUS_SKIP || level > 0) && l > w)
+        if ((c->status != PF_STATUS_NOT_SELECTED || level > 0) && l > w)
             w = l;
     }
     if (w > 40)
@@ -189,13 +195,13 @@ void pf_report_text_level(FILE *out, const pf_report *r, int color, int level)
         const pf_check *c = &r->checks[i];
         const char *name = c->id ? c->id : c->file;
         size_t l = strlen(name);
-        if (c->status == PF_STATUS_SKIP && level <= 0)
+        if (c->status == PF_STATUS_NOT_SELECTED && level <= 0)
             continue;
         if (c->status == PF_STATUS_PASS && level < 0)
             continue;
-        fprintf(out, "%s  ", status_word(c->status, color));
+        fprintf(out, "%s  ", status_word(c, color));
         put_clean(out, name);
-        if (c->status == PF_STATUS_SKIP) {
+        if (c->status == PF_STATUS_NOT_SELECTED) {
             fprintf(out, "%*s  not selected by --tag\n",
                     (int)(w - (l < w ? l : w)), "");
             continue;
@@ -224,8 +230,10 @@ void pf_report_text_level(FILE *out, const pf_report *r, int color, int level)
         count(out, v->failed, "failed", color ? RED : NULL);
         fputs(", ", out);
         count(out, v->errored, "errored", color ? BOLD_RED : NULL);
-        if (v->skipped)
-            fprintf(out, ", %zu skipped by --tag", v->skipped);
+        fputs(", ", out);
+        count(out, v->skipped, "skipped", color ? YELLOW : NULL);
+        if (v->not_selected)
+            fprintf(out, ", %zu not selected", v->not_selected);
         fprintf(out, " (%.0f ms, mode %s, http %s)\n", r->duration_ms, r->mode,
                 r->http);
     }

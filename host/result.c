@@ -40,6 +40,7 @@ const char *pf_status_name(pf_status s)
     case PF_STATUS_PASS: return "pass";
     case PF_STATUS_FAIL: return "fail";
     case PF_STATUS_SKIP: return "skip";
+    case PF_STATUS_NOT_SELECTED: return "not-selected";
     case PF_STATUS_ERROR: break;
     }
     return "error";
@@ -54,9 +55,15 @@ const char *pf_reason_name(pf_reason r)
     case PF_REASON_CONTRACT: return "contract";
     case PF_REASON_LOAD: return "load";
     case PF_REASON_RUNTIME: return "runtime";
+    case PF_REASON_REQUIRED: return "required";
     case PF_REASON_NONE: break;
     }
     return NULL;
+}
+
+int pf_check_required_skip(const pf_check *c)
+{
+    return c->status == PF_STATUS_SKIP && c->reason == PF_REASON_REQUIRED;
 }
 
 static int is_lower_digit(char ch)

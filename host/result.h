@@ -15,7 +15,8 @@ typedef enum {
     PF_STATUS_PASS,
     PF_STATUS_FAIL,
     PF_STATUS_ERROR,
-    PF_STATUS_SKIP /* deselected by --tag; not part of the verdict */
+    PF_STATUS_SKIP,        /* the check returned preflight.skip (8.1) */
+    PF_STATUS_NOT_SELECTED /* left out by --tag; never counts as a pass */
 } pf_status;
 
 typedef enum {
@@ -25,7 +26,9 @@ typedef enum {
     PF_REASON_CRASH,
     PF_REASON_CONTRACT,
     PF_REASON_LOAD,
-    PF_REASON_RUNTIME
+    PF_REASON_RUNTIME,
+    PF_REASON_REQUIRED /* a skip of a manifest id: set by the verdict only,
+                        * never accepted from a worker */
 } pf_reason;
 
 typedef enum {
@@ -70,6 +73,9 @@ typedef struct pf_check {
 void pf_check_clear(pf_check *c); /* frees owned strings, keeps file */
 const char *pf_status_name(pf_status s);
 const char *pf_reason_name(pf_reason r); /* NULL for PF_REASON_NONE */
+/* 1 when c is a skip of a required (manifest) check: it fails the run and
+ * every report shows it as a failure, not as a skip. */
+int pf_check_required_skip(const pf_check *c);
 int pf_id_valid(const char *s);          /* ^[a-z0-9][a-z0-9_.-]*$, <=128 */
 int pf_tag_valid(const char *s);         /* ^[a-z0-9_-]+$, <= 64 */
 

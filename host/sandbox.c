@@ -516,12 +516,14 @@ static int sb_setup(lua_State *L)
     lua_newtable(L);
     lua_setfield(L, LUA_REGISTRYINDEX, LOADED_KEY);
 
-    lua_createtable(L, 0, 3 + (int)(sizeof families / sizeof families[0]));
+    lua_createtable(L, 0, 4 + (int)(sizeof families / sizeof families[0]));
     pf_open_result(L);
     lua_getfield(L, -1, "pass");
     lua_setfield(L, -3, "pass");
     lua_getfield(L, -1, "fail");
     lua_setfield(L, -3, "fail");
+    lua_getfield(L, -1, "skip");
+    lua_setfield(L, -3, "skip");
     lua_pop(L, 1); /* drop result lib */
     lua_pushliteral(L, PF_VERSION);
     lua_setfield(L, -2, "version");

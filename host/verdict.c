@@ -119,22 +119,56 @@ static int mark_duplicates(pf_check *checks, size_t n, pf_verdict *v)
     return 0;
 }
 
+static int in_manifest(char *const *manifest, size_t n, const char *id)
+{
+    size_t j;
+
+    for (j = 0; id != NULL && j < n; j++) {
+        if (strcmp(manifest[j], id) == 0)
+            return 1;
+    }
+    return 0;
+}
+
+/* A skip of a required check (its id is in the manifest) fails the run:
+ * mark it (reason PF_REASON_REQUIRED, message prefixed, the check's own
+ * message kept after it) and add a run-level problem. Returns 0 or -1. */
+static int mark_required_skip(pf_check *c, pf_verdict *v)
+{
+    static const char prefix[] = "required check skipped: ";
+    const char *own = c->message ? c->message : "";
+    char *m;
+
+    if (c->reason != PF_REASON_REQUIRED) { /* not twice */
+        m = malloc(sizeof prefix + strlen(own));
+        if (m == NULL)
+            return -1;
+        memcpy(m, prefix, sizeof prefix - 1);
+        strcpy(m + sizeof prefix - 1, own);
+        free(c->message);
+        c->message = m;
+        c->reason = PF_REASON_REQUIRED;
+    }
+    return pf_verdict_problem(v, "required check \"%s\" skipped", c->id);
+}
+
 int pf_verdict_compute(pf_check *checks, size_t n, char *const *manifest,
                        size_t nmanifest, pf_verdict *v)
 {
     size_t i, j;
-    int missing = 0;
 
     v->kind = PF_VERDICT_ERROR;
     v->exit_code = PF_EXIT_ERROR;
     v->total = v->passed = v->failed = v->errored = v->skipped = 0;
+    v->not_selected = 0;
     if (mark_duplicates(checks, n, v) != 0)
         return -1;
     for (i = 0; i < n; i++) {
         switch (checks[i].status) {
         case PF_STATUS_PASS: v->passed++; break;
         case PF_STATUS_FAIL: v->failed++; break;
-        case PF_STATUS_SKIP: v->skipped++; continue;
+        case PF_STATUS_SKIP: v->skipped++; break;
+        case PF_STATUS_NOT_SELECTED: v->not_selected++; continue;
         case PF_STATUS_ERROR: v->errored++; break;
         }
         v->total++;
@@ -143,22 +177,33 @@ int pf_verdict_compute(pf_check *checks, size_t n, char *const *manifest,
         int found = 0;
         for (i = 0; i < n && !found; i++) {
             found = checks[i].id != NULL &&
-                    checks[i].status != PF_STATUS_SKIP &&
+                    checks[i].status != PF_STATUS_NOT_SELECTED &&
                     strcmp(checks[i].id, manifest[j]) == 0;
         }
-        if (!found) {
-            missing++;
-            if (pf_verdict_problem(v, "manifest id \"%s\" did not run",
-                                   manifest[j]) != 0)
-                return -1;
-        }
+        if (!found && pf_verdict_problem(v, "manifest id \"%s\" did not run",
+                                         manifest[j]) != 0)
+            return -1;
+    }
+    for (i = 0; i < n; i++) {
+        if (checks[i].status == PF_STATUS_SKIP &&
+            in_manifest(manifest, nmanifest, checks[i].id) &&
+            mark_required_skip(&checks[i], v) != 0)
+            return -1;
     }
     if (v->total == 0) {
         if (pf_verdict_problem(v, "no check ran") != 0)
             return -1;
         return 0; /* error, exit 2: zero checks is never a pass */
     }
-    if (v->passed == v->total && missing == 0 && v->nproblems == 0) {
+    /* every check skipped: nothing was shown to be ready */
+    if (v->passed == 0 && v->failed == 0 && v->errored == 0 &&
+        v->nproblems == 0 &&
+        pf_verdict_problem(v, "no check passed (%zu skipped)", v->skipped) != 0)
+        return -1;
+    /* a pass needs every check that ran to be a pass or an optional skip
+     * (a required skip always left a problem) */
+    if (v->passed > 0 && v->passed + v->skipped == v->total &&
+        v->failed == 0 && v->errored == 0 && v->nproblems == 0) {
         v->kind = PF_VERDICT_PASS;
         v->exit_code = PF_EXIT_PASS;
     } else {

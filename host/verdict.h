@@ -1,9 +1,10 @@
 /*
  * verdict.h: what counts as a pass, decided in plain C.
  *
- * The run passes iff at least one check ran, every check passed, every
- * manifest id was present and passed, and no id was duplicated. This file
- * also parses the manifest. No Lua, no I/O.
+ * The run passes iff at least one check passed, no check failed or erred,
+ * no required (manifest) check skipped, every manifest id was present and
+ * passed, and no id was duplicated (DESIGN 3.1, 8.1). This file also
+ * parses the manifest. No Lua, no I/O.
  */
 #ifndef PF_VERDICT_H
 #define PF_VERDICT_H
@@ -27,7 +28,10 @@ typedef enum {
 typedef struct pf_verdict {
     pf_verdict_kind kind;
     int exit_code;
-    size_t total, passed, failed, errored, skipped;
+    size_t total;        /* checks that ran: passed + failed + errored +
+                          * skipped (not-selected ones are not counted) */
+    size_t passed, failed, errored, skipped;
+    size_t not_selected; /* left out by --tag */
     char **problems; /* run-level reasons, owned */
     size_t nproblems;
 } pf_verdict;
@@ -40,9 +44,13 @@ int pf_verdict_problem(pf_verdict *v, const char *fmt, ...)
 
 /*
  * Compute the verdict over checks[0..n). Checks whose id appears more than
- * once are turned into contract errors (all of them). Skipped checks do
- * not count, but a skipped manifest id is reported missing. Returns 0, or
- * -1 when out of memory (then v says error).
+ * once are turned into contract errors (all of them). Not-selected checks
+ * do not count, but a not-selected manifest id is reported missing. A
+ * skip of a manifest id is marked required (reason PF_REASON_REQUIRED,
+ * message "required check skipped: ..." ) and fails the run; any other
+ * skip does not, but a run where no check passed does not pass. Zero
+ * checks that ran is an error. Returns 0, or -1 when out of memory (then
+ * v says error).
  */
 int pf_verdict_compute(pf_check *checks, size_t n, char *const *manifest,
                        size_t nmanifest, pf_verdict *v);

@@ -160,7 +160,7 @@ static int deselected(const pf_run_config *cfg, const pf_check *c)
 static int read_meta(lua_State *L, pf_check *c, const pf_redactor *r)
 {
     static const char *const known[] = {"id", "title", "tags", "timeout_ms",
-                                        "run"};
+                                        "run", "guard_failures"};
     int t = lua_gettop(L);
     size_t i;
 
@@ -185,7 +185,8 @@ static int read_meta(lua_State *L, pf_check *c, const pf_redactor *r)
             lua_pop(L, 1); /* drop key */
             pf_check_set_error(c, PF_REASON_CONTRACT,
                                "unknown field \"%s\" in the check table "
-                               "(known: id, title, tags, timeout_ms, run)", b);
+                               "(known: id, title, tags, timeout_ms, run, "
+                               "guard_failures)", b);
             return -1;
         }
     }
@@ -261,6 +262,17 @@ static int read_meta(lua_State *L, pf_check *c, const pf_redactor *r)
         return -1;
     }
     lua_pop(L, 1); /* drop timeout_ms */
+    /* guard_failures (8.1): failed guard cycles in a row before the guard
+     * acts, 1 to 5 (default 1); validated now, used by the guard (8.8) */
+    lua_pushliteral(L, "guard_failures");
+    if (lua_rawget(L, t) != LUA_TNIL &&
+        (!lua_isinteger(L, -1) || lua_tointeger(L, -1) < 1 ||
+         lua_tointeger(L, -1) > 5)) {
+        pf_check_set_error(c, PF_REASON_CONTRACT,
+                           "guard_failures must be an integer from 1 to 5");
+        return -1;
+    }
+    lua_pop(L, 1); /* drop guard_failures */
     lua_pushliteral(L, "run");
     if (lua_rawget(L, t) != LUA_TFUNCTION) {
         pf_check_set_error(c, PF_REASON_CONTRACT, "run must be a function");
@@ -399,7 +411,7 @@ void pf_worker_one(const pf_run_config *cfg, const char *file, int kind,
     if (out->timeout_ms > 0 && out->timeout_ms < budget)
         budget = out->timeout_ms;
     if (kind == PF_JOB_META || deselected(cfg, out)) {
-        out->status = PF_STATUS_SKIP;
+        out->status = PF_STATUS_NOT_SELECTED;
         out->reason = PF_REASON_NONE;
         free(out->message);
         out->message = strdup(kind == PF_JOB_META ? "loaded"
@@ -417,9 +429,11 @@ void pf_worker_one(const pf_run_config *cfg, const char *file, int kind,
     }
     lua_pushliteral(L, "run");
     lua_rawget(L, -2);
-    lua_createtable(L, 0, 3); /* ctx */
+    lua_createtable(L, 0, 4); /* ctx */
     lua_pushstring(L, cfg->sb.mode);
     lua_setfield(L, -2, "mode");
+    lua_pushliteral(L, "start"); /* "guard" in guard cycles (8.8) */
+    lua_setfield(L, -2, "phase");
     lua_pushstring(L, out->id);
     lua_setfield(L, -2, "id");
     lua_pushinteger(L, budget);
@@ -440,12 +454,14 @@ void pf_worker_one(const pf_run_config *cfg, const char *file, int kind,
     } else if (nres != 1) {
         pf_check_set_error(out, PF_REASON_CONTRACT,
                            "run returned %d values; it must return exactly "
-                           "one, made by preflight.pass or preflight.fail",
+                           "one, made by preflight.pass, preflight.fail "
+                           "or preflight.skip",
                            nres);
     } else if (luaL_testudata(L, -1, PF_RESULT_TNAME) == NULL) {
         pf_check_set_error(out, PF_REASON_CONTRACT,
                            "run returned a %s; only a value made by "
-                           "preflight.pass or preflight.fail counts",
+                           "preflight.pass, preflight.fail or "
+                           "preflight.skip counts",
                            luaL_typename(L, -1));
     } else {
         read_result(L, lua_gettop(L), out, cfg->redactor);

@@ -96,4 +96,88 @@ describe("the host module", function()
       end)
     end
   end)
+
+  it("skips with preflight.skip, which alone is not a pass", function()
+    local c, r = run([[return { id = "a.b", title = "t",
+      run = function() return preflight.skip("off here", { why = "off" }) end }]])
+    assert.equal("skip", c.status)
+    assert.equal("off here", c.message)
+    assert.equal("off", c.details.why)
+    assert.is_nil(c.reason)
+    assert.equal("fail", r.verdict)
+    assert.equal("no check passed (1 skipped)", r.problems[1])
+  end)
+
+  it("fails the run when a manifest check skips", function()
+    support.write(dir .. "/manifest", "a.req\n")
+    support.write(dir .. "/p.lua", [[return { id = "a.pass", title = "t",
+      run = function() return preflight.pass("x") end }]])
+    support.write(dir .. "/r.lua", [[return { id = "a.req", title = "t",
+      run = function() return preflight.skip("exchange off") end }]])
+    support.write(dir .. "/o.lua", [[return { id = "a.opt", title = "t",
+      run = function() return preflight.skip("optional off") end }]])
+    local r = host.run({ dir }, { root = dir })
+    local by = {}
+    for _, c in ipairs(r.checks) do by[c.id] = c end
+    assert.equal("skip", by["a.req"].status)
+    assert.equal("required", by["a.req"].reason)
+    assert.equal("required check skipped: exchange off", by["a.req"].message)
+    assert.equal("skip", by["a.opt"].status)
+    assert.is_nil(by["a.opt"].reason)
+    assert.equal("fail", r.verdict)
+    assert.same({ 'required check "a.req" skipped' }, r.problems)
+    os.remove(dir .. "/manifest")
+    assert.equal("pass", host.run({ dir }, { root = dir }).verdict)
+  end)
+
+  it("cannot forge a skip or a pass from a table, nor call skip wrongly", function()
+    for _, body in ipairs({ 'return { status = "skip" }',
+                            'return setmetatable({}, { __name = "preflight.result" })',
+                            'return preflight.skip("a"), preflight.pass("b")' }) do
+      local c = run(([[return { id = "a.b", title = "t", run = function() %s end }]]):format(body))
+      assert.equal("error", c.status, body)
+      assert.equal("contract", c.reason, body)
+    end
+    local c = run([[return { id = "a.b", title = "t",
+      run = function() return preflight.skip(42) end }]])
+    assert.equal("error", c.status)
+    assert.equal("runtime", c.reason)
+    c = run([[return { id = "a.b", title = "t",
+      run = function() return preflight.pass(tostring(preflight.skip("x"))) end }]])
+    assert.equal("preflight.skip", c.message)
+  end)
+
+  it("gives ctx.phase start", function()
+    local c = run([[return { id = "a.b", title = "t",
+      run = function(ctx) return preflight.pass(ctx.phase) end }]])
+    assert.equal("start", c.message)
+  end)
+
+  it("accepts guard_failures 1 to 5 and refuses anything else", function()
+    for _, v in ipairs({ "1", "5" }) do
+      local c = run(([[return { id = "a.b", title = "t", guard_failures = %s,
+        run = function() return preflight.pass("x") end }]]):format(v))
+      assert.equal("pass", c.status, v)
+    end
+    for _, v in ipairs({ "0", "6", "2.5", "-1", '"2"', "true", "{}" }) do
+      local c = run(([[return { id = "a.b", title = "t", guard_failures = %s,
+        run = function() return preflight.pass("x") end }]]):format(v))
+      assert.equal("error", c.status, v)
+      assert.equal("contract", c.reason, v)
+      assert.equal("guard_failures must be an integer from 1 to 5", c.message, v)
+    end
+  end)
+
+  it("lists checks left out by --tag as not-selected", function()
+    support.write(dir .. "/a.lua", [[return { id = "a.in", title = "t", tags = { "x" },
+      run = function() return preflight.pass("x") end }]])
+    support.write(dir .. "/b.lua", [[return { id = "a.out", title = "t", tags = { "y" },
+      run = function() return preflight.pass("x") end }]])
+    local r = host.run({ dir }, { root = dir, tags = { "x" } })
+    local by = {}
+    for _, c in ipairs(r.checks) do by[c.id] = c end
+    assert.equal("pass", by["a.in"].status)
+    assert.equal("not-selected", by["a.out"].status)
+    assert.equal("pass", r.verdict)
+  end)
 end)

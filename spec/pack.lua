@@ -125,6 +125,7 @@ function M.fake(env, http)
   fake.clock = { now = function() return 1764213780.5 end }
   fake.pass = function(m, d) return { status = "pass", message = m, details = d } end
   fake.fail = function(m, d) return { status = "fail", message = m, details = d } end
+  fake.skip = function(m, d) return { status = "skip", message = m, details = d } end
   _G.preflight = fake
   return fake
 end

@@ -382,7 +382,7 @@ contains "verbose title" "$T/out" "title:   passes <b>&amp;</b>"
 contains "verbose file and hash" "$T/out" "file:    $T/h/1_pass.lua  sha256 "
 contains "verbose details" "$T/out" "detail:  n = 3"
 contains "verbose reason" "$T/out" "reason:  timeout"
-contains "verbose skipped" "$T/out" "SKIP   h.skip"
+contains "verbose not selected" "$T/out" "-      h.skip"
 contains "verbose metrics line" "$T/out" "metrics: $T/v.prom"
 lacks "verbose masks the secret" "$T/out" "AKIA-outputs-77"
 expect 2 "quiet and verbose" "$BIN" run --quiet --verbose "$T/p"
@@ -390,6 +390,109 @@ expect 2 "quiet takes no value" "$BIN" run --quiet=yes "$T/p"
 expect 2 "kill refuses --quiet" "$BIN" kill --reason x --quiet
 expect 2 "bad format" "$BIN" run --format xml "$T/p"
 contains "format hint lists all" "$T/err" "text, json, junit or tap"
+
+# ---- skips: every format tells the same story (DESIGN 8.1, issue 11) ---------
+# One pack with a pass, an optional skip, a required skip (its id is in the
+# manifest) and a check left out by --tag. JSON, JUnit, TAP, metrics and
+# text must agree on each check and on the counts; the required skip fails
+# the run everywhere and is never shown as a mere skip.
+mk "$T/s/a.lua" <<'EOF'
+return { id = "s.pass", title = "passes", tags = { "t" },
+  run = function() return preflight.pass("fine") end }
+EOF
+mk "$T/s/o.lua" <<'EOF'
+return { id = "s.optional", title = "optional skip", tags = { "t" },
+  run = function() return preflight.skip("feature off", { why = "off" }) end }
+EOF
+mk "$T/s/r.lua" <<'EOF'
+return { id = "s.required", title = "required skip", tags = { "t" },
+  run = function() return preflight.skip("upbit is not in EXCHANGES") end }
+EOF
+mk "$T/s/n.lua" <<'EOF'
+return { id = "s.notsel", title = "left out", tags = { "other" },
+  run = function() return preflight.pass("never runs") end }
+EOF
+printf 's.pass\ns.required\n' >"$T/s/manifest"
+expect 1 "skips: json" "$BIN" run --format json --tag t "$T/s"
+cp "$T/out" "$T/s.json"
+expect 1 "skips: junit" "$BIN" run --format junit --tag t "$T/s"
+cp "$T/out" "$T/s.xml"
+expect 1 "skips: tap" "$BIN" run --format tap --tag t "$T/s"
+cp "$T/out" "$T/s.tap"
+expect 1 "skips: text and metrics" "$BIN" run --metrics "$T/m/s.prom" --tag t "$T/s"
+cp "$T/out" "$T/s.txt"
+promcheck "$T/m/s.prom"
+py "skips: JSON, JUnit, TAP, metrics and text agree" '
+import json, re, sys, xml.etree.ElementTree as ET
+d = json.load(open(sys.argv[1]))
+st = {c["id"]: (c["status"], c["reason"]) for c in d["checks"]}
+assert st == {"s.pass": ("pass", None), "s.optional": ("skip", None),
+              "s.required": ("skip", "required"),
+              "s.notsel": ("not-selected", None)}, st
+msg = {c["id"]: c["message"] for c in d["checks"]}
+assert msg["s.required"] == "required check skipped: upbit is not in EXCHANGES", msg
+assert msg["s.optional"] == "feature off", msg
+sm = d["summary"]
+assert sm == {"total": 3, "passed": 1, "failed": 0, "errored": 0, "skipped": 2,
+              "not_selected": 1}, sm
+assert d["verdict"] == "fail" and d["exit_code"] == 1, d["verdict"]
+assert "required check \"s.required\" skipped" in d["problems"], d["problems"]
+# JUnit: a required skip is a failure, the others are <skipped/>
+s = ET.parse(sys.argv[2]).getroot().find("testsuite")
+cases = {c.get("name"): c for c in s.findall("testcase")}
+assert cases["s.optional"].find("skipped") is not None
+assert cases["s.notsel"].find("skipped") is not None
+f = cases["s.required"].find("failure")
+assert f is not None and cases["s.required"].find("skipped") is None
+assert f.get("type") == "required-skip" and f.get("message") == msg["s.required"]
+assert cases["s.pass"].find("failure") is None and cases["s.pass"].find("skipped") is None
+required = sum(1 for v in st.values() if v == ("skip", "required"))
+assert int(s.get("skipped")) == sm["skipped"] - required + sm["not_selected"], s.attrib
+assert int(s.get("failures")) == sm["failed"] + required, s.attrib
+assert "run" in cases  # the problem is shown too
+# TAP: ok / not ok / # SKIP per check
+tap = open(sys.argv[3]).read()
+assert re.search(r"^ok \d+ - s\.pass$", tap, re.M)
+assert re.search(r"^ok \d+ - s\.optional # SKIP feature off$", tap, re.M), tap
+assert re.search(r"^not ok \d+ - s\.required$", tap, re.M), tap
+assert re.search(r"^ok \d+ - s\.notsel # SKIP not selected by --tag$", tap, re.M), tap
+assert "# 3 checks: 1 passed, 0 failed, 0 errored, 2 skipped, 1 not selected\n" in tap
+assert "# verdict: fail (exit 1)" in tap
+# metrics: counts are the summary counts, per check skipped 1 / 2
+prom = open(sys.argv[4]).read()
+def m(series):
+    x = re.search("^" + re.escape(series) + r" (\S+)$", prom, re.M)
+    assert x, series
+    return float(x.group(1))
+for k, name in (("passed", "pass"), ("failed", "fail"), ("errored", "error"),
+                ("skipped", "skip"), ("not_selected", "not-selected")):
+    assert m("preflight_run_checks{status=\"%s\"}" % name) == sm[k], (k, name)
+skipped = {re.search(r"id=\"([^\"]*)\"", ln).group(1): float(ln.split()[-1])
+           for ln in prom.splitlines() if ln.startswith("preflight_check_skipped{")}
+assert skipped == {"s.pass": 0, "s.optional": 1, "s.required": 2}, skipped
+assert m("preflight_run_verdict") == 1
+# text: a SKIP line for each skip, the summary with the same counts
+txt = open(sys.argv[5]).read()
+assert re.search(r"^SKIP   s\.optional .* feature off$", txt, re.M), txt
+assert re.search(r"^SKIP   s\.required .* required check skipped: upbit", txt, re.M), txt
+assert "s.notsel" not in txt
+assert "\n3 checks: 1 passed, 0 failed, 0 errored, 2 skipped, 1 not selected (" in txt, txt
+assert "problem: required check \"s.required\" skipped" in txt
+assert "verdict: fail (exit 1)" in txt
+' "$T/s.json" "$T/s.xml" "$T/s.tap" "$T/m/s.prom" "$T/s.txt"
+# without the required skip, a pass and an optional skip pass the run
+printf 's.pass\n' >"$T/s/manifest"
+expect 0 "skips: an optional skip does not fail the run" "$BIN" run --tag t "$T/s"
+contains "skips: optional skip line" "$T/out" "SKIP   s.optional"
+# only skips: no check passed, so the run does not pass
+rm "$T/s/manifest" "$T/s/a.lua"
+expect 1 "skips: only skips is not a pass" "$BIN" run --format json --tag t "$T/s"
+cp "$T/out" "$T/s2.json"
+py "skips: only skips names why" "
+import json, sys
+d = json.load(open(sys.argv[1]))
+assert d['verdict'] == 'fail' and d['summary']['passed'] == 0, d['summary']
+assert any(p.startswith('no check passed') for p in d['problems']), d['problems']" "$T/s2.json"
 
 # ---- the terminal -----------------------------------------------------------
 mk "$T/slow/a.lua" <<'EOF'

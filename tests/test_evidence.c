@@ -511,7 +511,7 @@ static void test_evidence_json_fields(void **state)
     set_check(&cs[1], "checks/orders.lua", "orders.open", "No open orders",
               PF_STATUS_FAIL, PF_REASON_NONE, NULL);
     set_check(&cs[2], "checks/tagged.lua", "tagged.out", "Deselected",
-              PF_STATUS_SKIP, PF_REASON_NONE, "deselected by --tag");
+              PF_STATUS_NOT_SELECTED, PF_REASON_NONE, "deselected by --tag");
     set_check(&cs[3], "checks/slow.lua", "slow.one", "Slow",
               PF_STATUS_ERROR, PF_REASON_TIMEOUT, "timed out after 2000 ms");
     set_check(&cs[4], "checks/broken.lua", NULL, NULL, PF_STATUS_ERROR,
@@ -523,7 +523,8 @@ static void test_evidence_json_fields(void **state)
     v.passed = 1;
     v.failed = 1;
     v.errored = 2;
-    v.skipped = 1;
+    v.skipped = 0;
+    v.not_selected = 1;
     v.problems = &problem;
     v.nproblems = 1;
     base_report(&r, &v, cs, 5);
@@ -553,9 +554,11 @@ static void test_evidence_json_fields(void **state)
     assert_jnum(o, "passed", 1);
     assert_jnum(o, "failed", 1);
     assert_jnum(o, "errored", 2);
+    assert_jnum(o, "skipped", 0);
+    assert_jnum(o, "not_selected", 1);
 
     checks = jreq(&doc, "checks", J_ARR);
-    assert_int_equal(checks->n, 4); /* the skipped one is left out */
+    assert_int_equal(checks->n, 5); /* the not-selected one is listed */
     for (i = 0; i < checks->n; i++) {
         static const char *const keys[] = {"id", "title", "file", "sha256",
                                            "tags", "status", "reason",
@@ -567,8 +570,6 @@ static void test_evidence_json_fields(void **state)
             if (jget(&checks->items[i], keys[k]) == NULL)
                 fail_msg("check %zu lacks \"%s\"", i, keys[k]);
         }
-        assert_true(strcmp(jreq(&checks->items[i], "file", J_STR)->s,
-                           "checks/tagged.lua") != 0);
     }
 
     c = &checks->items[0];
@@ -603,12 +604,17 @@ static void test_evidence_json_fields(void **state)
     assert_int_equal(jreq(c, "details", J_OBJ)->n, 0);
 
     c = &checks->items[2];
+    assert_jstr(c, "id", "tagged.out");
+    assert_jstr(c, "status", "not-selected");
+    assert_jnull(c, "reason");
+
+    c = &checks->items[3];
     assert_jstr(c, "id", "slow.one");
     assert_jstr(c, "status", "error");
     assert_jstr(c, "reason", "timeout");
     assert_jstr(c, "message", "timed out after 2000 ms");
 
-    c = &checks->items[3];
+    c = &checks->items[4];
     assert_jnull(c, "id");
     assert_jnull(c, "title");
     assert_jstr(c, "file", "checks/broken.lua");
@@ -620,7 +626,8 @@ static void test_evidence_json_fields(void **state)
         pf_check_clear(&cs[i]);
 }
 
-/* reason: null for pass and fail, the reason's name for every error. */
+/* reason: null for pass, fail, an optional skip and not-selected; the
+ * reason's name for every error; "required" for a required skip. */
 static void test_evidence_reason_table(void **state)
 {
     static const struct {
@@ -636,8 +643,13 @@ static void test_evidence_reason_table(void **state)
         {PF_STATUS_ERROR, PF_REASON_CONTRACT, "contract"},
         {PF_STATUS_ERROR, PF_REASON_LOAD, "load"},
         {PF_STATUS_ERROR, PF_REASON_RUNTIME, "runtime"},
+        {PF_STATUS_SKIP, PF_REASON_NONE, NULL},
+        {PF_STATUS_SKIP, PF_REASON_REQUIRED, "required"},
+        {PF_STATUS_NOT_SELECTED, PF_REASON_NONE, NULL},
         /* a reason left on a non-error is not shown */
         {PF_STATUS_FAIL, PF_REASON_CRASH, NULL},
+        {PF_STATUS_PASS, PF_REASON_REQUIRED, NULL},
+        {PF_STATUS_SKIP, PF_REASON_CRASH, NULL},
     };
     size_t i;
 
@@ -734,15 +746,23 @@ static void test_evidence_no_checks_listed(void **state)
     size_t n;
 
     (void)state;
-    set_check(&cs[0], "a.lua", "a", "A", PF_STATUS_SKIP, PF_REASON_NONE, "d");
-    set_check(&cs[1], "b.lua", "b", "B", PF_STATUS_SKIP, PF_REASON_NONE, "d");
+    set_check(&cs[0], "a.lua", "a", "A", PF_STATUS_NOT_SELECTED,
+              PF_REASON_NONE, "d");
+    set_check(&cs[1], "b.lua", "b", "B", PF_STATUS_NOT_SELECTED,
+              PF_REASON_NONE, "d");
     memset(&v, 0, sizeof v);
     v.kind = PF_VERDICT_ERROR;
     v.exit_code = 2;
-    for (n = 0; n <= 2; n += 2) { /* zero checks, then only skipped ones */
+    /* zero checks, then only not-selected ones: listed as such, never as
+     * a pass */
+    for (n = 0; n <= 2; n += 2) {
+        const jv *l;
         base_report(&r, &v, n ? cs : NULL, n);
         render(&r, &doc);
-        assert_int_equal(jreq(&doc, "checks", J_ARR)->n, 0);
+        l = jreq(&doc, "checks", J_ARR);
+        assert_int_equal(l->n, n);
+        for (size_t k = 0; k < n; k++)
+            assert_jstr(&l->items[k], "status", "not-selected");
         assert_jstr(&doc, "verdict", "error");
         assert_jnum(&doc, "exit_code", 2);
         jv_free(&doc);

@@ -75,11 +75,12 @@ static pf_check *fx_add(fixture *f, const char *file, const char *id,
     c->message = (char *)msg;
     c->duration_ms = 12.5;
     f->r.nchecks = f->n;
-    f->v.total += st != PF_STATUS_SKIP;
+    f->v.total += st != PF_STATUS_NOT_SELECTED;
     f->v.passed += st == PF_STATUS_PASS;
     f->v.failed += st == PF_STATUS_FAIL;
     f->v.errored += st == PF_STATUS_ERROR;
     f->v.skipped += st == PF_STATUS_SKIP;
+    f->v.not_selected += st == PF_STATUS_NOT_SELECTED;
     return c;
 }
 
@@ -184,7 +185,7 @@ static void test_run_entry_table(void **state)
     static const struct {
         const char *name;
         pf_verdict_kind kind;
-        pf_status status; /* of the one check; PF_STATUS_SKIP: no check */
+        pf_status status; /* of the one check; NOT_SELECTED: no check */
         int problem;
         const char *arm_state;
         int want;
@@ -197,7 +198,10 @@ static void test_run_entry_table(void **state)
          "not-required", 1},
         {"fail and problem", PF_VERDICT_FAIL, PF_STATUS_FAIL, 1, "not-required",
          1},
-        {"zero checks", PF_VERDICT_ERROR, PF_STATUS_SKIP, 0, "not-required", 1},
+        {"zero checks", PF_VERDICT_ERROR, PF_STATUS_NOT_SELECTED, 0,
+         "not-required", 1},
+        {"only an optional skip", PF_VERDICT_FAIL, PF_STATUS_SKIP, 0,
+         "not-required", 1},
         {"paper arm refused", PF_VERDICT_REFUSED, PF_STATUS_PASS, 0, "refused",
          1},
         {"error, no word why", PF_VERDICT_ERROR, PF_STATUS_PASS, 0,
@@ -209,7 +213,7 @@ static void test_run_entry_table(void **state)
     for (i = 0; i < NROWS(rows); i++) {
         fixture f;
         fx_init(&f);
-        if (rows[i].status != PF_STATUS_SKIP)
+        if (rows[i].status != PF_STATUS_NOT_SELECTED)
             fx_add(&f, "c/a.lua", "a.a", rows[i].status, PF_REASON_NONE, "m");
         fx_verdict(&f, rows[i].kind, 1);
         f.r.arm_state = rows[i].arm_state;
@@ -244,7 +248,8 @@ static void test_junit_escapes_and_counts(void **state)
            "timeout: exceeded its 100 ms limit");
     fx_add(&f, "checks/d.lua", NULL, PF_STATUS_ERROR, PF_REASON_LOAD,
            "syntax error");
-    fx_add(&f, "checks/e.lua", "e.skip", PF_STATUS_SKIP, PF_REASON_NONE, NULL);
+    fx_add(&f, "checks/e.lua", "e.skip", PF_STATUS_NOT_SELECTED, PF_REASON_NONE,
+           NULL);
     fx_verdict(&f, PF_VERDICT_FAIL, PF_EXIT_FAIL);
     x = render(pf_report_junit, &f.r);
 
@@ -332,7 +337,8 @@ static void test_tap_lines_and_yaml_quoting(void **state)
     c->details[0].value = (char *)"- v";
     c->ndetails = 1;
     fx_add(&f, "c/#odd\\.lua", NULL, PF_STATUS_ERROR, PF_REASON_CRASH, "crash");
-    fx_add(&f, "c/s.lua", "s.skip", PF_STATUS_SKIP, PF_REASON_NONE, NULL);
+    fx_add(&f, "c/s.lua", "s.skip", PF_STATUS_NOT_SELECTED, PF_REASON_NONE,
+           NULL);
     fx_verdict(&f, PF_VERDICT_FAIL, PF_EXIT_FAIL);
     t = render(pf_report_tap, &f.r);
 
@@ -390,7 +396,8 @@ static void test_metrics_series_and_escaping(void **state)
     fx_add(&f, "c/b.lua", "b.fail", PF_STATUS_ERROR, PF_REASON_CONTRACT,
            "duplicate"); /* the same file named twice */
     fx_add(&f, "c/bad.lua", NULL, PF_STATUS_ERROR, PF_REASON_LOAD, "x");
-    fx_add(&f, "c/s.lua", "s.skip", PF_STATUS_SKIP, PF_REASON_NONE, NULL);
+    fx_add(&f, "c/s.lua", "s.skip", PF_STATUS_NOT_SELECTED, PF_REASON_NONE,
+           NULL);
     fx_verdict(&f, PF_VERDICT_FAIL, PF_EXIT_FAIL);
     f.r.arm_state = "refused";
     m = render(pf_metrics_text, &f.r);
@@ -408,7 +415,8 @@ static void test_metrics_series_and_escaping(void **state)
     assert_has(m, "preflight_check_duration_seconds{id=\"a.pass\",file=");
     assert_has(m, "} 0.012500\n");
     assert_has(m, "\npreflight_run_checks{status=\"error\"} 2\n");
-    assert_has(m, "\npreflight_run_checks{status=\"skip\"} 1\n");
+    assert_has(m, "\npreflight_run_checks{status=\"skip\"} 0\n");
+    assert_has(m, "\npreflight_run_checks{status=\"not-selected\"} 1\n");
     assert_has(m, "\npreflight_run_verdict 1\n");
     assert_has(m, "\npreflight_arming_state{state=\"refused\"} 1\n");
     assert_has(m, "\npreflight_arming_state{state=\"armed\"} 0\n");
@@ -418,7 +426,7 @@ static void test_metrics_series_and_escaping(void **state)
     assert_has(m, "preflight_run_info{version=\"");
     /* every family has HELP and TYPE */
     assert_int_equal(count_of(m, "# HELP "), count_of(m, "# TYPE "));
-    assert_int_equal(count_of(m, "# TYPE "), 8);
+    assert_int_equal(count_of(m, "# TYPE "), 9);
     free(m);
 }
 
@@ -479,7 +487,8 @@ static void test_text_quiet_and_verbose(void **state)
     c->ndetails = 1;
     c->tags[0] = (char *)"infra";
     c->ntags = 1;
-    fx_add(&f, "c/s.lua", "s.skip", PF_STATUS_SKIP, PF_REASON_NONE, NULL);
+    fx_add(&f, "c/s.lua", "s.skip", PF_STATUS_NOT_SELECTED, PF_REASON_NONE,
+           NULL);
     fx_verdict(&f, PF_VERDICT_FAIL, PF_EXIT_FAIL);
     f.problems[0] = (char *)"manifest id \"m.x\" did not run";
     f.v.problems = f.problems;
@@ -500,14 +509,15 @@ static void test_text_quiet_and_verbose(void **state)
     assert_has(n, "FAIL   b.fail");
     assert_lacks(n, "s.skip");
     assert_lacks(n, "title:");
-    assert_has(n, "2 checks: 1 passed, 1 failed, 0 errored, 1 skipped");
+    assert_has(n, "2 checks: 1 passed, 1 failed, 0 errored, 0 skipped, "
+                  "1 not selected");
 
     assert_has(v, "PASS   a.pass");
     assert_has(v, "       title:   a title\n");
     assert_has(v, "       file:    c/b.lua\n");
     assert_has(v, "       tags:    infra\n");
     assert_has(v, "       detail:  open_orders = 3\n");
-    assert_has(v, "SKIP   s.skip");
+    assert_has(v, "-      s.skip");
     assert_has(v, "not selected by --tag");
     /* the columns line up: every duration ends at the same offset */
     {
@@ -518,6 +528,119 @@ static void test_text_quiet_and_verbose(void **state)
     free(q);
     free(n);
     free(v);
+}
+
+/* ---- skips (DESIGN 8.1) --------------------------------------------------- */
+
+/* One run with an optional skip, a required skip and a check left out by
+ * --tag, as every writer shows it: the required skip is a failure in
+ * JUnit and "not ok" in TAP, the optional one a <skipped/> and a "# SKIP";
+ * the counts agree with the summary. */
+static void fx_skips(fixture *f)
+{
+    fx_init(f);
+    fx_add(f, "c/a.lua", "a.pass", PF_STATUS_PASS, PF_REASON_NONE, "fine");
+    fx_add(f, "c/o.lua", "o.skip", PF_STATUS_SKIP, PF_REASON_NONE,
+           "binance is not in EXCHANGES #1");
+    fx_add(f, "c/r.lua", "r.skip", PF_STATUS_SKIP, PF_REASON_REQUIRED,
+           "required check skipped: upbit is not in EXCHANGES");
+    fx_add(f, "c/n.lua", "n.out", PF_STATUS_NOT_SELECTED, PF_REASON_NONE,
+           "deselected by --tag");
+    fx_verdict(f, PF_VERDICT_FAIL, PF_EXIT_FAIL);
+    f->problems[0] = (char *)"required check \"r.skip\" skipped";
+    f->v.problems = f->problems;
+    f->v.nproblems = 1;
+}
+
+static void test_skips_in_every_writer(void **state)
+{
+    fixture f;
+    char *x;
+
+    (void)state;
+    fx_skips(&f);
+    assert_int_equal(f.v.total, 3);
+    assert_int_equal(f.v.skipped, 2);
+    assert_int_equal(f.v.not_selected, 1);
+
+    x = render(pf_report_junit, &f.r);
+    /* 4 checks + the run entry; the required skip is a failure */
+    assert_has(x, "<testsuite name=\"preflight\" tests=\"5\" failures=\"1\" "
+                  "errors=\"1\" skipped=\"2\"");
+    assert_has(x, "name=\"o.skip\" file=\"c/o.lua\" time=\"0.013\">\n"
+                  "      <skipped message=\"binance is not in EXCHANGES "
+                  "#1\"/>\n");
+    assert_has(x, "name=\"r.skip\" file=\"c/r.lua\" time=\"0.013\">\n"
+                  "      <failure message=\"required check skipped: upbit "
+                  "is not in EXCHANGES\" type=\"required-skip\">");
+    assert_has(x, "name=\"n.out\" file=\"c/n.lua\" time=\"0.000\">\n"
+                  "      <skipped message=\"not selected by --tag\"/>\n");
+    assert_has(x, "problem: required check &quot;r.skip&quot; skipped");
+    free(x);
+
+    x = render(pf_report_tap, &f.r);
+    assert_has(x, "\n1..5\n");
+    assert_has(x, "\nok 1 - a.pass\n");
+    assert_has(x, "\nok 2 - o.skip # SKIP binance is not in EXCHANGES \\#1\n");
+    assert_has(x, "\nnot ok 3 - r.skip\n");
+    assert_lacks(x, "r.skip # SKIP");
+    assert_has(x, "  status: skip\n  reason: \"required\"\n");
+    assert_has(x, "  status: skip\n  reason: null\n");
+    assert_has(x, "\nok 4 - n.out # SKIP not selected by --tag\n");
+    assert_has(x, "  status: not-selected\n");
+    assert_has(x, "\nnot ok 5 - run\n");
+    assert_has(x, "# 3 checks: 1 passed, 0 failed, 0 errored, 2 skipped, "
+                  "1 not selected\n");
+    free(x);
+
+    x = render(pf_metrics_text, &f.r);
+    assert_has(x, "\npreflight_check_status{id=\"o.skip\",file=\"c/o.lua\"} 0\n");
+    assert_has(x, "\npreflight_check_status{id=\"r.skip\",file=\"c/r.lua\"} 0\n");
+    assert_has(x, "\npreflight_check_skipped{id=\"a.pass\",file=\"c/a.lua\"} 0\n");
+    assert_has(x, "\npreflight_check_skipped{id=\"o.skip\",file=\"c/o.lua\"} 1\n");
+    assert_has(x, "\npreflight_check_skipped{id=\"r.skip\",file=\"c/r.lua\"} 2\n");
+    assert_lacks(x, "n.out");
+    assert_has(x, "\npreflight_run_checks{status=\"pass\"} 1\n");
+    assert_has(x, "\npreflight_run_checks{status=\"skip\"} 2\n");
+    assert_has(x, "\npreflight_run_checks{status=\"not-selected\"} 1\n");
+    assert_has(x, "\npreflight_run_verdict 1\n");
+    free(x);
+
+    x = text_of(&f.r, PF_TEXT_NORMAL);
+    assert_has(x, "SKIP   o.skip");
+    assert_has(x, "binance is not in EXCHANGES #1\n");
+    assert_has(x, "SKIP   r.skip");
+    assert_has(x, "required check skipped: upbit is not in EXCHANGES\n");
+    assert_lacks(x, "n.out");
+    assert_has(x, "\n3 checks: 1 passed, 0 failed, 0 errored, 2 skipped, "
+                  "1 not selected (");
+    free(x);
+    /* quiet: what did not pass, skips included */
+    x = text_of(&f.r, PF_TEXT_QUIET);
+    assert_lacks(x, "a.pass");
+    assert_has(x, "SKIP   r.skip");
+    assert_has(x, "SKIP   o.skip");
+    free(x);
+    x = text_of(&f.r, PF_TEXT_VERBOSE);
+    assert_has(x, "reason:  required\n");
+    free(x);
+}
+
+/* A required skip is a failing check: the run entry is not needed for it,
+ * but an optional skip alone never shows why the run did not pass. */
+static void test_run_entry_skips(void **state)
+{
+    fixture f;
+
+    (void)state;
+    fx_init(&f);
+    fx_add(&f, "c/r.lua", "r.skip", PF_STATUS_SKIP, PF_REASON_REQUIRED, "m");
+    fx_verdict(&f, PF_VERDICT_FAIL, PF_EXIT_FAIL);
+    assert_int_equal(pf_report_run_entry(&f.r), 0);
+    fx_init(&f);
+    fx_add(&f, "c/o.lua", "o.skip", PF_STATUS_SKIP, PF_REASON_NONE, "m");
+    fx_verdict(&f, PF_VERDICT_FAIL, PF_EXIT_FAIL);
+    assert_int_equal(pf_report_run_entry(&f.r), 1);
 }
 
 /* ---- the progress line printer ------------------------------------------- */
@@ -704,6 +827,8 @@ int main(void)
         cmocka_unit_test(test_metrics_series_and_escaping),
         cmocka_unit_test(test_metrics_write_is_atomic_and_fails_loudly),
         cmocka_unit_test(test_text_quiet_and_verbose),
+        cmocka_unit_test(test_skips_in_every_writer),
+        cmocka_unit_test(test_run_entry_skips),
         cmocka_unit_test(test_progress_line_waits_masks_and_clears),
         cmocka_unit_test(test_runner_progress_callback),
     };

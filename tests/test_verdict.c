@@ -36,13 +36,19 @@ typedef struct {
 
 #define P(id) {id, PF_STATUS_PASS, PF_REASON_NONE, PF_STATUS_PASS, PF_REASON_NONE}
 #define FL(id) {id, PF_STATUS_FAIL, PF_REASON_NONE, PF_STATUS_FAIL, PF_REASON_NONE}
+/* a skip (preflight.skip); RSK: one whose id is in the manifest, which the
+ * verdict marks required; NS: left out by --tag */
 #define SK(id) {id, PF_STATUS_SKIP, PF_REASON_NONE, PF_STATUS_SKIP, PF_REASON_NONE}
+#define RSK(id) {id, PF_STATUS_SKIP, PF_REASON_NONE, PF_STATUS_SKIP, \
+                 PF_REASON_REQUIRED}
+#define NS(id) {id, PF_STATUS_NOT_SELECTED, PF_REASON_NONE, \
+                PF_STATUS_NOT_SELECTED, PF_REASON_NONE}
 #define ER(id, r) {id, PF_STATUS_ERROR, PF_REASON_##r, PF_STATUS_ERROR, PF_REASON_##r}
 /* a check whose id is duplicated: any status in, contract error out */
 #define DUP(id, st, r) {id, PF_STATUS_##st, PF_REASON_##r, PF_STATUS_ERROR, \
                         PF_REASON_CONTRACT}
 
-#define MAXC 8
+#define MAXC 10
 
 static const struct {
     const char *name;
@@ -53,89 +59,144 @@ static const struct {
     int exit_code;
     size_t total, passed, failed, errored, skipped;
     const char *problems[MAXC]; /* NULL-terminated; exactly these */
+    size_t not_selected;        /* last, so most rows leave it 0 */
 } verdict_rows[] = {
     {"zero checks", 0, {P(NULL)}, {NULL},
-     PF_VERDICT_ERROR, 2, 0, 0, 0, 0, 0, {"no check ran", NULL}},
+     PF_VERDICT_ERROR, 2, 0, 0, 0, 0, 0, {"no check ran", NULL}, 0},
     {"one pass", 1, {P("a")}, {NULL},
-     PF_VERDICT_PASS, 0, 1, 1, 0, 0, 0, {NULL}},
+     PF_VERDICT_PASS, 0, 1, 1, 0, 0, 0, {NULL}, 0},
     {"all pass", 3, {P("a"), P("b"), P("c")}, {NULL},
-     PF_VERDICT_PASS, 0, 3, 3, 0, 0, 0, {NULL}},
+     PF_VERDICT_PASS, 0, 3, 3, 0, 0, 0, {NULL}, 0},
     {"one fail", 2, {P("a"), FL("b")}, {NULL},
-     PF_VERDICT_FAIL, 1, 2, 1, 1, 0, 0, {NULL}},
+     PF_VERDICT_FAIL, 1, 2, 1, 1, 0, 0, {NULL}, 0},
     {"one error", 2, {P("a"), ER("b", TIMEOUT)}, {NULL},
-     PF_VERDICT_FAIL, 1, 2, 1, 0, 1, 0, {NULL}},
+     PF_VERDICT_FAIL, 1, 2, 1, 0, 1, 0, {NULL}, 0},
     {"only an error", 1, {ER("a", CRASH)}, {NULL},
-     PF_VERDICT_FAIL, 1, 1, 0, 0, 1, 0, {NULL}},
+     PF_VERDICT_FAIL, 1, 1, 0, 0, 1, 0, {NULL}, 0},
     {"only a fail", 1, {FL("a")}, {NULL},
-     PF_VERDICT_FAIL, 1, 1, 0, 1, 0, 0, {NULL}},
-    {"all skipped", 2, {SK("a"), SK("b")}, {NULL},
-     PF_VERDICT_ERROR, 2, 0, 0, 0, 0, 2, {"no check ran", NULL}},
-    {"pass and skip", 2, {P("a"), SK("b")}, {NULL},
-     PF_VERDICT_PASS, 0, 1, 1, 0, 0, 1, {NULL}},
-    {"every status", 4, {P("a"), FL("b"), ER("c", MEMORY), SK("d")}, {NULL},
-     PF_VERDICT_FAIL, 1, 3, 1, 1, 1, 1, {NULL}},
+     PF_VERDICT_FAIL, 1, 1, 0, 1, 0, 0, {NULL}, 0},
+    {"all not selected", 2, {NS("a"), NS("b")}, {NULL},
+     PF_VERDICT_ERROR, 2, 0, 0, 0, 0, 0, {"no check ran", NULL}, 2},
+    {"all skipped is not a pass", 2, {SK("a"), SK("b")}, {NULL},
+     PF_VERDICT_FAIL, 1, 2, 0, 0, 0, 2, {"no check passed (2 skipped)", NULL}, 0},
+    {"one skip alone is not a pass", 1, {SK("a")}, {NULL},
+     PF_VERDICT_FAIL, 1, 1, 0, 0, 0, 1, {"no check passed (1 skipped)", NULL}, 0},
+    {"skip and not selected is not a pass", 2, {SK("a"), NS("b")}, {NULL},
+     PF_VERDICT_FAIL, 1, 1, 0, 0, 0, 1, {"no check passed (1 skipped)", NULL},
+     1},
+    {"pass and optional skip", 2, {P("a"), SK("b")}, {NULL},
+     PF_VERDICT_PASS, 0, 2, 1, 0, 0, 1, {NULL}, 0},
+    {"pass and optional skip, manifest lists the pass", 2, {P("a"), SK("b")},
+     {"a", NULL},
+     PF_VERDICT_PASS, 0, 2, 1, 0, 0, 1, {NULL}, 0},
+    {"pass and not selected", 2, {P("a"), NS("b")}, {NULL},
+     PF_VERDICT_PASS, 0, 1, 1, 0, 0, 0, {NULL}, 1},
+    {"optional skip and a fail", 2, {SK("a"), FL("b")}, {NULL},
+     PF_VERDICT_FAIL, 1, 2, 0, 1, 0, 1, {NULL}, 0},
+    {"optional skip and an error", 2, {SK("a"), ER("b", RUNTIME)}, {NULL},
+     PF_VERDICT_FAIL, 1, 2, 0, 0, 1, 1, {NULL}, 0},
+    {"every status", 5, {P("a"), FL("b"), ER("c", MEMORY), SK("d"), NS("e")},
+     {NULL},
+     PF_VERDICT_FAIL, 1, 4, 1, 1, 1, 1, {NULL}, 1},
+    {"required skip fails", 2, {P("a"), RSK("b")}, {"a", "b", NULL},
+     PF_VERDICT_FAIL, 1, 2, 1, 0, 0, 1,
+     {"required check \"b\" skipped", NULL}, 0},
+    {"required skip alone fails", 1, {RSK("a")}, {"a", NULL},
+     PF_VERDICT_FAIL, 1, 1, 0, 0, 0, 1,
+     {"required check \"a\" skipped", NULL}, 0},
+    {"required and optional skips with a pass", 4,
+     {P("a"), SK("b"), RSK("c"), RSK("d")}, {"d", "a", "c", NULL},
+     PF_VERDICT_FAIL, 1, 4, 1, 0, 0, 3,
+     {"required check \"c\" skipped", "required check \"d\" skipped", NULL}, 0},
+    {"six required skips among passes (issue 11)", 8,
+     {P("a"), P("b"), RSK("u1"), RSK("u2"), RSK("u3"), RSK("u4"), RSK("u5"),
+      RSK("u6")},
+     {"a", "b", "u1", "u2", "u3", "u4", "u5", "u6", NULL},
+     PF_VERDICT_FAIL, 1, 8, 2, 0, 0, 6,
+     {"required check \"u1\" skipped", "required check \"u2\" skipped",
+      "required check \"u3\" skipped", "required check \"u4\" skipped",
+      "required check \"u5\" skipped", "required check \"u6\" skipped",
+      NULL}, 0},
+    {"a skip whose id only prefixes a manifest id is optional", 2,
+     {P("a"), SK("redis")}, {"a", "redis.ping", NULL},
+     PF_VERDICT_FAIL, 1, 2, 1, 0, 0, 1,
+     {"manifest id \"redis.ping\" did not run", NULL}, 0},
+    {"required skip plus a fail", 2, {RSK("a"), FL("b")}, {"a", NULL},
+     PF_VERDICT_FAIL, 1, 2, 0, 1, 0, 1,
+     {"required check \"a\" skipped", NULL}, 0},
     {"manifest id missing", 1, {P("a")}, {"a", "b", NULL},
      PF_VERDICT_FAIL, 1, 1, 1, 0, 0, 0,
-     {"manifest id \"b\" did not run", NULL}},
+     {"manifest id \"b\" did not run", NULL}, 0},
     {"two manifest ids missing", 1, {P("a")}, {"b", "a", "c", NULL},
      PF_VERDICT_FAIL, 1, 1, 1, 0, 0, 0,
-     {"manifest id \"b\" did not run", "manifest id \"c\" did not run", NULL}},
-    {"manifest id skipped counts as missing", 2, {P("a"), SK("b")},
+     {"manifest id \"b\" did not run", "manifest id \"c\" did not run", NULL}, 0},
+    {"manifest id not selected counts as missing", 2, {P("a"), NS("b")},
      {"a", "b", NULL},
-     PF_VERDICT_FAIL, 1, 1, 1, 0, 0, 1,
-     {"manifest id \"b\" did not run", NULL}},
+     PF_VERDICT_FAIL, 1, 1, 1, 0, 0, 0,
+     {"manifest id \"b\" did not run", NULL}, 1},
+    {"only a not-selected manifest id", 1, {NS("a")}, {"a", NULL},
+     PF_VERDICT_ERROR, 2, 0, 0, 0, 0, 0,
+     {"manifest id \"a\" did not run", "no check ran", NULL}, 1},
+    {"duplicate skips are contract errors, not skips", 3,
+     {DUP("a", SKIP, NONE), DUP("a", SKIP, NONE), P("b")}, {"a", NULL},
+     PF_VERDICT_FAIL, 1, 3, 1, 0, 2, 0,
+     {"duplicate id \"a\" in 2 files", NULL}, 0},
+    {"duplicate of a not-selected copy", 2,
+     {DUP("a", NOT_SELECTED, NONE), DUP("a", PASS, NONE)}, {NULL},
+     PF_VERDICT_FAIL, 1, 2, 0, 0, 2, 0,
+     {"duplicate id \"a\" in 2 files", NULL}, 0},
     {"manifest all present and pass", 3, {P("a"), P("b"), P("c")},
      {"c", "a", NULL},
-     PF_VERDICT_PASS, 0, 3, 3, 0, 0, 0, {NULL}},
+     PF_VERDICT_PASS, 0, 3, 3, 0, 0, 0, {NULL}, 0},
     {"manifest id present but failed", 2, {P("a"), FL("b")}, {"a", "b", NULL},
-     PF_VERDICT_FAIL, 1, 2, 1, 1, 0, 0, {NULL}},
+     PF_VERDICT_FAIL, 1, 2, 1, 1, 0, 0, {NULL}, 0},
     {"manifest id is a prefix of a check id", 1, {P("redis.ping")},
      {"redis", NULL},
      PF_VERDICT_FAIL, 1, 1, 1, 0, 0, 0,
-     {"manifest id \"redis\" did not run", NULL}},
+     {"manifest id \"redis\" did not run", NULL}, 0},
     {"zero checks with a manifest", 0, {P(NULL)}, {"a", NULL},
      PF_VERDICT_ERROR, 2, 0, 0, 0, 0, 0,
-     {"manifest id \"a\" did not run", "no check ran", NULL}},
+     {"manifest id \"a\" did not run", "no check ran", NULL}, 0},
     {"duplicate ids", 3, {DUP("a", PASS, NONE), DUP("a", PASS, NONE), P("b")},
      {NULL},
      PF_VERDICT_FAIL, 1, 3, 1, 0, 2, 0,
-     {"duplicate id \"a\" in 2 files", NULL}},
+     {"duplicate id \"a\" in 2 files", NULL}, 0},
     {"only duplicates", 2, {DUP("a", PASS, NONE), DUP("a", PASS, NONE)},
      {NULL},
      PF_VERDICT_FAIL, 1, 2, 0, 0, 2, 0,
-     {"duplicate id \"a\" in 2 files", NULL}},
+     {"duplicate id \"a\" in 2 files", NULL}, 0},
     {"three duplicates interleaved", 4,
      {DUP("x", PASS, NONE), FL("y"), DUP("x", PASS, NONE),
       DUP("x", FAIL, NONE)},
      {NULL},
      PF_VERDICT_FAIL, 1, 4, 0, 1, 3, 0,
-     {"duplicate id \"x\" in 3 files", NULL}},
+     {"duplicate id \"x\" in 3 files", NULL}, 0},
     {"two duplicate pairs", 5,
      {DUP("b", PASS, NONE), DUP("a", PASS, NONE), P("c"),
       DUP("a", PASS, NONE), DUP("b", PASS, NONE)},
      {NULL},
      PF_VERDICT_FAIL, 1, 5, 1, 0, 4, 0,
-     {"duplicate id \"a\" in 2 files", "duplicate id \"b\" in 2 files", NULL}},
+     {"duplicate id \"a\" in 2 files", "duplicate id \"b\" in 2 files", NULL}, 0},
     {"duplicate of an error becomes contract", 2,
      {DUP("a", ERROR, TIMEOUT), DUP("a", PASS, NONE)},
      {NULL},
      PF_VERDICT_FAIL, 1, 2, 0, 0, 2, 0,
-     {"duplicate id \"a\" in 2 files", NULL}},
+     {"duplicate id \"a\" in 2 files", NULL}, 0},
     {"duplicate manifest id", 2, {DUP("a", PASS, NONE), DUP("a", PASS, NONE)},
      {"a", NULL},
      PF_VERDICT_FAIL, 1, 2, 0, 0, 2, 0,
-     {"duplicate id \"a\" in 2 files", NULL}},
+     {"duplicate id \"a\" in 2 files", NULL}, 0},
     {"load error without id", 2, {ER(NULL, LOAD), P("a")}, {NULL},
-     PF_VERDICT_FAIL, 1, 2, 1, 0, 1, 0, {NULL}},
+     PF_VERDICT_FAIL, 1, 2, 1, 0, 1, 0, {NULL}, 0},
     {"only a load error", 1, {ER(NULL, LOAD)}, {NULL},
-     PF_VERDICT_FAIL, 1, 1, 0, 0, 1, 0, {NULL}},
+     PF_VERDICT_FAIL, 1, 1, 0, 0, 1, 0, {NULL}, 0},
     {"two checks without id are not duplicates", 2,
      {ER(NULL, LOAD), ER(NULL, CONTRACT)}, {NULL},
-     PF_VERDICT_FAIL, 1, 2, 0, 0, 2, 0, {NULL}},
+     PF_VERDICT_FAIL, 1, 2, 0, 0, 2, 0, {NULL}, 0},
     {"load error cannot stand in for a manifest id", 2,
      {ER(NULL, LOAD), P("a")}, {"a", "b", NULL},
      PF_VERDICT_FAIL, 1, 2, 1, 0, 1, 0,
-     {"manifest id \"b\" did not run", NULL}},
+     {"manifest id \"b\" did not run", NULL}, 0},
 };
 
 static char *xstrdup(const char *s)
@@ -175,6 +236,7 @@ static void test_verdict_compute_table(void **state)
         memset(&v, 0, sizeof v);
         /* stale counts must be reset, not added to */
         v.total = v.passed = v.failed = v.errored = v.skipped = 99;
+        v.not_selected = 99;
         v.kind = PF_VERDICT_PASS;
         v.exit_code = 0;
         assert_int_equal(pf_verdict_compute(cs, verdict_rows[i].nchecks,
@@ -192,10 +254,11 @@ static void test_verdict_compute_table(void **state)
             v.passed != verdict_rows[i].passed ||
             v.failed != verdict_rows[i].failed ||
             v.errored != verdict_rows[i].errored ||
-            v.skipped != verdict_rows[i].skipped)
-            fail_msg("row %zu (%s): counts t%zu p%zu f%zu e%zu s%zu", i,
+            v.skipped != verdict_rows[i].skipped ||
+            v.not_selected != verdict_rows[i].not_selected)
+            fail_msg("row %zu (%s): counts t%zu p%zu f%zu e%zu s%zu n%zu", i,
                      verdict_rows[i].name, v.total, v.passed, v.failed,
-                     v.errored, v.skipped);
+                     v.errored, v.skipped, v.not_selected);
         if (v.nproblems != nprob)
             fail_msg("row %zu (%s): %zu problems, want %zu (first: %s)", i,
                      verdict_rows[i].name, v.nproblems, nprob,
@@ -216,6 +279,12 @@ static void test_verdict_compute_table(void **state)
                          verdict_rows[i].name, j,
                          pf_status_name(cs[j].status), (int)cs[j].reason,
                          pf_status_name(s->want_st), (int)s->want_rs);
+            /* a required skip says so first and keeps its own message */
+            if (s->want_rs == PF_REASON_REQUIRED)
+                assert_string_equal(cs[j].message,
+                                    "required check skipped: m");
+            else if (s->want_st != PF_STATUS_ERROR)
+                assert_string_equal(cs[j].message, "m");
             /* the id and file are kept, even for duplicates */
             if (s->id)
                 assert_string_equal(cs[j].id, s->id);
@@ -287,7 +356,8 @@ static void test_verdict_duplicates_match_brute_force(void **state)
          * twice, a few three or more times */
         snprintf(id, sizeof id, "c%03u", (unsigned)((x >> 8) % 400));
         cs[i].id = xstrdup(id);
-        cs[i].status = (x >> 20) % 17 == 0 ? PF_STATUS_SKIP : PF_STATUS_PASS;
+        cs[i].status = (x >> 20) % 17 == 0 ? PF_STATUS_NOT_SELECTED
+                                           : PF_STATUS_PASS;
     }
     /* a duplicate id is an error even when one copy was deselected by
      * --tag: the pack itself is broken */
@@ -297,27 +367,51 @@ static void test_verdict_duplicates_match_brute_force(void **state)
                 dup[i] = 1;
         }
         ndup += (size_t)dup[i];
-        nskip += !dup[i] && cs[i].status == PF_STATUS_SKIP;
+        nskip += !dup[i] && cs[i].status == PF_STATUS_NOT_SELECTED;
     }
     assert_true(ndup > 50); /* the input does exercise duplicates */
     memset(&v, 0, sizeof v);
     assert_int_equal(pf_verdict_compute(cs, N, NULL, 0, &v), 0);
     for (i = 0; i < N; i++) {
-        pf_status want = dup[i]                          ? PF_STATUS_ERROR
-                         : cs[i].status == PF_STATUS_SKIP ? PF_STATUS_SKIP
-                                                          : PF_STATUS_PASS;
+        pf_status want = dup[i] ? PF_STATUS_ERROR
+                         : cs[i].status == PF_STATUS_NOT_SELECTED
+                             ? PF_STATUS_NOT_SELECTED
+                             : PF_STATUS_PASS;
         if (cs[i].status != want)
             fail_msg("check %zu (%s): %s, want %s", i, cs[i].id,
                      pf_status_name(cs[i].status), pf_status_name(want));
     }
     assert_int_equal(v.errored, ndup);
     assert_int_equal(v.passed, N - nskip - ndup);
-    assert_int_equal(v.skipped, nskip);
+    assert_int_equal(v.not_selected, nskip);
+    assert_int_equal(v.skipped, 0);
     assert_int_equal(v.kind, PF_VERDICT_FAIL);
     for (i = 0; i < N; i++)
         pf_check_clear(&cs[i]);
     free(cs);
     free(dup);
+    pf_verdict_free(&v);
+}
+
+/* A status value outside the enum (never sent, but the verdict must not
+ * trust that) is not a pass, even next to passing checks. */
+static void test_verdict_unknown_status_is_not_a_pass(void **state)
+{
+    pf_check cs[2];
+    pf_verdict v;
+
+    (void)state;
+    memset(cs, 0, sizeof cs);
+    memset(&v, 0, sizeof v);
+    cs[0].id = xstrdup("a");
+    cs[0].status = PF_STATUS_PASS;
+    cs[1].id = xstrdup("b");
+    cs[1].status = (pf_status)77;
+    assert_int_equal(pf_verdict_compute(cs, 2, NULL, 0, &v), 0);
+    assert_int_not_equal(v.kind, PF_VERDICT_PASS);
+    assert_int_not_equal(v.exit_code, PF_EXIT_PASS);
+    pf_check_clear(&cs[0]);
+    pf_check_clear(&cs[1]);
     pf_verdict_free(&v);
 }
 
@@ -481,6 +575,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_verdict_compute_table),
+        cmocka_unit_test(test_verdict_unknown_status_is_not_a_pass),
         cmocka_unit_test(test_verdict_duplicate_messages),
         cmocka_unit_test(test_verdict_duplicates_match_brute_force),
         cmocka_unit_test(test_verdict_name_table),

@@ -1,8 +1,10 @@
 --- exchange.probe: the decisions of the exchange checks, shared by every
 --- exchange. Each function takes an exchange name and the check's ctx and
---- returns the check's result (preflight.pass or preflight.fail); the
---- exchange-specific calls live in the adapters (exchange.binance,
---- exchange.upbit). An exchange not in EXCHANGES passes as skipped.
+--- returns the check's result (preflight.pass, preflight.fail or
+--- preflight.skip); the exchange-specific calls live in the adapters
+--- (exchange.binance, exchange.upbit). An exchange not in EXCHANGES is a
+--- skip, never a pass: the host fails the run when the check is required
+--- (listed in the manifest).
 local messages = require("messages")
 local settings = require("settings")
 
@@ -12,6 +14,7 @@ M.ADAPTERS = { binance = "exchange.binance", upbit = "exchange.upbit" }
 
 local pass, fail = function(...) return preflight.pass(...) end,
   function(...) return preflight.fail(...) end
+local function skip(...) return preflight.skip(...) end
 
 --- The adapter of a configured exchange, or a result to return at once
 --- (skipped, or a configuration failure).
@@ -22,8 +25,8 @@ function M.adapter(name)
   local on, err = settings.enabled(name)
   if on == nil then return nil, fail(err) end
   if not on then
-    return nil, pass(("%s is not in EXCHANGES (%s); skipped"):format(name,
-      settings.get("EXCHANGES")), { skipped = true })
+    return nil, skip(("%s is not in EXCHANGES (%s)"):format(name,
+      settings.get("EXCHANGES")))
   end
   return require(M.ADAPTERS[name])
 end

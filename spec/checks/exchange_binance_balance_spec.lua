@@ -3,6 +3,8 @@ local pack = require("pack")
 describe("checks/exchange_binance_balance.lua", function()
   local file = "checks/exchange_binance_balance.lua"
   for _, row in ipairs({
+    { "skips (never passes) when binance is not in EXCHANGES", env = { EXCHANGES = "upbit" },
+      status = "skip", message = "binance is not in EXCHANGES (upbit)" },
     { "passes when free USDT covers the planned notional", status = "pass",
       message = "binance free USDT 1500.00 (1500.00 USD) covers the planned notional 100.00 USD" },
     { "fails on a low balance", set = "low_balance", status = "fail",

@@ -3,6 +3,8 @@ local pack = require("pack")
 describe("checks/exchange_binance_exposure.lua", function()
   local file = "checks/exchange_binance_exposure.lua"
   for _, row in ipairs({
+    { "skips (never passes) when binance is not in EXCHANGES", env = { EXCHANGES = "upbit" },
+      status = "skip", message = "binance is not in EXCHANGES (upbit)" },
     { "passes under the paper cap", status = "pass",
       message = "binance exposure 197.00 USD (holdings 97.00 + planned 100.00)"
         .. " within cap 1000.00 USD (PAPER_MAX_NOTIONAL_USD)" },

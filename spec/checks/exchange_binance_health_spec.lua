@@ -5,8 +5,8 @@ describe("checks/exchange_binance_health.lua", function()
   for _, row in ipairs({
     { "passes when binance answers and BTCUSDT trades", status = "pass",
       message = "binance answers ping; BTCUSDT TRADING" },
-    { "is skipped when binance is not in EXCHANGES", env = { EXCHANGES = "upbit" },
-      status = "pass", message = "binance is not in EXCHANGES (upbit); skipped" },
+    { "skips (never passes) when binance is not in EXCHANGES", env = { EXCHANGES = "upbit" },
+      status = "skip", message = "binance is not in EXCHANGES (upbit)" },
     { "fails on a malformed EXCHANGES", env = { EXCHANGES = "binance,kraken" }, status = "fail",
       message = 'EXCHANGES names unknown exchange "kraken" (known: binance, upbit)' },
     { "fails when the market is halted", set = "halted", status = "fail",

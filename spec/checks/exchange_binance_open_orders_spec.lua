@@ -3,6 +3,8 @@ local pack = require("pack")
 describe("checks/exchange_binance_open_orders.lua", function()
   local file = "checks/exchange_binance_open_orders.lua"
   for _, row in ipairs({
+    { "skips (never passes) when binance is not in EXCHANGES", env = { EXCHANGES = "upbit" },
+      status = "skip", message = "binance is not in EXCHANGES (upbit)" },
     { "passes with no open orders", status = "pass", message = "open orders 0 <= limit 0 on"
       .. " binance" },
     { "fails on stray open orders", set = "open_orders", status = "fail",

@@ -3,6 +3,8 @@ local pack = require("pack")
 describe("checks/exchange_binance_rate_limit.lua", function()
   local file = "checks/exchange_binance_rate_limit.lua"
   for _, row in ipairs({
+    { "skips (never passes) when binance is not in EXCHANGES", env = { EXCHANGES = "upbit" },
+      status = "skip", message = "binance is not in EXCHANGES (upbit)" },
     { "passes with most of the weight free", status = "pass",
       message = "binance request weight 22 of 6000 per minute used: 99% headroom (minimum 20%)" },
     { "fails with little headroom", set = "low_headroom", status = "fail",

@@ -3,6 +3,8 @@ local pack = require("pack")
 describe("checks/exchange_upbit_balance.lua", function()
   local file = "checks/exchange_upbit_balance.lua"
   for _, row in ipairs({
+    { "skips (never passes) when upbit is not in EXCHANGES", env = { EXCHANGES = "binance" },
+      status = "skip", message = "upbit is not in EXCHANGES (binance)" },
     { "passes when free KRW covers the planned notional", status = "pass",
       message = "upbit free KRW 2000000.00 (1379.31 USD) covers the planned notional 100.00 USD" },
     { "fails on a low balance", set = "low_balance", status = "fail",

@@ -3,6 +3,8 @@ local pack = require("pack")
 describe("checks/exchange_upbit_clock_skew.lua", function()
   local file = "checks/exchange_upbit_clock_skew.lua"
   for _, row in ipairs({
+    { "skips (never passes) when upbit is not in EXCHANGES", env = { EXCHANGES = "binance" },
+      status = "skip", message = "upbit is not in EXCHANGES (binance)" },
     -- the Date header has whole seconds: the estimate is within 0.5 s
     { "passes when the Date header says now", status = "pass",
       match = "^upbit clock is 0%.[0-5] s [a-z ]+ this host's %(Date header, %+/%- 0%.5 s%),"

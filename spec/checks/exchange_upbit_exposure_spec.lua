@@ -3,6 +3,8 @@ local pack = require("pack")
 describe("checks/exchange_upbit_exposure.lua", function()
   local file = "checks/exchange_upbit_exposure.lua"
   for _, row in ipairs({
+    { "skips (never passes) when upbit is not in EXCHANGES", env = { EXCHANGES = "binance" },
+      status = "skip", message = "upbit is not in EXCHANGES (binance)" },
     { "passes under the paper cap", status = "pass",
       message = "upbit exposure 149.31 USD (holdings 49.31 + planned 100.00)"
         .. " within cap 1000.00 USD (PAPER_MAX_NOTIONAL_USD)" },

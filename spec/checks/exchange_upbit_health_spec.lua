@@ -4,8 +4,8 @@ describe("checks/exchange_upbit_health.lua", function()
   local file = "checks/exchange_upbit_health.lua"
   for _, row in ipairs({
     { "passes when upbit lists KRW-BTC", status = "pass", message = "upbit lists KRW-BTC" },
-    { "is skipped when upbit is not in EXCHANGES", env = { EXCHANGES = "binance" },
-      status = "pass", message = "upbit is not in EXCHANGES (binance); skipped" },
+    { "skips (never passes) when upbit is not in EXCHANGES", env = { EXCHANGES = "binance" },
+      status = "skip", message = "upbit is not in EXCHANGES (binance)" },
     { "fails for an asset it does not list", env = { TRADE_ASSETS = "BTC,DOGE" }, status = "fail",
       message = "upbit does not list KRW-DOGE" },
     { "fails on a malformed TRADE_ASSETS", env = { TRADE_ASSETS = "btc" }, status = "fail",

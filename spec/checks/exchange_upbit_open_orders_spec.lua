@@ -3,6 +3,8 @@ local pack = require("pack")
 describe("checks/exchange_upbit_open_orders.lua", function()
   local file = "checks/exchange_upbit_open_orders.lua"
   for _, row in ipairs({
+    { "skips (never passes) when upbit is not in EXCHANGES", env = { EXCHANGES = "binance" },
+      status = "skip", message = "upbit is not in EXCHANGES (binance)" },
     { "passes with no waiting orders", status = "pass", message = "open orders 0 <= limit 0 on"
       .. " upbit" },
     { "fails on a stray order", set = "open_orders", status = "fail",

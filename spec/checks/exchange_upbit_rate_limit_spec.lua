@@ -3,6 +3,8 @@ local pack = require("pack")
 describe("checks/exchange_upbit_rate_limit.lua", function()
   local file = "checks/exchange_upbit_rate_limit.lua"
   for _, row in ipairs({
+    { "skips (never passes) when upbit is not in EXCHANGES", env = { EXCHANGES = "binance" },
+      status = "skip", message = "upbit is not in EXCHANGES (binance)" },
     { "passes with most requests left", status = "pass",
       message = "upbit group default: 29 of 30 requests per second left: 96% headroom (minimum"
         .. " 20%)" },

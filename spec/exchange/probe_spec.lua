@@ -6,10 +6,13 @@ describe("exchange.probe", function()
   before_each(function() env = {} pack.fake(env) end)
   after_each(pack.unfake)
 
-  it("skips an exchange that is not configured", function()
+  it("skips (never passes) an exchange that is not configured", function()
     env.EXCHANGES = "upbit"
-    assert.same({ status = "pass", message = "binance is not in EXCHANGES (upbit); skipped",
-      details = { skipped = true } }, probe.health("binance"))
+    for _, f in ipairs({ "health", "clock_skew", "rate_limit", "open_orders", "balance",
+                         "exposure" }) do
+      assert.same({ status = "skip", message = "binance is not in EXCHANGES (upbit)" },
+        probe[f]("binance", { mode = "paper" }))
+    end
   end)
 
   it("fails every probe on a malformed EXCHANGES", function()
