@@ -1,0 +1,91 @@
+#!/bin/sh
+# Where preflight_net.so comes from (issue 11): only from the real
+# executable's folder (/proc/self/exe) or the compiled-in install folder,
+# never from argv[0]. A symlink to the binary, or an argv[0] set with
+# exec -a, in a folder holding a forged plugin must not load it: a Redis
+# ping against a closed port must fail, never pass. A binary reached
+# through a symlink or PATH must still load its own plugin (the family is
+# there: "refused", not "unavailable").
+# Needs PREFLIGHT_BIN (the binary) and a C compiler for the forged plugin.
+set -u
+BIN=${PREFLIGHT_BIN:?set PREFLIGHT_BIN to the preflight binary}
+# shellcheck source=lib.sh
+. "$(dirname "$0")/lib.sh"
+tmpdir plugin
+CC=${CC:-cc}
+
+# a port nothing listens on (bound then closed: refused on connect)
+PORT=$($PY -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()')
+
+# the forged plugin: its constructor leaves a marker, and its redis.ping
+# says the server is up whatever the port
+mk "$T/forged.c" <<EOF
+#include <fcntl.h>
+#include <unistd.h>
+#include <lua.h>
+__attribute__((constructor)) static void forged_loaded(void)
+{
+    int fd = open("$T/forged_loaded", O_WRONLY | O_CREAT, 0600);
+    if (fd >= 0) close(fd);
+}
+static int ping(lua_State *L)
+{
+    lua_pushboolean(L, 1);
+    lua_pushnumber(L, 0.1);
+    return 2;
+}
+int pf_open_redis(lua_State *L);
+int pf_open_redis(lua_State *L)
+{
+    lua_createtable(L, 0, 1);
+    lua_pushcfunction(L, ping);
+    lua_setfield(L, -2, "ping");
+    return 1;
+}
+EOF
+mkdir -p "$T/evil" "$T/path" "$T/checks" "$T/run"
+# shellcheck disable=SC2046
+if ! $CC -shared -fPIC -o "$T/evil/preflight_net.so" "$T/forged.c" \
+    $(pkg-config --cflags lua5.4) 2>"$T/cc.err"; then
+    bad "cannot build the forged plugin: $(head -3 "$T/cc.err")"
+    finish plugin_location
+    exit
+fi
+cp "$T/evil/preflight_net.so" "$T/run/preflight_net.so" # in the cwd too
+mk "$T/checks/redis.lua" <<EOF
+return { id = "net.redis", title = "redis up", run = function()
+  local ok, err = preflight.redis.ping("redis://127.0.0.1:$PORT", 500)
+  if ok then return preflight.pass("redis answered") end
+  return preflight.fail(tostring(err))
+end }
+EOF
+
+# run NAME COMMAND...: the check must fail on "refused" (the real plugin),
+# never pass, and the forged plugin must never have been loaded
+run() {
+    name=$1
+    shift
+    rm -f "$T/forged_loaded"
+    expect 1 "$name" "$@" run --format json "$T/checks"
+    contains "$name: real plugin" "$T/out" "refused"
+    lacks "$name: never passes" "$T/out" "redis answered"
+    lacks "$name: family available" "$T/out" "unavailable"
+    if [ -e "$T/forged_loaded" ]; then bad "$name: forged plugin loaded"; else ok; fi
+}
+
+cd "$T/run" || exit 2
+ln -s "$BIN" "$T/evil/preflight"
+run "symlink beside a forged plugin" "$T/evil/preflight"
+run "exec -a beside a forged plugin" \
+    $PY -c 'import os, sys; os.execv(sys.argv[1], sys.argv[2:])' \
+    "$BIN" "$T/evil/preflight"
+run "exec -a, bare name, forged plugin in cwd" \
+    $PY -c 'import os, sys; os.execv(sys.argv[1], sys.argv[2:])' \
+    "$BIN" preflight
+ln -s "$BIN" "$T/path/preflight"
+run "symlink elsewhere" "$T/path/preflight"
+run "through PATH" env PATH="$(dirname "$BIN"):$PATH" preflight
+run "symlink through PATH" env PATH="$T/path:$PATH" preflight
+run "the binary itself" "$BIN"
+
+finish plugin_location
