@@ -1,5 +1,5 @@
 #!/bin/sh
-# Where preflight_net.so comes from (issue 11): only from the real
+# Hardening A (issue 11). Where preflight_net.so comes from: only from the real
 # executable's folder (/proc/self/exe) or the compiled-in install folder,
 # never from argv[0]. A symlink to the binary, or an argv[0] set with
 # exec -a, in a folder holding a forged plugin must not load it: a Redis
@@ -11,7 +11,7 @@ set -u
 BIN=${PREFLIGHT_BIN:?set PREFLIGHT_BIN to the preflight binary}
 # shellcheck source=lib.sh
 . "$(dirname "$0")/lib.sh"
-tmpdir plugin
+tmpdir hardening_a
 CC=${CC:-cc}
 
 # a port nothing listens on (bound then closed: refused on connect)
@@ -48,7 +48,7 @@ mkdir -p "$T/evil" "$T/path" "$T/checks" "$T/run"
 if ! $CC -shared -fPIC -o "$T/evil/preflight_net.so" "$T/forged.c" \
     $(pkg-config --cflags lua5.4) 2>"$T/cc.err"; then
     bad "cannot build the forged plugin: $(head -3 "$T/cc.err")"
-    finish plugin_location
+    finish hardening_a
     exit
 fi
 cp "$T/evil/preflight_net.so" "$T/run/preflight_net.so" # in the cwd too
@@ -88,4 +88,32 @@ run "through PATH" env PATH="$(dirname "$BIN"):$PATH" preflight
 run "symlink through PATH" env PATH="$T/path:$PATH" preflight
 run "the binary itself" "$BIN"
 
-finish plugin_location
+# ---- require: symlinks below the library folder --------------------------
+# The folder itself (--lib, or the root's lib/) is the operator's choice and
+# is resolved once with realpath, like --root: a --lib that is a symlink is
+# followed. Below it, every folder and file of a module must be real.
+mkdir -p "$T/lib/real/a/b" "$T/lib/outside" "$T/lib/checks"
+echo 'return { msg = "nested module loaded" }' >"$T/lib/real/a/b/c.lua"
+echo 'return { msg = "loaded from outside" }' >"$T/lib/outside/m.lua"
+ln -s "$T/lib/real" "$T/lib/link"
+ln -s "$T/lib/outside" "$T/lib/real/x"
+ln -s "$T/lib/outside/m.lua" "$T/lib/real/a/b/m.lua"
+mk "$T/lib/checks/good.lua" <<'EOF'
+return { id = "lib.good", title = "t", run = function()
+  return preflight.pass(require("a.b.c").msg)
+end }
+EOF
+expect 0 "--lib through a symlink, nested module" "$BIN" run --lib "$T/lib/link" "$T/lib/checks"
+contains "--lib through a symlink: module ran" "$T/out" "nested module loaded"
+for mod in x.m a.b.m; do
+    mk "$T/lib/checks/bad.lua" <<EOF
+return { id = "lib.bad", title = "t", run = function()
+  return preflight.pass(require("$mod").msg)
+end }
+EOF
+    expect 1 "symlink in module $mod" "$BIN" run --format json --lib "$T/lib/link" "$T/lib/checks"
+    lacks "symlink in module $mod: never loaded" "$T/out" "loaded from outside"
+    contains "symlink in module $mod: says why" "$T/out" "is a symlink"
+done
+
+finish hardening_a
