@@ -330,7 +330,7 @@ cleanup:
 /* ping(url [, timeout_ms]) -> true, latency_ms | nil, err */
 static int redis_ping(lua_State *L)
 {
-    const char *url = luaL_checkstring(L, 1);
+    const char *url = pf_checklstring_nonul(L, 1, NULL);
     long timeout_ms = pf_net_timeout_arg(L, 2);
     redis_url u;
     const char *bad;

@@ -172,6 +172,33 @@ void pf_sandbox_deadline_check(lua_State *L)
         pf_sandbox_of(L)->timeout = 1;
 }
 
+const char *pf_checklstring_nonul(lua_State *L, int arg, size_t *len)
+{
+    size_t n;
+    const char *s = luaL_checklstring(L, arg, &n);
+
+    if (memchr(s, '\0', n) != NULL)
+        luaL_argerror(L, arg, "string contains a NUL byte");
+    if (len != NULL)
+        *len = n;
+    return s;
+}
+
+const char *pf_tostring_nonul(lua_State *L, int idx, size_t *len)
+{
+    size_t n;
+    const char *s;
+
+    if (lua_type(L, idx) != LUA_TSTRING)
+        return NULL;
+    s = lua_tolstring(L, idx, &n);
+    if (memchr(s, '\0', n) != NULL)
+        return NULL;
+    if (len != NULL)
+        *len = n;
+    return s;
+}
+
 const char *pf_sandbox_errtext(lua_State *L, char *buf, size_t buflen)
 {
     int t = lua_type(L, -1);

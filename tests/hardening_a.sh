@@ -116,4 +116,20 @@ EOF
     contains "symlink in module $mod: says why" "$T/out" "is a symlink"
 done
 
+# ---- an error message with an embedded NUL is shown whole ----------------
+# (NUL as '?'), not cut at the NUL; ids, tags, titles and primitive
+# arguments with a NUL are refused: tests/adversarial/nul_*.lua
+mkdir -p "$T/nul"
+mk "$T/nul/run.lua" <<'EOF'
+return { id = "nul.run", title = "t", run = function()
+  error("cut\0shown-after-the-nul", 0)
+end }
+EOF
+mk "$T/nul/load.lua" <<'EOF'
+error("cut\0shown-after-the-nul-at-load", 0)
+EOF
+expect 1 "NUL in error messages" "$BIN" run --format json "$T/nul"
+contains "NUL in a run error: whole" "$T/out" "cut?shown-after-the-nul"
+contains "NUL in a load error: whole" "$T/out" "cut?shown-after-the-nul-at-load"
+
 finish hardening_a
