@@ -116,6 +116,20 @@ EOF
     contains "symlink in module $mod: says why" "$T/out" "is a symlink"
 done
 
+# ---- the manifest: a regular file in the folder, like check files --------
+# a symlinked manifest is refused (its target was not reviewed in the
+# folder), a FIFO is refused at once (it used to hang the run)
+mkdir -p "$T/man/link" "$T/man/fifo"
+echo 'm.a' >"$T/man/elsewhere"
+pass_check "$T/man/link/a.lua" m.a
+ln -s "$T/man/elsewhere" "$T/man/link/manifest"
+expect 2 "symlinked manifest" "$BIN" run "$T/man/link"
+contains "symlinked manifest: says why" "$T/out" "is a symlink"
+pass_check "$T/man/fifo/a.lua" m.a
+mkfifo "$T/man/fifo/manifest"
+expect 2 "FIFO manifest" timeout 20 "$BIN" run "$T/man/fifo"
+contains "FIFO manifest: says why" "$T/out" "not a regular file"
+
 # ---- an error message with an embedded NUL is shown whole ----------------
 # (NUL as '?'), not cut at the NUL; ids, tags, titles and primitive
 # arguments with a NUL are refused: tests/adversarial/nul_*.lua
