@@ -296,7 +296,7 @@ static int open_lib_module(const char *lib_dir, const char *name,
     int dir, fd, saved;
     struct stat st;
 
-    snprintf(bad, badlen, "%s", "."); /* the folder itself, until a component */
+    snprintf(bad, badlen, "."); /* the folder itself, until a component */
     dir = open(lib_dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
     if (dir < 0)
         return -1;
