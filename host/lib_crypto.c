@@ -21,6 +21,8 @@
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
 
+#include "sandbox.h"
+
 int pf_crypto_hmac_sha256(const void *key, size_t klen, const void *msg,
                           size_t mlen, unsigned char out[PF_SHA256_LEN])
 {
@@ -125,6 +127,8 @@ static int push_digest(lua_State *L, int arg, const unsigned char *d, size_t n)
     static const char *const encodings[] = {"hex", "raw", NULL};
     char hex[2 * PF_SHA512_LEN + 1];
 
+    if (lua_type(L, arg) == LUA_TSTRING)
+        pf_checklstring_nonul(L, arg, NULL); /* "raw\0x" is not "raw" */
     if (luaL_checkoption(L, arg, "hex", encodings) == 1) {
         lua_pushlstring(L, (const char *)d, n);
     } else {

@@ -15,7 +15,7 @@
 
 static int env_get(lua_State *L)
 {
-    const char *v = getenv(luaL_checkstring(L, 1));
+    const char *v = getenv(pf_checklstring_nonul(L, 1, NULL));
 
     if (v == NULL)
         lua_pushnil(L);
@@ -26,7 +26,7 @@ static int env_get(lua_State *L)
 
 static int env_has(lua_State *L)
 {
-    lua_pushboolean(L, getenv(luaL_checkstring(L, 1)) != NULL);
+    lua_pushboolean(L, getenv(pf_checklstring_nonul(L, 1, NULL)) != NULL);
     return 1;
 }
 

@@ -56,7 +56,8 @@ static int fs_stat(lua_State *L)
     pf_sandbox *sb = pf_sandbox_of(L);
     char full[PATH_MAX + 8];
     const char *path =
-        from_root(sb->conf->root, luaL_checkstring(L, 1), full, sizeof full);
+        from_root(sb->conf->root, pf_checklstring_nonul(L, 1, NULL), full,
+                  sizeof full);
     struct stat st;
 
     if (lstat(path, &st) != 0)
@@ -96,7 +97,7 @@ static int below_root(const char *root, const char *real)
 static int resolve_below_root(lua_State *L, char real[PATH_MAX])
 {
     const char *root = pf_sandbox_of(L)->conf->root;
-    const char *name = luaL_checkstring(L, 1);
+    const char *name = pf_checklstring_nonul(L, 1, NULL);
     char rel[PATH_MAX + 8];
 
     if (realpath(from_root(root, name, rel, sizeof rel), real) == NULL)
@@ -116,7 +117,7 @@ static int resolve_below_root(lua_State *L, char real[PATH_MAX])
  */
 static int fs_read(lua_State *L)
 {
-    const char *name = luaL_checkstring(L, 1);
+    const char *name = pf_checklstring_nonul(L, 1, NULL);
     lua_Integer max = luaL_optinteger(L, 2, FS_READ_DEFAULT);
     char real[PATH_MAX];
     struct stat st;

@@ -643,6 +643,12 @@ static void check_headers(lua_State *L, int t, http_req *rq)
     rq->hdrs_len = total;
 }
 
+/* 1 when the key at the top is a string without an embedded NUL. */
+static int ok_name(lua_State *L)
+{
+    return pf_tostring_nonul(L, -1, NULL) != NULL;
+}
+
 /*
  * Read and check the request table at index 1 into rq. Raises on misuse.
  * Pushes values that must stay alive (the header lines) on the stack.
@@ -659,14 +665,16 @@ static void check_request(lua_State *L, http_req *rq)
     while (lua_next(L, 1) != 0) {
         int ok = 0;
         lua_pop(L, 1); /* drop value */
-        if (lua_type(L, -1) == LUA_TSTRING) {
+        if (pf_tostring_nonul(L, -1, NULL) != NULL) { /* whole keys */
             for (i = 0; known_fields[i] != NULL; i++)
                 ok |= strcmp(lua_tostring(L, -1), known_fields[i]) == 0;
         }
         if (!ok)
             luaL_argerror(
                 L, 1,
-                lua_type(L, -1) == LUA_TSTRING
+                lua_type(L, -1) == LUA_TSTRING && !ok_name(L)
+                    ? "a request field's name contains a NUL byte"
+                : lua_type(L, -1) == LUA_TSTRING
                     ? lua_pushfstring(L,
                                       "unknown field '%s' (known: body, "
                                       "follow_redirects, headers, "
@@ -705,7 +713,8 @@ static void check_request(lua_State *L, http_req *rq)
     t = field(L, "method");
     if (t == LUA_TNIL)
         rq->method = "GET";
-    else if (t != LUA_TSTRING || !pf_http_method_valid(lua_tostring(L, -1)))
+    else if (t != LUA_TSTRING || pf_tostring_nonul(L, -1, NULL) == NULL ||
+             !pf_http_method_valid(lua_tostring(L, -1)))
         luaL_argerror(L, 1,
                       "method must be one of DELETE, GET, HEAD, "
                       "OPTIONS, PATCH, POST, PUT");

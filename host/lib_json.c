@@ -5,6 +5,8 @@
  * limits, no NaN or Infinity); the check sees only decode, encode and null,
  * never cjson's knobs (new, depth, buffer and number settings).
  */
+#include <string.h>
+
 #include <lauxlib.h>
 #include <lua-cjson.h>
 
@@ -30,11 +32,18 @@ static int call_cjson(lua_State *L, const char *name)
 static int json_decode(lua_State *L)
 {
     size_t len;
+    const char *text = luaL_checklstring(L, 1, &len);
 
-    luaL_checklstring(L, 1, &len);
     if (len > JSON_MAX_TEXT) {
         luaL_pushfail(L);
         lua_pushliteral(L, "json text larger than 4 MiB");
+        return 2;
+    }
+    /* lua-cjson stops at a NUL ("[1]\0junk" decodes as [1]); no valid
+     * JSON text holds a raw NUL, so it is invalid, not cut */
+    if (memchr(text, '\0', len) != NULL) {
+        luaL_pushfail(L);
+        lua_pushliteral(L, "invalid json: the text contains a NUL byte");
         return 2;
     }
     lua_settop(L, 1);

@@ -360,7 +360,7 @@ cleanup:
  * (the third value marks a URL that could not be used at all) */
 static int redis_ping(lua_State *L)
 {
-    const char *url = luaL_checkstring(L, 1);
+    const char *url = pf_checklstring_nonul(L, 1, NULL);
     long timeout_ms = pf_net_timeout_arg(L, 2);
     redis_url u;
     const char *bad;

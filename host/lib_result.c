@@ -29,7 +29,8 @@ static void check_details(lua_State *L, int idx)
         int vt = lua_type(L, -1);
         if (lua_type(L, -2) != LUA_TSTRING)
             luaL_argerror(L, 2, "details keys must be strings");
-        lua_tolstring(L, -2, &klen);
+        if (pf_tostring_nonul(L, -2, &klen) == NULL)
+            luaL_argerror(L, 2, "details keys must not contain a NUL byte");
         if (klen == 0 || klen > PF_MAX_KEY)
             luaL_argerror(L, 2, "details keys must be 1 to 64 bytes");
         if (++n > PF_MAX_DETAILS)

@@ -26,8 +26,9 @@ static const char *opt_string(lua_State *L, int t, const char *k,
 {
     const char *v = def;
 
-    if (lua_getfield(L, t, k) == LUA_TSTRING)
-        v = lua_tostring(L, -1);
+    if (lua_getfield(L, t, k) == LUA_TSTRING &&
+        (v = pf_tostring_nonul(L, -1, NULL)) == NULL)
+        luaL_error(L, "option %s contains a NUL byte", k);
     lua_pop(L, 1); /* the string stays alive in the opts table */
     return v;
 }
@@ -41,6 +42,8 @@ static long opt_int(lua_State *L, int t, const char *k, long def)
     lua_pop(L, 1); /* drop value */
     return v;
 }
+
+static void free_list(char **l, size_t n);
 
 /* Collect a list of strings from opts[k] into a malloc'd array. */
 static char **opt_list(lua_State *L, int t, const char *k, size_t *n)
@@ -57,7 +60,12 @@ static char **opt_list(lua_State *L, int t, const char *k, size_t *n)
     list = calloc((size_t)len + 1, sizeof *list);
     for (i = 1; list && i <= len; i++) {
         lua_rawgeti(L, -1, i);
-        list[(*n)++] = strdup(luaL_checkstring(L, -1));
+        if (pf_tostring_nonul(L, -1, NULL) == NULL) {
+            free_list(list, *n);
+            luaL_error(L, "option %s: item %d is not a string without NUL",
+                       k, (int)i);
+        }
+        list[(*n)++] = strdup(lua_tostring(L, -1));
         lua_pop(L, 1); /* drop item */
     }
     lua_pop(L, 1); /* drop list */
@@ -220,12 +228,12 @@ done:
 
 static int host_setenv(lua_State *L)
 {
-    const char *name = luaL_checkstring(L, 1);
+    const char *name = pf_checklstring_nonul(L, 1, NULL);
 
     if (lua_isnoneornil(L, 2))
         unsetenv(name);
     else
-        setenv(name, luaL_checkstring(L, 2), 1);
+        setenv(name, pf_checklstring_nonul(L, 2, NULL), 1);
     return 0;
 }
 

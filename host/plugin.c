@@ -1,18 +1,27 @@
 /*
  * plugin.c: load preflight_net.so on first use (see plugin.h).
  *
- * The plugin is looked for next to the object holding this code (the
- * preflight executable, or the Lua test module), in its parent folder,
- * at the install location relative to the executable's folder, and at the
- * compiled-in install folder: never through an environment variable, so
- * nobody can make preflight load other code.
+ * The plugin is looked for next to the real file of the object holding
+ * this code, and at the compiled-in install folder. For the preflight
+ * executable that file is /proc/self/exe (the kernel's resolved path):
+ * never argv[0], which the caller chooses (a symlink or `exec -a` in a
+ * folder holding a forged preflight_net.so), never the working directory,
+ * never an environment variable, so nobody can make preflight load other
+ * code; a binary reached through a symlink or PATH finds its own plugin.
+ * The executable looks in its folder and at the install location relative
+ * to it; the Lua test module (a shared object, whose path is its resolved
+ * dlopen path) in its folder and its parent folder.
  */
 #define _GNU_SOURCE
 #include "plugin.h"
 
 #include <dlfcn.h>
+#include <limits.h>
+#include <link.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <lauxlib.h>
 
@@ -25,30 +34,59 @@
 
 static void *handle; /* per process: each worker loads it at most once */
 
+/*
+ * The real folder of the object holding this code into dir (dirlen >=
+ * PATH_MAX): /proc/self/exe resolved for the executable, the resolved
+ * dlopen path for a shared object. dladdr's file name is argv[0] for the
+ * executable, so it is never used for it. Sets *is_exe. Returns 0, or -1
+ * when the folder cannot be known (then only the install folder is
+ * tried).
+ */
+static int own_dir(char *dir, size_t dirlen, int *is_exe)
+{
+    Dl_info info;
+    struct link_map *map = NULL;
+    char real[PATH_MAX], *slash;
+    ssize_t n;
+
+    if (dladdr1((void *)pf_plugin_symbol, &info, (void **)&map,
+                RTLD_DL_LINKMAP) == 0 || map == NULL)
+        return -1;
+    *is_exe = map->l_name == NULL || map->l_name[0] == '\0';
+    if (*is_exe) {
+        n = readlink("/proc/self/exe", real, sizeof real - 1);
+        if (n <= 0 || (size_t)n >= sizeof real - 1 || real[0] != '/')
+            return -1;
+        real[n] = '\0';
+    } else if (realpath(map->l_name, real) == NULL) {
+        return -1;
+    }
+    slash = strrchr(real, '/');
+    if (slash == NULL || (size_t)(slash - real) >= dirlen)
+        return -1;
+    *slash = '\0';
+    snprintf(dir, dirlen, "%s", real[0] ? real : "/");
+    return 0;
+}
+
 /* Try dlopen on each candidate path; report the first failure that is
  * not "no such file" (a plugin that exists but does not load), else the
  * last one. */
 static void *load(char *err, size_t errlen)
 {
-    Dl_info info;
-    char dir[4096], cand[4][4400];
+    char dir[PATH_MAX], cand[3][PATH_MAX + 300];
     size_t n = 0, i;
-    int real_error = 0;
+    int real_error = 0, is_exe = 0;
     void *h;
-    char *slash;
 
-    if (dladdr((void *)pf_plugin_symbol, &info) != 0 && info.dli_fname &&
-        strlen(info.dli_fname) < sizeof dir) {
-        strcpy(dir, info.dli_fname);
-        slash = strrchr(dir, '/');
-        if (slash != NULL) {
-            *slash = '\0';
-            snprintf(cand[n++], sizeof cand[0], "%s/%s", dir, PF_PLUGIN_NAME);
-            snprintf(cand[n++], sizeof cand[0], "%s/../%s", dir,
-                     PF_PLUGIN_NAME);
+    if (own_dir(dir, sizeof dir, &is_exe) == 0) {
+        snprintf(cand[n++], sizeof cand[0], "%s/%s", dir, PF_PLUGIN_NAME);
+        if (is_exe)
             snprintf(cand[n++], sizeof cand[0], "%s/%s/%s", dir,
                      PF_PLUGIN_RELDIR, PF_PLUGIN_NAME);
-        }
+        else
+            snprintf(cand[n++], sizeof cand[0], "%s/../%s", dir,
+                     PF_PLUGIN_NAME);
     }
     snprintf(cand[n++], sizeof cand[0], "%s/%s", PF_INSTALL_PLUGINDIR,
              PF_PLUGIN_NAME);

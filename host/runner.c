@@ -75,17 +75,33 @@ static int read_manifest(const char *dir, char ***ids, size_t *n, char *err,
 {
     char path[4200], msg[256];
     FILE *f;
+    struct stat st;
+    int fd;
     pf_buf b;
     char chunk[4096];
     size_t r;
     int rc;
 
     snprintf(path, sizeof path, "%s/manifest", dir);
-    f = fopen(path, "rb");
-    if (f == NULL) {
+    /* like check files and modules: the manifest that counts is the file
+     * reviewed in the folder, not a symlink's target; O_NONBLOCK so a FIFO
+     * cannot hang the run, and only a regular file is read */
+    fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK | O_NOFOLLOW);
+    if (fd < 0) {
         if (errno == ENOENT)
             return 0;
-        snprintf(err, errlen, "cannot read %s: %s", path, strerror(errno));
+        if (errno == ELOOP)
+            snprintf(err, errlen, "%s is a symlink; the manifest must be a "
+                                  "regular file", path);
+        else
+            snprintf(err, errlen, "cannot read %s: %s", path,
+                     strerror(errno));
+        return -1;
+    }
+    if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) ||
+        (f = fdopen(fd, "rb")) == NULL) {
+        close(fd);
+        snprintf(err, errlen, "%s is not a regular file", path);
         return -1;
     }
     pf_buf_init(&b);

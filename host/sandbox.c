@@ -13,9 +13,13 @@
  */
 #include "sandbox.h"
 
+#include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include <lauxlib.h>
 #include <lualib.h>
@@ -161,6 +165,33 @@ void pf_sandbox_deadline_check(lua_State *L)
         pf_sandbox_of(L)->timeout = 1;
 }
 
+const char *pf_checklstring_nonul(lua_State *L, int arg, size_t *len)
+{
+    size_t n;
+    const char *s = luaL_checklstring(L, arg, &n);
+
+    if (memchr(s, '\0', n) != NULL)
+        luaL_argerror(L, arg, "string contains a NUL byte");
+    if (len != NULL)
+        *len = n;
+    return s;
+}
+
+const char *pf_tostring_nonul(lua_State *L, int idx, size_t *len)
+{
+    size_t n;
+    const char *s;
+
+    if (lua_type(L, idx) != LUA_TSTRING)
+        return NULL;
+    s = lua_tolstring(L, idx, &n);
+    if (memchr(s, '\0', n) != NULL)
+        return NULL;
+    if (len != NULL)
+        *len = n;
+    return s;
+}
+
 const char *pf_sandbox_errtext(lua_State *L, char *buf, size_t buflen)
 {
     int t = lua_type(L, -1);
@@ -241,32 +272,123 @@ static int base_setmetatable(lua_State *L)
     return 1;
 }
 
-/* Read a library file into a new Lua string on the stack, or push an
- * error message and return -1. */
-static int read_lib_file(lua_State *L, const char *path)
+/*
+ * Open lib_dir/a/b/c.lua for the module name "a.b.c" (already checked:
+ * dotted lowercase words) one component at a time with openat and
+ * O_NOFOLLOW, so that a symlink anywhere below the library folder (a
+ * directory component or the file) is refused: what runs is what was
+ * reviewed in the folder. O_NONBLOCK so a FIFO cannot block the open; the
+ * caller checks S_ISREG. Returns an fd, or -1 with errno (ELOOP for a
+ * symlink) and the offending relative path in bad.
+ */
+static int open_lib_module(const char *lib_dir, const char *name,
+                           char *bad, size_t badlen)
 {
-    FILE *f = fopen(path, "rb");
-    luaL_Buffer b;
-    char chunk[4096];
-    size_t n, total = 0;
+    char comp[160], rel[160];
+    const char *p = name, *dot;
+    int dir, fd, saved;
+    struct stat st;
 
-    if (f == NULL)
+    snprintf(bad, badlen, "."); /* the folder itself, until a component */
+    dir = open(lib_dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (dir < 0)
         return -1;
+    rel[0] = '\0';
+    for (;;) {
+        size_t n;
+        int last;
+        dot = strchr(p, '.');
+        last = dot == NULL;
+        n = last ? strlen(p) : (size_t)(dot - p);
+        if (n + 5 > sizeof comp) { /* names are at most 128 bytes */
+            close(dir);
+            errno = ENAMETOOLONG;
+            return -1;
+        }
+        memcpy(comp, p, n);
+        memcpy(comp + n, last ? ".lua" : "", last ? 5 : 1);
+        if (strlen(rel) + n + 6 <= sizeof rel) { /* for messages only */
+            if (rel[0] != '\0')
+                strcat(rel, "/");
+            strcat(rel, comp);
+        }
+        fd = openat(dir, comp,
+                    O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY |
+                        (last ? O_NONBLOCK : O_DIRECTORY));
+        saved = errno;
+        if (fd < 0 && fstatat(dir, comp, &st, AT_SYMLINK_NOFOLLOW) == 0 &&
+            S_ISLNK(st.st_mode))
+            saved = ELOOP; /* O_DIRECTORY words a symlink as ENOTDIR */
+        close(dir);
+        if (fd < 0) {
+            snprintf(bad, badlen, "%s", rel);
+            errno = saved;
+            return -1;
+        }
+        if (last)
+            return fd;
+        dir = fd;
+        p = dot + 1;
+    }
+}
+
+/* Read a library module into a new Lua string on the stack, or push an
+ * error message and return -1 (not found) or -2 (refused). */
+static int read_lib_file(lua_State *L, const char *lib_dir, const char *name,
+                         const char *path)
+{
+    int fd = -1;
+    struct stat st;
+    luaL_Buffer b;
+    char chunk[4096], bad[160];
+    ssize_t n;
+    size_t total = 0;
+
+    fd = open_lib_module(lib_dir, name, bad, sizeof bad);
+    if (fd < 0 && errno == ENOENT)
+        return -1;
+    if (fd < 0 && errno == ELOOP) {
+        lua_pushfstring(L, "module '%s': %s/%s is a symlink; library "
+                           "modules and their folders must be real files "
+                           "and folders", name, lib_dir, bad);
+        return -2;
+    }
+    if (fd < 0) {
+        lua_pushfstring(L, "module '%s': cannot open %s/%s: %s", name,
+                        lib_dir, bad, strerror(errno));
+        return -2;
+    }
+    if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+        close(fd);
+        lua_pushfstring(L, "module '%s': %s is not a regular file", name,
+                        path);
+        return -2;
+    }
     luaL_buffinit(L, &b);
-    while ((n = fread(chunk, 1, sizeof chunk, f)) > 0) {
-        total += n;
+    for (;;) {
+        n = read(fd, chunk, sizeof chunk);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0)
+            break;
+        total += (size_t)n;
         if (total > MAX_LIB_FILE) {
-            fclose(f);
+            close(fd);
             luaL_pushresult(&b);
             lua_pop(L, 1); /* drop partial text */
             lua_pushfstring(L, "library file %s is larger than %d bytes",
                             path, (int)MAX_LIB_FILE);
             return -2;
         }
-        luaL_addlstring(&b, chunk, n);
+        luaL_addlstring(&b, chunk, (size_t)n);
     }
-    fclose(f);
+    close(fd);
     luaL_pushresult(&b);
+    if (n < 0) {
+        lua_pop(L, 1); /* drop partial text */
+        lua_pushfstring(L, "module '%s': cannot read %s", name, path);
+        return -2;
+    }
     return 0;
 }
 
@@ -311,7 +433,7 @@ static int base_require(lua_State *L)
         path[at + 1] = '\0';
     }
     strncat(path, ".lua", sizeof path - strlen(path) - 1);
-    rc = read_lib_file(L, path);
+    rc = read_lib_file(L, sb->conf->lib_dir, name, path);
     if (rc == -1)
         return luaL_error(L, "module '%s' not found in the library folder",
                           name);

@@ -98,6 +98,18 @@ int pf_sandbox_push_owned(lua_State *L, lua_CFunction push, void *ud,
  */
 const char *pf_sandbox_errtext(lua_State *L, char *buf, size_t buflen);
 
+/*
+ * Where a Lua string becomes a C string, take it whole or not at all: a
+ * string with an embedded NUL ("a.b\0../../x") would otherwise be read as
+ * its prefix. pf_checklstring_nonul is luaL_checklstring that raises an
+ * argument error on an embedded NUL (for primitives; len may be NULL).
+ * pf_tostring_nonul gives the string at idx when it is a string (no
+ * number conversion, no metamethod) without an embedded NUL, else NULL
+ * (for check metadata and table fields; len may be NULL).
+ */
+const char *pf_checklstring_nonul(lua_State *L, int arg, size_t *len);
+const char *pf_tostring_nonul(lua_State *L, int idx, size_t *len);
+
 /* The primitive families' open functions are in libs.h. */
 
 #endif

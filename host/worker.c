@@ -64,6 +64,17 @@ static char *copy_str(lua_State *L, int idx, const pf_redactor *r, size_t max)
     return m;
 }
 
+/* Push the error text m of the error object at the top: the string
+ * itself when it is one (whole, embedded NULs included, for copy_str to
+ * show as '?'), else m. */
+static void push_whole(lua_State *L, const char *m)
+{
+    if (lua_type(L, -1) == LUA_TSTRING)
+        lua_pushvalue(L, -1);
+    else
+        lua_pushstring(L, m);
+}
+
 /* Read the check file (a regular file, capped). Returns a malloc'd buffer
  * or NULL with err set. */
 static char *read_check_file(const char *file, size_t *len, char *err,
@@ -168,17 +179,20 @@ static int read_meta(lua_State *L, pf_check *c, const pf_redactor *r)
     while (lua_next(L, t) != 0) {
         int ok = 0;
         lua_pop(L, 1); /* drop value */
-        if (lua_type(L, -1) == LUA_TSTRING) {
+        const char *k = pf_tostring_nonul(L, -1, NULL); /* whole keys */
+        if (k != NULL) {
             for (i = 0; i < sizeof known / sizeof known[0]; i++)
-                ok |= strcmp(lua_tostring(L, -1), known[i]) == 0;
+                ok |= strcmp(k, known[i]) == 0;
         }
         if (!ok) {
             char b[64];
-            if (lua_type(L, -1) == LUA_TSTRING) {
+            if (k != NULL) {
                 /* the check's own text: masked, then cut */
                 char *m = copy_str(L, -1, r, 40);
                 snprintf(b, sizeof b, "%s", m ? m : "?");
                 free(m);
+            } else if (lua_type(L, -1) == LUA_TSTRING) {
+                snprintf(b, sizeof b, "a key with a NUL byte");
             } else {
                 snprintf(b, sizeof b, "a %s key", luaL_typename(L, -1));
             }
@@ -191,7 +205,9 @@ static int read_meta(lua_State *L, pf_check *c, const pf_redactor *r)
         }
     }
     lua_pushliteral(L, "id");
-    if (lua_rawget(L, t) != LUA_TSTRING || !pf_id_valid(lua_tostring(L, -1))) {
+    /* the whole id: "a.b\0../../x" is not "a.b" */
+    if (lua_rawget(L, t) != LUA_TSTRING ||
+        !pf_id_valid(pf_tostring_nonul(L, -1, NULL))) {
         pf_check_set_error(c, PF_REASON_CONTRACT,
                            "id must be a string matching "
                            "^[a-z0-9][a-z0-9_.-]*$ (at most 128 bytes)");
@@ -205,6 +221,11 @@ static int read_meta(lua_State *L, pf_check *c, const pf_redactor *r)
         pf_check_set_error(c, PF_REASON_CONTRACT,
                            "title must be a non-empty string of at most %d "
                            "bytes", PF_MAX_TITLE);
+        return -1;
+    }
+    if (pf_tostring_nonul(L, -1, NULL) == NULL) {
+        pf_check_set_error(c, PF_REASON_CONTRACT,
+                           "title must not contain a NUL byte");
         return -1;
     }
     c->title = copy_str(L, -1, r, PF_MAX_TITLE * 4);
@@ -229,7 +250,7 @@ static int read_meta(lua_State *L, pf_check *c, const pf_redactor *r)
         }
         for (k = 1; k <= len; k++) {
             if (lua_rawgeti(L, -1, (lua_Integer)k) != LUA_TSTRING ||
-                !pf_tag_valid(lua_tostring(L, -1))) {
+                !pf_tag_valid(pf_tostring_nonul(L, -1, NULL))) {
                 pf_check_set_error(c, PF_REASON_CONTRACT,
                                    "tag %d must be a string matching "
                                    "^[a-z0-9_-]+$", (int)k);
@@ -393,7 +414,7 @@ void pf_worker_one(const pf_run_config *cfg, const char *file, int kind,
     nres = lua_gettop(L) - base;
     if (status != LUA_OK) {
         const char *m = pf_sandbox_errtext(L, ebuf, sizeof ebuf);
-        lua_pushstring(L, m);
+        push_whole(L, m); /* a NUL shows as '?', the rest is not cut */
         char *c = copy_str(L, -1, cfg->redactor, 400);
         pf_check_set_error(out, PF_REASON_LOAD, "load: %s", c ? c : "?");
         free(c);
@@ -444,7 +465,7 @@ void pf_worker_one(const pf_run_config *cfg, const char *file, int kind,
     if (status != LUA_OK) {
         const char *m = pf_sandbox_errtext(L, ebuf, sizeof ebuf);
         char *c;
-        lua_pushstring(L, m);
+        push_whole(L, m); /* a NUL shows as '?', the rest is not cut */
         c = copy_str(L, -1, cfg->redactor, PF_MAX_MESSAGE);
         pf_check_set_error(out, sb.oom && status == LUA_ERRMEM
                                     ? PF_REASON_MEMORY

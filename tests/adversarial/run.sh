@@ -13,6 +13,14 @@ DIR=$(cd "$(dirname "$0")" && pwd)
 tmpdir adv
 cd "$T" || exit 2
 rm -f /tmp/pf_adv_escaped # a leftover of an earlier run must not fail this one
+# the library folder (--root's lib/) for esc_require_symlink_* and
+# esc_require_fifo: a module symlinked to one outside it, a symlinked
+# folder, a FIFO
+mkdir -p "$T/outside" "$T/lib"
+echo 'return { msg = "loaded from outside the library folder" }' >"$T/outside/evil.lua"
+ln -s "$T/outside/evil.lua" "$T/lib/evil_file.lua"
+ln -s "$T/outside" "$T/lib/evil_dir"
+mkfifo "$T/lib/fifo_mod.lua"
 for f in "$DIR"/*.lua; do
     name=$(basename "$f" .lua)
     expect=$(sed -n '1s/^-- expect: //p' "$f")
