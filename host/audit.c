@@ -1,0 +1,352 @@
+/*
+ * audit.c: append to and verify the hash-chained audit log (see audit.h).
+ */
+#define _GNU_SOURCE
+#include "audit.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <pwd.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "buf.h"
+#include "clock.h"
+#include "sha256.h"
+
+#define LOCK_TRIES 500 /* 10 ms apart: another preflight appends in far less */
+
+/* Open the log for reading without following a symlink or blocking; a
+ * regular file only. Returns the fd, -2 when it does not exist, or -1. */
+static int open_log(const char *path, int flags, char *err, size_t errlen)
+{
+    struct stat st;
+    int fd = open(path, flags | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY | O_CLOEXEC,
+                  0640);
+
+    if (fd < 0) {
+        if (errno == ENOENT && !(flags & O_CREAT))
+            return -2;
+        snprintf(err, errlen, "%s: %s", path,
+                 errno == ELOOP ? "is a symbolic link" : strerror(errno));
+        return -1;
+    }
+    if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+        snprintf(err, errlen, "%s: not a regular file", path);
+        close(fd);
+        return -1;
+    }
+    return fd;
+}
+
+/* The seq a line starts with ({"seq":N,), or -1. */
+static int64_t line_seq(const char *s, size_t n)
+{
+    static const char pre[] = "{\"seq\":";
+    int64_t v = 0;
+    size_t i = sizeof pre - 1, d = 0;
+
+    if (n < sizeof pre || memcmp(s, pre, sizeof pre - 1) != 0)
+        return -1;
+    for (; i < n && s[i] >= '0' && s[i] <= '9' && d < 18; i++, d++)
+        v = v * 10 + (s[i] - '0');
+    if (d == 0 || i >= n || s[i] != ',' || (d > 1 && s[sizeof pre - 1] == '0'))
+        return -1;
+    return v;
+}
+
+/* The prev a line ends with ("prev":"<64 hex>"}), copied into prev, or -1. */
+static int line_prev(const char *s, size_t n, char prev[65])
+{
+    static const char pre[] = ",\"prev\":\"";
+    size_t need = sizeof pre - 1 + 64 + 2;
+
+    if (n < need || memcmp(s + n - need, pre, sizeof pre - 1) != 0 ||
+        memcmp(s + n - 2, "\"}", 2) != 0)
+        return -1;
+    for (size_t i = 0; i < 64; i++) {
+        char c = s[n - 66 + i];
+        if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f')))
+            return -1;
+    }
+    memcpy(prev, s + n - 66, 64);
+    prev[64] = '\0';
+    return 0;
+}
+
+/* Read the last line of the open log: its seq and hash. An empty log
+ * gives seq 0 and 64 zeros. Returns 0, or -1 with err set. */
+static int last_line(int fd, const char *path, int64_t *seq, char hash[65],
+                     char *err, size_t errlen)
+{
+    static char buf[PF_AUDIT_MAX_LINE + 2];
+    struct stat st;
+    off_t size, from;
+    size_t n, start;
+    ssize_t r;
+
+    if (fstat(fd, &st) != 0) {
+        snprintf(err, errlen, "%s: %s", path, strerror(errno));
+        return -1;
+    }
+    size = st.st_size;
+    if (size == 0) {
+        *seq = 0;
+        memcpy(hash, PF_AUDIT_ZERO, 65);
+        return 0;
+    }
+    from = size > (off_t)sizeof buf ? size - (off_t)sizeof buf : 0;
+    n = (size_t)(size - from);
+    r = pread(fd, buf, n, from);
+    if (r != (ssize_t)n) {
+        snprintf(err, errlen, "%s: cannot read its last line", path);
+        return -1;
+    }
+    if (buf[n - 1] != '\n') {
+        snprintf(err, errlen, "%s: the last line is not whole (run "
+                              "`preflight audit verify`)", path);
+        return -1;
+    }
+    for (start = n - 1; start > 0 && buf[start - 1] != '\n'; start--)
+        ;
+    if (start == 0 && from > 0) {
+        snprintf(err, errlen, "%s: the last line is longer than %d bytes",
+                 path, PF_AUDIT_MAX_LINE);
+        return -1;
+    }
+    *seq = line_seq(buf + start, n - 1 - start);
+    if (*seq < 1) {
+        snprintf(err, errlen, "%s: the last line is not an audit record",
+                 path);
+        return -1;
+    }
+    pf_sha256_hex(buf + start, n - 1 - start, hash);
+    return 0;
+}
+
+static void strs(pf_buf *b, const char *key, const char *const *v, size_t n)
+{
+    pf_buf_addf(b, ",\"%s\":[", key);
+    for (size_t i = 0; i < n; i++) {
+        if (i)
+            pf_buf_addc(b, ',');
+        pf_json_strz(b, v[i]);
+    }
+    pf_buf_addc(b, ']');
+}
+
+/* The record's line (no newline) for seq and prev. */
+static void record(pf_buf *b, const pf_audit_rec *r, int64_t seq,
+                   const char *prev)
+{
+    struct passwd *pw = getpwuid(geteuid());
+    char t[40];
+
+    pf_rfc3339_ms(r->now_ms, t, sizeof t);
+    pf_buf_addf(b, "{\"seq\":%lld,\"time\":\"%s\",\"command\":", (long long)seq,
+                t);
+    pf_json_strz(b, r->command);
+    pf_buf_addf(b, ",\"euid\":%u,\"user\":", (unsigned)geteuid());
+    pf_json_strz(b, pw ? pw->pw_name : NULL);
+    pf_buf_adds(b, ",\"host\":");
+    pf_json_strz(b, r->host);
+    pf_buf_adds(b, ",\"outcome\":");
+    pf_json_strz(b, r->outcome);
+    pf_buf_addf(b, ",\"exit_code\":%d,\"evidence_sha256\":", r->exit_code);
+    pf_json_strz(b, r->evidence_sha256);
+    pf_buf_adds(b, ",\"pack\":");
+    pf_json_strz(b, r->pack);
+    strs(b, "key_ids", r->key_ids, r->nkeys);
+    strs(b, "nonces", r->nonces, r->nnonces);
+    pf_buf_adds(b, ",\"reason\":");
+    pf_json_strz(b, r->reason);
+    pf_buf_addf(b, ",\"prev\":\"%s\"}", prev);
+}
+
+int pf_audit_append(const char *path, const pf_audit_rec *r, int64_t *seq,
+                    char hash[65], char *err, size_t errlen)
+{
+    struct timespec pause = {0, 10 * 1000 * 1000};
+    char prev[65];
+    int64_t last;
+    pf_buf b;
+    int fd, tries, rc = -1;
+
+    pf_buf_init(&b);
+    fd = open_log(path, O_RDWR | O_APPEND | O_CREAT, err, errlen);
+    if (fd < 0)
+        return -1;
+    for (tries = 0; flock(fd, LOCK_EX | LOCK_NB) != 0; tries++) {
+        if (errno != EWOULDBLOCK || tries >= LOCK_TRIES) {
+            snprintf(err, errlen, "%s: cannot lock it: %s", path,
+                     errno == EWOULDBLOCK ? "another process holds the lock"
+                                          : strerror(errno));
+            goto cleanup;
+        }
+        nanosleep(&pause, NULL);
+    }
+    if (last_line(fd, path, &last, prev, err, errlen) != 0)
+        goto cleanup;
+    record(&b, r, last + 1, prev);
+    if (b.oom || b.len > PF_AUDIT_MAX_LINE) {
+        snprintf(err, errlen, "%s: %s", path,
+                 b.oom ? "out of memory" : "the record is too long");
+        goto cleanup;
+    }
+    if (hash != NULL)
+        pf_sha256_hex(b.data, b.len, hash);
+    pf_buf_addc(&b, '\n');
+    if (b.oom || write(fd, b.data, b.len) != (ssize_t)b.len) {
+        snprintf(err, errlen, "%s: write failed: %s", path,
+                 b.oom ? "out of memory" : strerror(errno));
+        goto cleanup; /* a short line is refused by the next append */
+    }
+    if (fsync(fd) != 0) {
+        snprintf(err, errlen, "%s: fsync failed: %s", path, strerror(errno));
+        goto cleanup;
+    }
+    *seq = last + 1;
+    rc = 0;
+cleanup:
+    pf_buf_free(&b);
+    if (close(fd) != 0 && rc == 0) {
+        snprintf(err, errlen, "%s: close failed: %s", path, strerror(errno));
+        rc = -1;
+    }
+    return rc;
+}
+
+/* Call fn on every line of the log (without its newline). fn returns 0 to
+ * go on, anything else to stop with that value. Returns fn's value, 0 at
+ * the end, 2 unreadable, or 1 when a line is not whole or too long (err
+ * set naming it). */
+static int each_line(const char *path, int (*fn)(void *ud, size_t no,
+                                                  const char *s, size_t n),
+                     void *ud, char *err, size_t errlen)
+{
+    static char buf[PF_AUDIT_MAX_LINE + 2];
+    size_t have = 0, no = 0;
+    ssize_t r;
+    int fd = open_log(path, O_RDONLY, err, errlen), rc = 0;
+
+    if (fd == -2) {
+        snprintf(err, errlen, "%s: %s", path, strerror(ENOENT));
+        return 2;
+    }
+    if (fd < 0)
+        return 2;
+    for (;;) {
+        char *nl;
+        r = read(fd, buf + have, sizeof buf - have);
+        if (r < 0) {
+            snprintf(err, errlen, "%s: %s", path, strerror(errno));
+            rc = 2;
+            break;
+        }
+        have += (size_t)r;
+        while ((nl = memchr(buf, '\n', have)) != NULL) {
+            size_t n = (size_t)(nl - buf);
+            no++;
+            if ((rc = fn(ud, no, buf, n)) != 0)
+                goto done;
+            memmove(buf, nl + 1, have - n - 1);
+            have -= n + 1;
+        }
+        if (have == sizeof buf) {
+            snprintf(err, errlen, "line %zu is longer than %d bytes", no + 1,
+                     PF_AUDIT_MAX_LINE);
+            rc = 1;
+            break;
+        }
+        if (r == 0) {
+            if (have > 0) {
+                snprintf(err, errlen, "line %zu is not whole (no newline)",
+                         no + 1);
+                rc = 1;
+            }
+            break;
+        }
+    }
+done:
+    close(fd);
+    return rc;
+}
+
+typedef struct chain {
+    char prev[65];
+    size_t n;
+    char *err;
+    size_t errlen;
+} chain;
+
+static int chain_line(void *ud, size_t no, const char *s, size_t n)
+{
+    chain *c = ud;
+    char prev[65];
+
+    if (line_seq(s, n) != (int64_t)no) {
+        snprintf(c->err, c->errlen, "line %zu: seq is not %zu", no, no);
+        return 1;
+    }
+    if (line_prev(s, n, prev) != 0) {
+        snprintf(c->err, c->errlen, "line %zu: no prev hash at its end", no);
+        return 1;
+    }
+    if (strcmp(prev, c->prev) != 0) {
+        snprintf(c->err, c->errlen, "line %zu: prev is not the hash of line "
+                                    "%zu (the log was changed)", no, no - 1);
+        return 1;
+    }
+    pf_sha256_hex(s, n, c->prev);
+    c->n = no;
+    return 0;
+}
+
+int pf_audit_verify(const char *path, size_t *nlines, char *err,
+                    size_t errlen)
+{
+    chain c;
+    int rc;
+
+    memcpy(c.prev, PF_AUDIT_ZERO, 65);
+    c.n = 0;
+    c.err = err;
+    c.errlen = errlen;
+    rc = each_line(path, chain_line, &c, err, errlen);
+    *nlines = c.n;
+    return rc;
+}
+
+typedef struct seen {
+    char quoted[40];
+} seen;
+
+static int seen_line(void *ud, size_t no, const char *s, size_t n)
+{
+    seen *q = ud;
+
+    (void)no;
+    return memmem(s, n, q->quoted, strlen(q->quoted)) != NULL ? 3 : 0;
+}
+
+int pf_audit_nonce_seen(const char *path, const char *nonce, char *err,
+                        size_t errlen)
+{
+    seen q;
+    int rc;
+
+    snprintf(q.quoted, sizeof q.quoted, "\"%.32s\"", nonce);
+    rc = each_line(path, seen_line, &q, err, errlen);
+    if (rc == 3)
+        return 1;
+    if (rc == 0)
+        return 0;
+    if (rc == 2 && access(path, F_OK) != 0 && errno == ENOENT)
+        return 0; /* no log yet: nothing was ever armed with it */
+    return -1;
+}
