@@ -12,15 +12,18 @@
  */
 #include "sandbox.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include <lauxlib.h>
 #include <lualib.h>
 
 #include "arena.h"
+#include "atomic.h"
 #include "plugin.h"
 #include "version.h"
 
@@ -252,13 +255,22 @@ static int base_setmetatable(lua_State *L)
  * error message and return -1. */
 static int read_lib_file(lua_State *L, const char *path)
 {
-    FILE *f = fopen(path, "rb");
+    char msg[600];
+    int fd = pf_open_regular(path, 0, msg, sizeof msg); /* never blocks */
+    FILE *f = fd >= 0 ? fdopen(fd, "rb") : NULL;
     luaL_Buffer b;
     char chunk[4096];
     size_t n, total = 0;
 
-    if (f == NULL)
+    if (f == NULL) {
+        if (fd < 0 && errno != ENOENT) {
+            lua_pushstring(L, msg); /* a FIFO, a folder, unreadable */
+            return -2;
+        }
+        if (fd >= 0)
+            close(fd);
         return -1;
+    }
     luaL_buffinit(L, &b);
     while ((n = fread(chunk, 1, sizeof chunk, f)) > 0) {
         total += n;
