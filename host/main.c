@@ -129,8 +129,9 @@ static const char help_env[] =
     "\n";
 
 static const char help_exit[] =
-    "exit codes: 0 pass/armed, 1 a check did not pass, 2 could not evaluate,\n"
-    "3 refused by the arming gate or the kill switch.\n"
+    "exit codes: 0 pass/armed, 1 a check did not pass, 2 could not evaluate\n"
+    "(also a caught signal or a closed stdout), 3 refused by the arming gate\n"
+    "or the kill switch.\n"
     "See preflight(1), docs/CLI.md and docs/arming.md.\n";
 
 enum { H_REPORT = 1, H_RUN = 2, H_GATE = 4, H_ENV = 8, H_EXIT = 16 };
@@ -162,21 +163,24 @@ static const cmd_help helps[] = {
      "kill switch), then the checks, then the arm time again. Answers ARMED\n"
      "(exit 0) only in live mode with the gate holding and every check\n"
      "passing; paper mode is never armed (exit 3). Always writes evidence\n"
-     "(default evidence/<UTC time>-arm.json).\n\n",
+     "(default evidence/<UTC time>-<pid>-<random>-arm.json).\n\n",
      H_REPORT | H_RUN | H_GATE | H_ENV | H_EXIT},
     {"exec",
      "usage: preflight exec [OPTIONS] [PATH...] -- COMMAND [ARG...]\n\n"
      "As arm, then start COMMAND with execvp (same environment plus\n"
      "PREFLIGHT_EVIDENCE=<evidence file>) only when the checks passed and,\n"
      "in live mode, the gate armed; otherwise start nothing and exit 1, 2\n"
-     "or 3. An engaged kill switch refuses exec in every mode.\n\n",
+     "or 3. An engaged kill switch refuses exec in every mode; it is looked\n"
+     "at again after the checks and right before COMMAND starts. The\n"
+     "evidence is then a start document (started true, exit_code null).\n\n",
      H_REPORT | H_RUN | H_GATE | H_ENV | H_EXIT},
     {"kill",
      "usage: preflight kill --reason TEXT [--kill-switch FILE]\n\n"
      "Engage the kill switch: write the kill-switch file (default\n"
      "KILL_SWITCH) atomically with TEXT. While it exists live arming and\n"
-     "every exec are refused. An engaged switch is kept as it is; clearing\n"
-     "it is removing the file by hand (docs/RUNBOOK.md).\n\n"
+     "every exec are refused. An engaged switch is kept as it is (exit 0,\n"
+     "saying who engaged it and why; of concurrent kills exactly one\n"
+     "wins); clearing it is removing the file by hand (docs/RUNBOOK.md).\n\n"
      "options:\n"
      "  --reason TEXT               why (required, not blank)\n"
      "  --kill-switch FILE          kill-switch file (default KILL_SWITCH)\n\n",
