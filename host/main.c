@@ -979,11 +979,8 @@ static int cmd_checks(const opts *o)
         pf_progress_end(&progress);
     if (pf_verdict_compute(s.checks, s.n, s.manifest, s.nmanifest, &v) != 0)
         fprintf(stderr, "preflight: out of memory computing the verdict\n");
-    if (interrupted) {
-        pf_verdict_problem(&v, "interrupted by a signal: nothing started");
-        v.kind = PF_VERDICT_ERROR;
-        v.exit_code = PF_EXIT_ERROR;
-    }
+    if (interrupted)
+        note_signal(&r, &v, &files); /* error, exit 2, nothing started */
     r.checks = s.checks;
     r.nchecks = s.n;
     if (arming && v.kind == PF_VERDICT_PASS) {

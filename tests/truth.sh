@@ -173,9 +173,11 @@ PYEOF
 for sig in HUP INT QUIT TERM USR1 USR2 ALRM; do
     for cmd in run exec; do
         rm -f "$T/s.json" "$T/s.prom" "$T/started4"
+        # (no command substitution on the background line: its subshell
+        # would be the child wait_worker sees, before preflight runs)
+        if [ $cmd = exec ]; then set -- -- touch "$T/started4"; else set --; fi
         "$BIN" $cmd --timeout-ms 30000 --root "$T" --kill-switch "$T/KS-none" \
-            --evidence "$T/s.json" --metrics "$T/s.prom" "$T/ks" \
-            $( [ $cmd = exec ] && echo -- touch "$T/started4" ) >/dev/null 2>&1 &
+            --evidence "$T/s.json" --metrics "$T/s.prom" "$T/ks" "$@" >/dev/null 2>&1 &
         PID=$!
         wait_worker $PID
         kill -s $sig $PID
@@ -186,8 +188,7 @@ for sig in HUP INT QUIT TERM USR1 USR2 ALRM; do
         [ -e "$T/started4" ] && bad "SIG$sig: exec started COMMAND" || ok
         rm -f "$T/s.json" "$T/s.prom"
         $PY "$T/pending.py" "$T/s.rc" SIG$sig "$BIN" $cmd --kill-switch "$T/KS-none" \
-            --evidence "$T/s.json" --metrics "$T/s.prom" "$T/p" \
-            $( [ $cmd = exec ] && echo -- touch "$T/started4" )
+            --evidence "$T/s.json" --metrics "$T/s.prom" "$T/p" "$@"
         rc=$(cat "$T/s.rc")
         [ "$rc" = 2 ] && ok || bad "SIG$sig before the checks ($cmd): exit $rc, want 2"
         truthful "SIG$sig before the checks ($cmd)" "$rc" "$T/s.json" "$T/s.prom"
