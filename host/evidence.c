@@ -7,6 +7,7 @@
  */
 #include "evidence.h"
 
+#include <errno.h>
 #include <stdio.h>
 
 #include "atomic.h"
@@ -121,8 +122,13 @@ void pf_evidence_json(pf_buf *b, const pf_report *r)
         pf_buf_adds(b, "null");
     pf_buf_adds(b, "},");
     str_member(b, "verdict", pf_verdict_name(v->kind));
+    key(b, "started");
+    pf_buf_adds(b, r->started ? "true," : "false,");
     key(b, "exit_code");
-    pf_buf_addf(b, "%d,", v->exit_code);
+    if (r->started)
+        pf_buf_adds(b, "null,"); /* COMMAND's status is not known here */
+    else
+        pf_buf_addf(b, "%d,", v->exit_code);
     key(b, "summary");
     pf_buf_addf(b, "{\"total\":%zu,\"passed\":%zu,\"failed\":%zu,"
                    "\"errored\":%zu,\"skipped\":%zu,\"not_selected\":%zu},",
@@ -148,4 +154,22 @@ int pf_evidence_write(const char *path, const pf_report *r, char *err,
     pf_evidence_json(&b, r);
     return pf_atomic_write_buf(path, &b, "out of memory building the evidence",
                                err, errlen);
+}
+
+int pf_evidence_create(const char *path, const pf_report *r, char *err,
+                       size_t errlen)
+{
+    pf_buf b;
+    int rc = -1, saved = 0;
+
+    pf_buf_init(&b);
+    pf_evidence_json(&b, r);
+    if (b.oom)
+        snprintf(err, errlen, "out of memory building the evidence");
+    else
+        rc = pf_atomic_create(path, b.data, b.len, 0644, err, errlen);
+    saved = errno;
+    pf_buf_free(&b);
+    errno = saved; /* EEXIST tells the caller to pick another name */
+    return rc;
 }

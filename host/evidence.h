@@ -32,13 +32,21 @@ typedef struct pf_report {
     const pf_verdict *verdict;
     const pf_check *checks;
     size_t nchecks;       /* skipped checks are left out of the document */
+    int started;          /* exec's start document: COMMAND is being
+                           * started; exit_code is then null (8.7) */
 } pf_report;
 
 /* Append the JSON document (one line, then a newline) to b. */
 void pf_evidence_json(pf_buf *b, const pf_report *r);
 
-/* Write it atomically to path. Returns 0, or -1 with err set. */
+/* Write it atomically to path. Returns 0, or -1 / PF_ATOMIC_IN_PLACE
+ * (atomic.h) with err set. */
 int pf_evidence_write(const char *path, const pf_report *r, char *err,
                       size_t errlen);
+
+/* As pf_evidence_write, but only if path does not exist yet
+ * (pf_atomic_create: -1 with errno EEXIST when it does). */
+int pf_evidence_create(const char *path, const pf_report *r, char *err,
+                       size_t errlen);
 
 #endif

@@ -29,6 +29,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "atomic.h"
 #include "buf.h"
 
 #define J_MAX_DEPTH 32
@@ -1054,14 +1055,16 @@ int pf_fixture_parse(const char *text, size_t len, pf_fixture *fx, char *err,
 static int read_capped(const char *path, int flags, size_t max, char **out,
                        size_t *olen, char *err, size_t errlen)
 {
-    int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY | flags);
+    char msg[600];
+    int fd = pf_open_regular(path, flags, msg, sizeof msg); /* never blocks */
     struct stat st;
     char *buf = NULL;
     size_t total = 0;
     int rc = -1;
 
     if (fd < 0) {
-        snprintf(err, errlen, "%s", strerror(errno));
+        snprintf(err, errlen, "%s",
+                 errno == EINVAL ? "not a regular file" : strerror(errno));
         return -1;
     }
     if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {

@@ -4,6 +4,7 @@
 #include "killswitch.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <pwd.h>
 #include <stdlib.h>
 #include <stdio.h>
@@ -15,16 +16,21 @@
 #include "buf.h"
 #include "evidence.h"
 
-/* Extract the "reason" string from the file text, undoing the simple
- * escapes our writer produces. Returns 0 or -1. */
-static int find_reason(const char *text, char *out, size_t outlen)
+/* Extract the string member "name" from the file text, undoing the simple
+ * escapes our writer produces (control characters become '?', so the
+ * text is safe on a terminal). Returns 0 or -1. */
+static int find_member(const char *text, const char *name, char *out,
+                       size_t outlen)
 {
-    const char *p = strstr(text, "\"reason\":\"");
+    char pat[32];
+    const char *p;
     size_t o = 0;
 
+    snprintf(pat, sizeof pat, "\"%s\":\"", name);
+    p = strstr(text, pat);
     if (p == NULL || outlen == 0)
         return -1;
-    p += 10;
+    p += strlen(pat);
     while (*p && *p != '"' && o + 1 < outlen) {
         if (*p == '\\' && p[1]) {
             p++;
@@ -39,33 +45,63 @@ static int find_reason(const char *text, char *out, size_t outlen)
     return 0;
 }
 
-int pf_kill_switch_state(const char *path, char *reason, size_t reasonlen)
+int pf_kill_switch_read(const char *path, pf_kill_info *ki)
 {
     struct stat st;
-    char text[8192];
-    FILE *f;
+    char *text = NULL, err[600];
     size_t n;
+    int rc;
 
-    snprintf(reason, reasonlen, "(no reason recorded)");
+    memset(ki, 0, sizeof *ki);
+    snprintf(ki->reason, sizeof ki->reason, "(no reason recorded)");
     if (lstat(path, &st) != 0) {
         if (errno == ENOENT)
             return 0;
-        snprintf(reason, reasonlen, "cannot tell whether %s exists: %s", path,
-                 strerror(errno));
+        snprintf(ki->reason, sizeof ki->reason,
+                 "cannot tell whether %s exists: %s", path, strerror(errno));
+        ki->odd = 1;
         return -1;
     }
-    f = fopen(path, "rb");
-    if (f == NULL) {
-        snprintf(reason, reasonlen, "(kill-switch file unreadable: %s)",
-                 strerror(errno));
+    /* never blocks: a FIFO (or any file that is not regular) is engaged,
+     * odd, and not read */
+    rc = pf_read_regular(path, 0, 8191, &text, &n, err, sizeof err);
+    if (rc != 0) {
+        snprintf(ki->reason, sizeof ki->reason,
+                 "(kill-switch file unreadable: %.400s)", err);
+        ki->odd = 1;
         return 1;
     }
-    n = fread(text, 1, sizeof text - 1, f);
-    fclose(f);
-    text[n] = '\0';
-    if (find_reason(text, reason, reasonlen) != 0)
-        snprintf(reason, reasonlen, "(kill-switch file has no reason field)");
+    if (find_member(text, "reason", ki->reason, sizeof ki->reason) != 0) {
+        snprintf(ki->reason, sizeof ki->reason,
+                 "(kill-switch file has no reason field)");
+        ki->odd = 1;
+    }
+    find_member(text, "user", ki->user, sizeof ki->user);
+    find_member(text, "host", ki->host, sizeof ki->host);
+    find_member(text, "at", ki->at, sizeof ki->at);
+    free(text);
     return 1;
+}
+
+void pf_kill_switch_describe(const char *path, const pf_kill_info *ki,
+                             char *out, size_t outlen)
+{
+    snprintf(out, outlen, "%s (file %s, engaged by %s%s%s at %s)", ki->reason,
+             path, ki->user[0] ? ki->user : "unknown user",
+             ki->host[0] ? "@" : "", ki->host,
+             ki->at[0] ? ki->at : "an unknown time");
+}
+
+int pf_kill_switch_state(const char *path, char *reason, size_t reasonlen)
+{
+    pf_kill_info ki;
+    int rc = pf_kill_switch_read(path, &ki);
+
+    if (rc == 1)
+        pf_kill_switch_describe(path, &ki, reason, reasonlen);
+    else
+        snprintf(reason, reasonlen, "%s", ki.reason);
+    return rc;
 }
 
 int pf_kill_switch_engage(const char *path, const char *reason, char *err,
@@ -75,6 +111,7 @@ int pf_kill_switch_engage(const char *path, const char *reason, char *err,
     const char *user = getenv("USER");
     struct passwd *pw = getpwuid(getuid());
     pf_buf b;
+    int rc;
 
     if (pw != NULL)
         user = pw->pw_name;
@@ -91,5 +128,18 @@ int pf_kill_switch_engage(const char *path, const char *reason, char *err,
     pf_buf_adds(&b, ",\"host\":");
     pf_json_strz(&b, host);
     pf_buf_adds(&b, "}\n");
-    return pf_atomic_write_buf(path, &b, "out of memory", err, errlen);
+    if (b.oom) {
+        pf_buf_free(&b);
+        snprintf(err, errlen, "out of memory");
+        return -1;
+    }
+    /* created, never replaced: of racing `kill`s exactly one wins and the
+     * first record is kept */
+    rc = pf_atomic_create(path, b.data, b.len, 0644, err, errlen);
+    if (rc == -1 && errno == EEXIST)
+        rc = 1;
+    else if (rc == PF_ATOMIC_IN_PLACE)
+        rc = 0; /* the switch is engaged; its durability is unknown */
+    pf_buf_free(&b);
+    return rc;
 }

@@ -23,6 +23,7 @@
 
 #include <lauxlib.h>
 
+#include "atomic.h"
 #include "sandbox.h"
 
 #define FS_READ_DEFAULT (1L << 20)
@@ -119,7 +120,7 @@ static int fs_read(lua_State *L)
 {
     const char *name = pf_checklstring_nonul(L, 1, NULL);
     lua_Integer max = luaL_optinteger(L, 2, FS_READ_DEFAULT);
-    char real[PATH_MAX];
+    char real[PATH_MAX], msg[600];
     struct stat st;
     luaL_Buffer b;
     int fd, nret;
@@ -130,11 +131,12 @@ static int fs_read(lua_State *L)
                   "max_bytes must be between 1 and 16 MiB");
     if ((nret = resolve_below_root(L, real)) != 0)
         return nret;
-    fd = open(real, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK);
-    if (fd < 0)
+    fd = pf_open_regular(real, O_NOFOLLOW, msg, sizeof msg);
+    if (fd < 0 && errno != EINVAL)
         return luaL_fileresult(L, 0, name);
-    if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
-        close(fd);
+    if (fd < 0 || fstat(fd, &st) != 0) {
+        if (fd >= 0)
+            close(fd);
         luaL_pushfail(L);
         lua_pushfstring(L, "%s: not a regular file", name);
         return 2;

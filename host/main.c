@@ -11,10 +11,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/random.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include "arming.h"
+#include "atomic.h"
 #include "evidence.h"
 #include "killswitch.h"
 #include "proto.h"
@@ -22,6 +24,7 @@
 #include "report_formats.h"
 #include "report_text.h"
 #include "runner.h"
+#include "signals.h"
 #include "verdict.h"
 #include "version.h"
 
@@ -127,8 +130,9 @@ static const char help_env[] =
     "\n";
 
 static const char help_exit[] =
-    "exit codes: 0 pass/armed, 1 a check did not pass, 2 could not evaluate,\n"
-    "3 refused by the arming gate or the kill switch.\n"
+    "exit codes: 0 pass/armed, 1 a check did not pass, 2 could not evaluate\n"
+    "(also a caught signal or a closed stdout), 3 refused by the arming gate\n"
+    "or the kill switch.\n"
     "See preflight(1), docs/CLI.md and docs/arming.md.\n";
 
 enum { H_REPORT = 1, H_RUN = 2, H_GATE = 4, H_ENV = 8, H_EXIT = 16 };
@@ -160,21 +164,24 @@ static const cmd_help helps[] = {
      "kill switch), then the checks, then the arm time again. Answers ARMED\n"
      "(exit 0) only in live mode with the gate holding and every check\n"
      "passing; paper mode is never armed (exit 3). Always writes evidence\n"
-     "(default evidence/<UTC time>-arm.json).\n\n",
+     "(default evidence/<UTC time>-<pid>-<random>-arm.json).\n\n",
      H_REPORT | H_RUN | H_GATE | H_ENV | H_EXIT},
     {"exec",
      "usage: preflight exec [OPTIONS] [PATH...] -- COMMAND [ARG...]\n\n"
      "As arm, then start COMMAND with execvp (same environment plus\n"
      "PREFLIGHT_EVIDENCE=<evidence file>) only when the checks passed and,\n"
      "in live mode, the gate armed; otherwise start nothing and exit 1, 2\n"
-     "or 3. An engaged kill switch refuses exec in every mode.\n\n",
+     "or 3. An engaged kill switch refuses exec in every mode; it is looked\n"
+     "at again after the checks and right before COMMAND starts. The\n"
+     "evidence is then a start document (started true, exit_code null).\n\n",
      H_REPORT | H_RUN | H_GATE | H_ENV | H_EXIT},
     {"kill",
      "usage: preflight kill --reason TEXT [--kill-switch FILE]\n\n"
      "Engage the kill switch: write the kill-switch file (default\n"
      "KILL_SWITCH) atomically with TEXT. While it exists live arming and\n"
-     "every exec are refused. An engaged switch is kept as it is; clearing\n"
-     "it is removing the file by hand (docs/RUNBOOK.md).\n\n"
+     "every exec are refused. An engaged switch is kept as it is (exit 0,\n"
+     "saying who engaged it and why; of concurrent kills exactly one\n"
+     "wins); clearing it is removing the file by hand (docs/RUNBOOK.md).\n\n"
      "options:\n"
      "  --reason TEXT               why (required, not blank)\n"
      "  --kill-switch FILE          kill-switch file (default KILL_SWITCH)\n\n",
@@ -544,68 +551,186 @@ static int cmd_list(const opts *o)
         fprintf(stderr, "preflight: no checks found\n");
         bad = 1;
     }
+    if (pf_signals_caught() != 0) {
+        fprintf(stderr, "preflight: interrupted by %s\n",
+                pf_signal_name(pf_signals_caught()));
+        bad = 1;
+    }
+    if (fflush(stdout) != 0 || ferror(stdout)) {
+        fprintf(stderr, "preflight: stdout: %s\n", strerror(errno));
+        bad = 1;
+    }
     rc = bad ? PF_EXIT_ERROR : PF_EXIT_PASS;
 out:
     session_free(&s);
     return rc;
 }
 
-/* The default evidence path for arm and exec: evidence/<UTC>-<cmd>.json */
-static int default_evidence(const char *cmd, char *out, size_t outlen)
-{
-    char t[40];
-    size_t i, o = 0;
-    char compact[40];
+/* The evidence file of a command: the path, whether it is a default name
+ * still to be created (never replacing anything), and what is in place. */
+typedef struct ev_target {
+    const char *path; /* NULL: no evidence */
+    char buf[PATH_MAX];
+    const char *cmd;
+    int fresh;        /* a default name not created yet */
+} ev_target;
 
-    if (mkdir("evidence", 0755) != 0 && errno != EEXIST)
+/* The files of a run (evidence, metrics) that hold what this run wrote:
+ * what retract() must rewrite or remove. */
+typedef struct run_files {
+    int evidence_in;
+    int metrics_in;
+    int signal_noted; /* the caught signal is in the verdict already */
+} run_files;
+
+/* A default evidence name, unique per run: evidence/<UTC to the ms>-<pid>-
+ * <64 random bits>-<cmd>.json. The folder is made (0750) if missing; the
+ * file itself is created without replacing anything (pf_evidence_create),
+ * so even a clash of all three parts cannot overwrite another run's
+ * record: a new name is drawn. Returns 0 or -1 with errno set. */
+static int default_evidence(ev_target *ev)
+{
+    char t[40], compact[40], err[600];
+    size_t i, o = 0;
+    unsigned long long rnd = 0;
+
+    if (pf_mkdirs("evidence/x", 0750, err, sizeof err) != 0)
         return -1;
+    if (getrandom(&rnd, sizeof rnd, GRND_NONBLOCK) != (ssize_t)sizeof rnd)
+        rnd ^= (unsigned long long)pf_now_ns() * 0x9E3779B97F4A7C15ull;
     pf_rfc3339_ms(pf_utc_now_ms(), t, sizeof t);
     for (i = 0; t[i] && o + 1 < sizeof compact; i++) {
         if (t[i] != '-' && t[i] != ':')
             compact[o++] = t[i];
     }
     compact[o] = '\0';
-    snprintf(out, outlen, "evidence/%s-%s.json", compact, cmd);
+    snprintf(ev->buf, sizeof ev->buf, "evidence/%s-%ld-%016llx-%s.json",
+             compact, (long)getpid(), rnd, ev->cmd);
+    ev->path = ev->buf;
+    ev->fresh = 1;
     return 0;
 }
 
-/* A file the run had to write failed: say so, and the run is an error. */
-static void write_failed(pf_verdict *v, const char *what, const char *err)
+/* A file the run had to write (or stdout) failed: say so, and the run is
+ * an error; nothing is started. */
+static void write_failed(pf_report *r, pf_verdict *v, const char *what,
+                         const char *err)
 {
     pf_term_error("%s: %s", what, err);
     pf_verdict_problem(v, "%s write failed: %s", what, err);
     v->kind = PF_VERDICT_ERROR;
     v->exit_code = PF_EXIT_ERROR;
+    r->started = 0;
+}
+
+/* A caught signal (SIGHUP, SIGINT, SIGTERM, ...) ends the command: the run
+ * is an error (exit 2) and nothing is started. Returns 1 when this call
+ * changed the verdict. */
+static int note_signal(pf_report *r, pf_verdict *v, run_files *f)
+{
+    int sig = pf_signals_caught();
+
+    if (sig == 0 || f->signal_noted)
+        return 0;
+    f->signal_noted = 1;
+    fprintf(stderr, "preflight: interrupted by %s: nothing started\n",
+            pf_signal_name(sig));
+    pf_verdict_problem(v, "interrupted by %s: nothing started",
+                       pf_signal_name(sig));
+    v->kind = PF_VERDICT_ERROR;
+    v->exit_code = PF_EXIT_ERROR;
+    r->started = 0;
+    return 1;
+}
+
+/* Write the metrics, in place or new; their folders are made (0750). */
+static int write_metrics(const opts *o, const pf_report *r, char *err,
+                         size_t errlen)
+{
+    if (pf_mkdirs(o->metrics, 0750, err, errlen) != 0)
+        return -1;
+    return pf_metrics_write(o->metrics, r, err, errlen);
+}
+
+/* Write the evidence; a fresh default name is created, never replacing a
+ * file (on a clash another name is drawn). Folders are made (0750). */
+static int write_evidence(ev_target *ev, const pf_report *r, char *err,
+                          size_t errlen)
+{
+    int rc, tries;
+
+    if (pf_mkdirs(ev->path, 0750, err, errlen) != 0)
+        return -1;
+    if (!ev->fresh)
+        return pf_evidence_write(ev->path, r, err, errlen);
+    for (tries = 0; tries < 8; tries++) {
+        rc = pf_evidence_create(ev->path, r, err, errlen);
+        if (!(rc == -1 && errno == EEXIST))
+            break;
+        if (default_evidence(ev) != 0) {
+            snprintf(err, errlen, "cannot create evidence/: %s",
+                     strerror(errno));
+            return -1;
+        }
+    }
+    if (rc == 0 || rc == PF_ATOMIC_IN_PLACE)
+        ev->fresh = 0;
+    return rc;
+}
+
+/* The run's outcome changed after its files were written (a failed write,
+ * stdout closed, a signal, COMMAND not started): write them again so no
+ * file claims what the exit code denies; a file that cannot be rewritten
+ * is removed. */
+static void retract(const opts *o, const pf_report *r, ev_target *ev,
+                    run_files *f)
+{
+    char err[600];
+
+    if (f->metrics_in && write_metrics(o, r, err, sizeof err) == -1) {
+        pf_term_error("metrics: %s; removing %s", err, o->metrics);
+        if (unlink(o->metrics) == 0)
+            f->metrics_in = 0;
+    }
+    if (f->evidence_in && write_evidence(ev, r, err, sizeof err) == -1) {
+        pf_term_error("evidence: %s; removing %s", err, ev->path);
+        if (unlink(ev->path) == 0)
+            f->evidence_in = 0;
+    }
 }
 
 /* Write the metrics file, then the evidence, then the report on stdout.
- * Returns the final exit code: a failed metrics or evidence write turns
- * any outcome into 2, and is recorded as a problem in what is written
- * after it. If the evidence fails after the metrics were written, the
- * metrics are written again so they do not keep the verdict the run lost. */
-static int finish(const opts *o, pf_report *r, pf_verdict *v,
-                  const char *evidence_path, uint64_t t0)
+ * Returns the final exit code: a failed metrics, evidence or stdout write
+ * or a caught signal turns any outcome into 2, is recorded as a problem,
+ * and every file already written is written again (or removed) so that
+ * none keeps the outcome the run lost (8.7). */
+static int finish(const opts *o, pf_report *r, pf_verdict *v, ev_target *ev,
+                  run_files *f, uint64_t t0)
 {
     char err[600];
-    int metrics_ok = 0, evidence_ok = 0;
+    int rc, changed = 0, before = v->exit_code;
 
     r->finished_ms = pf_utc_now_ms();
     r->duration_ms = (double)(pf_now_ns() - t0) / 1e6;
+    note_signal(r, v, f);
     if (o->metrics != NULL) {
-        metrics_ok = pf_metrics_write(o->metrics, r, err, sizeof err) == 0;
-        if (!metrics_ok)
-            write_failed(v, "metrics", err);
+        rc = write_metrics(o, r, err, sizeof err);
+        f->metrics_in = rc == 0 || rc == PF_ATOMIC_IN_PLACE;
+        if (rc != 0)
+            write_failed(r, v, "metrics", err);
     }
-    if (evidence_path != NULL) {
-        evidence_ok = pf_evidence_write(evidence_path, r, err, sizeof err) == 0;
-        if (!evidence_ok) {
-            write_failed(v, "evidence", err);
-            /* the metrics must not keep the verdict the run just lost */
-            if (metrics_ok &&
-                pf_metrics_write(o->metrics, r, err, sizeof err) != 0)
-                pf_term_error("metrics: %s", err);
-        }
+    if (ev->path != NULL) {
+        rc = write_evidence(ev, r, err, sizeof err);
+        f->evidence_in = rc == 0 || rc == PF_ATOMIC_IN_PLACE;
+        if (rc != 0)
+            write_failed(r, v, "evidence", err);
     }
+    changed = v->exit_code != before;
+    if (note_signal(r, v, f))
+        changed = 1;
+    if (changed)
+        retract(o, r, ev, f);
+    before = v->exit_code;
     if (strcmp(o->format, "text") != 0) {
         pf_buf b;
         pf_buf_init(&b);
@@ -625,18 +750,106 @@ static int finish(const opts *o, pf_report *r, pf_verdict *v,
                     : o->verbose ? PF_TEXT_VERBOSE
                                  : PF_TEXT_NORMAL;
         pf_report_text_level(stdout, r, pf_want_color(1), level);
-        if (evidence_ok && !o->quiet) {
+        if (f->evidence_in && !o->quiet) {
             fputs("evidence: ", stdout);
-            pf_term_put(stdout, evidence_path);
+            pf_term_put(stdout, ev->path);
             putchar('\n');
         }
-        if (metrics_ok && o->verbose) {
+        if (f->metrics_in && o->verbose) {
             fputs("metrics: ", stdout);
             pf_term_put(stdout, o->metrics);
             putchar('\n');
         }
     }
-    fflush(stdout);
+    /* SIGPIPE is ignored: a closed stdout is EPIPE here, an error */
+    if (fflush(stdout) != 0 || ferror(stdout))
+        write_failed(r, v, "stdout", strerror(errno ? errno : EIO));
+    note_signal(r, v, f);
+    if (v->exit_code != before)
+        retract(o, r, ev, f);
+    return v->exit_code;
+}
+
+/* The kill switch as a refusal reason, in the arming gate's words: "kill
+ * switch is engaged: "REASON (file PATH, engaged by USER@HOST at TIME)"
+ * ...". Returns 1 (engaged, or its state unknown: refuse), 0 when not. */
+static int kill_switch_refusal(const char *path, char *out, size_t outlen)
+{
+    pf_kill_info ki;
+    char what[1200];
+    int ks = pf_kill_switch_read(path, &ki);
+
+    if (ks == 0)
+        return 0;
+    if (ks < 0) {
+        snprintf(out, outlen, "kill switch state unknown, refusing: %s",
+                 ki.reason);
+        return 1;
+    }
+    pf_kill_switch_describe(path, &ki, what, sizeof what);
+    snprintf(out, outlen, "kill switch is engaged: \"%s\" (remove the "
+                          "kill-switch file by hand to clear it)", what);
+    return 1;
+}
+
+/*
+ * exec's last step: the start document is written; block the caught
+ * signals, put their default actions back (COMMAND gets a normal
+ * disposition, SIGPIPE included), look at the kill switch and for a
+ * pending signal one last time, and execvp. When that last look says no,
+ * or execvp fails, the handlers come back, nothing is started and the
+ * files are rewritten with the refusal (3) or error (2), whose code is
+ * returned. A signal after the unblock ends the process by its default
+ * action before or after the image is replaced, as it would COMMAND.
+ */
+static int start_command(const opts *o, pf_report *r, pf_verdict *v,
+                         ev_target *ev, run_files *f, const char *kspath,
+                         char **reasons)
+{
+    static char why[1400]; /* a refusal reason, read by retract */
+    char abs[PATH_MAX];
+    const char *evp = realpath(ev->path, abs) ? abs : ev->path;
+    sigset_t old;
+    int engaged, e;
+
+    if (setenv("PREFLIGHT_EVIDENCE", evp, 1) != 0) {
+        write_failed(r, v, "environment", "cannot set PREFLIGHT_EVIDENCE");
+        retract(o, r, ev, f);
+        return v->exit_code;
+    }
+    fflush(NULL);
+    pf_signals_block(&old);
+    pf_signals_default();
+    engaged = kill_switch_refusal(kspath, why, sizeof why);
+    if (!engaged && !pf_signals_block(NULL)) {
+        pf_signals_unblock(&old);
+        execvp(o->command[0], o->command);
+        e = errno;
+        pf_signals_block(NULL);
+        pf_signals_install();
+        pf_signals_unblock(&old);
+        snprintf(why, sizeof why, "cannot start %s: %s", o->command[0],
+                 strerror(e));
+        pf_term_error("%s", why);
+        pf_verdict_problem(v, "%s", why);
+        v->kind = PF_VERDICT_ERROR;
+        v->exit_code = PF_EXIT_ERROR;
+        r->started = 0;
+        retract(o, r, ev, f);
+        return v->exit_code;
+    }
+    pf_signals_install();
+    pf_signals_unblock(&old); /* a pending signal is caught now */
+    r->started = 0;
+    if (!note_signal(r, v, f)) {
+        pf_term_error("%s; COMMAND not started", why);
+        reasons[r->narm_reasons++] = why;
+        r->arm_state = "refused";
+        pf_verdict_problem(v, "kill switch engaged before COMMAND started");
+        v->kind = PF_VERDICT_REFUSED;
+        v->exit_code = PF_EXIT_REFUSED;
+    }
+    retract(o, r, ev, f);
     return v->exit_code;
 }
 
@@ -655,11 +868,14 @@ static int cmd_checks(const opts *o)
     pf_arming_result gate;
     pf_verdict v;
     pf_report r;
-    char kill_reason[512], evpath[PATH_MAX], cap[48], ceil_text[48];
+    char kill_reason[1200], ks_refusal[1400], cap[48], ceil_text[48];
     char err[600];
+    ev_target ev;
+    run_files files;
+    const char *kspath = o->kill_switch ? o->kill_switch
+                                        : PF_KILL_SWITCH_DEFAULT;
     pf_progress progress;
     char *reasons[PF_ARM_MAX_REASONS + 4];
-    const char *evidence = o->evidence;
     const char *env_mode = getenv("ARBITRAGE_ENV");
     pf_mode mode = pf_mode_parse(env_mode);
     const char *http;
@@ -673,6 +889,10 @@ static int cmd_checks(const opts *o)
     memset(&v, 0, sizeof v);
     memset(&r, 0, sizeof r);
     memset(&gate, 0, sizeof gate);
+    memset(&ev, 0, sizeof ev);
+    memset(&files, 0, sizeof files);
+    ev.path = o->evidence;
+    ev.cmd = o->cmdname;
     r.started_ms = pf_utc_now_ms();
     if (gethostname(s.hostname, sizeof s.hostname - 1) != 0)
         s.hostname[0] = '\0';
@@ -681,19 +901,16 @@ static int cmd_checks(const opts *o)
                            "above 0 and at most 100000 (got '%s')",
                            o->ceiling);
     http = o->http ? o->http : mode == PF_MODE_LIVE ? "real" : "mock";
-    if (arming && evidence == NULL) {
-        if (default_evidence(o->cmdname, evpath, sizeof evpath) != 0) {
+    if (arming && ev.path == NULL) {
+        if (default_evidence(&ev) != 0) {
             fprintf(stderr, "preflight: cannot create evidence/: %s\n",
                     strerror(errno));
             return PF_EXIT_ERROR;
         }
-        evidence = evpath;
     }
 
     /* the gate comes first: a live refusal runs no check */
-    ks = pf_kill_switch_state(o->kill_switch ? o->kill_switch
-                                             : PF_KILL_SWITCH_DEFAULT,
-                              kill_reason, sizeof kill_reason);
+    ks = pf_kill_switch_state(kspath, kill_reason, sizeof kill_reason);
     memset(&in, 0, sizeof in);
     in.arbitrage_env = env_mode;
     in.ack = getenv("LIVE_ARM_ACK");
@@ -734,8 +951,9 @@ static int cmd_checks(const opts *o)
         }
         if (r.narm_reasons > 0)
             refused_early = 1;
-    } else if (o->cmd == CMD_EXEC && ks != 0) {
-        reasons[r.narm_reasons++] = kill_reason;
+    } else if (o->cmd == CMD_EXEC &&
+               kill_switch_refusal(kspath, ks_refusal, sizeof ks_refusal)) {
+        reasons[r.narm_reasons++] = ks_refusal;
         refused_early = 1;
         r.arm_state = "refused";
     }
@@ -744,7 +962,7 @@ static int cmd_checks(const opts *o)
         v.kind = PF_VERDICT_REFUSED;
         v.exit_code = PF_EXIT_REFUSED;
         pf_verdict_problem(&v, "refused before any check ran");
-        rc = finish(o, &r, &v, evidence, t0);
+        rc = finish(o, &r, &v, &ev, &files, t0);
         goto out;
     }
 
@@ -756,7 +974,7 @@ static int cmd_checks(const opts *o)
         v.kind = PF_VERDICT_ERROR;
         v.exit_code = rc;
         pf_verdict_problem(&v, "%s", err);
-        rc = finish(o, &r, &v, evidence, t0);
+        rc = finish(o, &r, &v, &ev, &files, t0);
         goto out;
     }
     if (arming && mode == PF_MODE_LIVE &&
@@ -766,7 +984,7 @@ static int cmd_checks(const opts *o)
         r.arm_state = "refused";
         v.kind = PF_VERDICT_REFUSED;
         v.exit_code = PF_EXIT_REFUSED;
-        rc = finish(o, &r, &v, evidence, t0);
+        rc = finish(o, &r, &v, &ev, &files, t0);
         goto out;
     }
     if (!o->quiet && pf_want_progress(2)) {
@@ -779,11 +997,8 @@ static int cmd_checks(const opts *o)
         pf_progress_end(&progress);
     if (pf_verdict_compute(s.checks, s.n, s.manifest, s.nmanifest, &v) != 0)
         fprintf(stderr, "preflight: out of memory computing the verdict\n");
-    if (interrupted) {
-        pf_verdict_problem(&v, "interrupted by a signal: nothing started");
-        v.kind = PF_VERDICT_ERROR;
-        v.exit_code = PF_EXIT_ERROR;
-    }
+    if (interrupted)
+        note_signal(&r, &v, &files); /* error, exit 2, nothing started */
     r.checks = s.checks;
     r.nchecks = s.n;
     if (arming && v.kind == PF_VERDICT_PASS) {
@@ -796,9 +1011,8 @@ static int cmd_checks(const opts *o)
         } else if (mode == PF_MODE_LIVE) {
             /* the arm time again, with the clock as it is now */
             in.now_ms = pf_utc_now_ms();
-            ks = pf_kill_switch_state(o->kill_switch ? o->kill_switch
-                                                     : PF_KILL_SWITCH_DEFAULT,
-                                      kill_reason, sizeof kill_reason);
+            ks = pf_kill_switch_state(kspath, kill_reason,
+                                      sizeof kill_reason);
             in.kill_switch_engaged = ks != 0;
             pf_arming_evaluate(&in, &gate);
             r.narm_reasons = 0;
@@ -817,33 +1031,41 @@ static int cmd_checks(const opts *o)
         reasons[r.narm_reasons++] = "the checks did not pass";
         r.arm_state = "refused";
     }
-    rc = finish(o, &r, &v, evidence, t0);
-    if (o->cmd == CMD_EXEC && rc == PF_EXIT_PASS && !interrupted &&
-        (mode == PF_MODE_PAPER || strcmp(r.arm_state, "armed") == 0)) {
-        char abs[PATH_MAX];
-        const char *ev = realpath(evidence, abs) ? abs : evidence;
-        session_free(&s);
-        if (setenv("PREFLIGHT_EVIDENCE", ev, 1) != 0) {
-            fprintf(stderr, "preflight: cannot set PREFLIGHT_EVIDENCE\n");
-            return PF_EXIT_ERROR;
-        }
-        fflush(NULL);
-        execvp(o->command[0], o->command);
-        pf_term_error("cannot start %s: %s", o->command[0], strerror(errno));
-        return PF_EXIT_ERROR;
+    if (o->cmd == CMD_EXEC && v.kind == PF_VERDICT_PASS &&
+        mode == PF_MODE_PAPER &&
+        kill_switch_refusal(kspath, ks_refusal, sizeof ks_refusal)) {
+        /* engaged while the checks ran: paper exec starts nothing either */
+        reasons[r.narm_reasons++] = ks_refusal;
+        r.arm_state = "refused";
+        v.kind = PF_VERDICT_REFUSED;
+        v.exit_code = PF_EXIT_REFUSED;
     }
+    /* exec's evidence is the start document (started, exit_code null) */
+    r.started = o->cmd == CMD_EXEC && v.kind == PF_VERDICT_PASS &&
+                !interrupted &&
+                (mode == PF_MODE_PAPER || strcmp(r.arm_state, "armed") == 0);
+    rc = finish(o, &r, &v, &ev, &files, t0);
+    if (r.started && rc == PF_EXIT_PASS)
+        rc = start_command(o, &r, &v, &ev, &files, kspath, reasons);
 out:
     pf_verdict_free(&v);
     session_free(&s);
     return rc;
 }
 
+/* kill: create the kill-switch file; of concurrent kills exactly one
+ * engages it, the others report whose record is kept (exit 0: the switch
+ * is engaged, which is what was asked). Something at the path that is not
+ * a readable kill-switch record (a FIFO, a folder, garbage) is exit 2: the
+ * gate treats it as engaged, but no reason could be recorded or read. */
 static int cmd_kill(const opts *o)
 {
-    char err[600], existing[512], shown[PATH_MAX];
+    char err[600], shown[PATH_MAX];
     const char *path = o->kill_switch ? o->kill_switch
                                       : PF_KILL_SWITCH_DEFAULT;
     const char *p;
+    pf_kill_info ki;
+    int rc;
 
     snprintf(shown, sizeof shown, "%s", path);
     pf_term_clean(shown); /* the path as typed: terminal-safe */
@@ -854,18 +1076,36 @@ static int cmd_kill(const opts *o)
         ;
     if (*p == '\0')
         return usage_error("kill refuses an empty --reason", NULL);
-    if (pf_kill_switch_state(path, existing, sizeof existing) != 0) {
-        /* keep the first record: it says why trading was stopped */
-        pf_term_clean(existing); /* what the file says: terminal-safe */
-        printf("kill switch already engaged: %s\nrecorded reason: %s\n"
-               "It is left as it is; to clear it, a person removes it by "
-               "hand after review (docs/RUNBOOK.md):\n  rm %s\n",
-               shown, existing, shown);
-        return PF_EXIT_PASS;
-    }
-    if (pf_kill_switch_engage(path, o->reason, err, sizeof err) != 0) {
+    rc = pf_kill_switch_engage(path, o->reason, err, sizeof err);
+    if (rc < 0) {
         pf_term_error("%s", err);
         return PF_EXIT_ERROR;
+    }
+    if (rc == 1) {
+        /* keep the first record: it says why trading was stopped */
+        int read = pf_kill_switch_read(path, &ki);
+        /* what the file says is shown terminal-safe */
+        pf_term_clean(ki.reason);
+        pf_term_clean(ki.user);
+        pf_term_clean(ki.host);
+        pf_term_clean(ki.at);
+        if (read != 1 || ki.odd) {
+            pf_term_error("%s exists but is not a readable kill-switch "
+                          "record: %s", shown, ki.reason);
+            fprintf(stderr, "Arming and exec treat it as engaged; your "
+                            "reason was not recorded. Look at it and remove "
+                            "it by hand (docs/RUNBOOK.md).\n");
+            return PF_EXIT_ERROR;
+        }
+        printf("kill switch already engaged: %s\n"
+               "engaged by %s%s%s at %s\nrecorded reason: %s\n"
+               "Your reason was not recorded; the first record is kept. "
+               "To clear it, a person removes it by hand after review "
+               "(docs/RUNBOOK.md):\n  rm %s\n",
+               shown, ki.user[0] ? ki.user : "unknown user",
+               ki.host[0] ? "@" : "", ki.host,
+               ki.at[0] ? ki.at : "an unknown time", ki.reason, shown);
+        return PF_EXIT_PASS;
     }
     printf("kill switch engaged: %s\n"
            "LIVE arming and exec are refused while this file exists.\n"
@@ -920,6 +1160,8 @@ int main(int argc, char **argv)
         free(o.secrets);
         return PF_EXIT_ERROR;
     }
+    if (o.cmd != CMD_KILL)
+        pf_signals_install(); /* a signal ends the run with whole evidence */
     switch (o.cmd) {
     case CMD_LIST: rc = cmd_list(&o); break;
     case CMD_KILL: rc = cmd_kill(&o); break;

@@ -30,9 +30,11 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "atomic.h"
 #include "buf.h"
 #include "plugin.h"
 #include "proto.h"
+#include "signals.h"
 #include "verdict.h"
 
 /* ---- discovery ---------------------------------------------------------- */
@@ -69,55 +71,35 @@ static int ends_with_lua(const char *name)
     return n > 4 && strcmp(name + n - 4, ".lua") == 0 && name[0] != '.';
 }
 
-/* Read dir/manifest if it exists and append its ids. */
+/* Read dir/manifest if it exists and append its ids. The read never
+ * blocks: a FIFO (or anything but a regular file) is refused. */
 static int read_manifest(const char *dir, char ***ids, size_t *n, char *err,
                          size_t errlen)
 {
-    char path[4200], msg[256];
-    FILE *f;
-    struct stat st;
-    int fd;
-    pf_buf b;
-    char chunk[4096];
-    size_t r;
+    char path[4200], msg[600];
+    char *text = NULL;
+    size_t len;
     int rc;
 
     snprintf(path, sizeof path, "%s/manifest", dir);
     /* like check files and modules: the manifest that counts is the file
-     * reviewed in the folder, not a symlink's target; O_NONBLOCK so a FIFO
-     * cannot hang the run, and only a regular file is read */
-    fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK | O_NOFOLLOW);
-    if (fd < 0) {
-        if (errno == ENOENT)
+     * reviewed in the folder, not a symlink's target (O_NOFOLLOW) */
+    rc = pf_read_regular(path, O_NOFOLLOW, (1u << 20) - 1, &text, &len, msg,
+                         sizeof msg);
+    if (rc != 0) {
+        if (rc == -1 && errno == ENOENT)
             return 0;
-        if (errno == ELOOP)
+        if (rc == -1 && errno == ELOOP)
             snprintf(err, errlen, "%s is a symlink; the manifest must be a "
                                   "regular file", path);
+        else if (rc == -2)
+            snprintf(err, errlen, "cannot read %s (over 1 MiB)", path);
         else
-            snprintf(err, errlen, "cannot read %s: %s", path,
-                     strerror(errno));
+            snprintf(err, errlen, "%s", msg);
         return -1;
     }
-    if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) ||
-        (f = fdopen(fd, "rb")) == NULL) {
-        close(fd);
-        snprintf(err, errlen, "%s is not a regular file", path);
-        return -1;
-    }
-    pf_buf_init(&b);
-    while ((r = fread(chunk, 1, sizeof chunk, f)) > 0 && b.len < (1u << 20))
-        pf_buf_add(&b, chunk, r);
-    if (ferror(f) || b.oom || b.len >= (1u << 20)) {
-        fclose(f);
-        pf_buf_free(&b);
-        snprintf(err, errlen, "cannot read %s (unreadable or over 1 MiB)",
-                 path);
-        return -1;
-    }
-    fclose(f);
-    rc = pf_manifest_parse(b.data ? b.data : "", b.len, ids, n, msg,
-                           sizeof msg);
-    pf_buf_free(&b);
+    rc = pf_manifest_parse(text, len, ids, n, msg, sizeof msg);
+    free(text);
     if (rc != 0)
         snprintf(err, errlen, "%s: %s", path, msg);
     return rc;
@@ -229,18 +211,11 @@ typedef struct worker {
     int started;            /* its START frame came */
 } worker;
 
-static volatile sig_atomic_t interrupted;
-static int sig_pipe[2] = {-1, -1};
-
-static void on_signal(int sig)
+/* the signals that end a run are caught process-wide (signals.c): the
+ * loop polls pf_signals_fd() and stops once pf_signals_caught() says so */
+static int interrupted_run(const pf_run_config *cfg)
 {
-    int saved = errno;
-
-    interrupted = sig;
-    if (sig_pipe[1] >= 0 && write(sig_pipe[1], "x", 1) < 0) {
-        /* nothing to do: the flag is set */
-    }
-    errno = saved;
+    return cfg->handle_signals && pf_signals_caught() != 0;
 }
 
 /* Fork one worker. Returns 0 or -1. */
@@ -276,6 +251,7 @@ static int spawn(const pf_run_config *cfg, const pf_check *checks, size_t n,
             dup2(r, 4) < 0)
             _exit(5);
         close_range(5, ~0u, 0); /* siblings' pipes, the signal pipe, ... */
+        pf_signals_default();   /* the parent's handlers are not ours */
         if (cfg->worker_main != NULL) {
             cfg->worker_main(cfg, checks, n, 3, 4);
             _exit(0);
@@ -574,7 +550,7 @@ int pf_run(const pf_run_config *cfg, pf_check *checks, size_t n, int kind)
     long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
     uint64_t run_deadline = pf_now_ns() + (uint64_t)cfg->run_timeout_ms * 1000000u;
     uint64_t last_progress = pf_now_ns();
-    struct sigaction sa, old_int, old_term, old_pipe, ign;
+    struct sigaction old_pipe, ign;
     int rc = 0, spawn_failed = 0, pipeline = 1;
 
     if (n == 0)
@@ -601,13 +577,8 @@ int pf_run(const pf_run_config *cfg, pf_check *checks, size_t n, int kind)
     memset(&ign, 0, sizeof ign);
     ign.sa_handler = SIG_IGN;
     sigaction(SIGPIPE, &ign, &old_pipe);
-    interrupted = 0;
-    if (cfg->handle_signals && pipe2(sig_pipe, O_CLOEXEC | O_NONBLOCK) == 0) {
-        memset(&sa, 0, sizeof sa);
-        sa.sa_handler = on_signal;
-        sigaction(SIGINT, &sa, &old_int);
-        sigaction(SIGTERM, &sa, &old_term);
-    }
+    if (cfg->handle_signals)
+        pf_signals_install(); /* the CLI installed them already */
 
     while (done < n) {
         uint64_t now = pf_now_ns(), wake;
@@ -615,7 +586,7 @@ int pf_run(const pf_run_config *cfg, pf_check *checks, size_t n, int kind)
         int timeout_ms, any_wait = 0;
 
         requeue(ws, nw, retry, &nretry, 0);
-        if (interrupted || now >= run_deadline)
+        if (interrupted_run(cfg) || now >= run_deadline)
             break;
         /* dispatch to idle workers, growing the pool when all are busy */
         for (i = 0; i < nw; i++)
@@ -696,8 +667,8 @@ int pf_run(const pf_run_config *cfg, pf_check *checks, size_t n, int kind)
             if (ws[i].deadline_ns < wake)
                 wake = ws[i].deadline_ns;
         }
-        if (cfg->handle_signals && sig_pipe[0] >= 0) {
-            pfd[np].fd = sig_pipe[0];
+        if (cfg->handle_signals && pf_signals_fd() >= 0) {
+            pfd[np].fd = pf_signals_fd();
             pfd[np].events = POLLIN;
             who[np++] = (size_t)-1;
         }
@@ -779,8 +750,13 @@ int pf_run(const pf_run_config *cfg, pf_check *checks, size_t n, int kind)
     if (done < n) {
         /* interrupted, run deadline passed, or poll failed */
         uint64_t now = pf_now_ns();
-        const char *why = interrupted ? "interrupted by a signal"
-                                      : "run deadline passed";
+        char sigwhy[64];
+        const char *why = "run deadline passed";
+        if (interrupted_run(cfg)) {
+            snprintf(sigwhy, sizeof sigwhy, "interrupted by %s",
+                     pf_signal_name(pf_signals_caught()));
+            why = sigwhy;
+        }
         for (i = 0; i < nw; i++) {
             if (ws[i].busy) {
                 pf_check *c = &checks[ws[i].check];
@@ -794,7 +770,7 @@ int pf_run(const pf_run_config *cfg, pf_check *checks, size_t n, int kind)
         while (PENDING > 0)
             pf_check_set_error(&checks[TAKE()], PF_REASON_TIMEOUT,
                                "timeout: not started, %s", why);
-        if (interrupted)
+        if (interrupted_run(cfg))
             rc = 1;
     }
     for (i = 0; i < nw; i++) {
@@ -802,13 +778,6 @@ int pf_run(const pf_run_config *cfg, pf_check *checks, size_t n, int kind)
             reap(&ws[i]);
     }
     sigaction(SIGPIPE, &old_pipe, NULL);
-    if (cfg->handle_signals && sig_pipe[0] >= 0) {
-        sigaction(SIGINT, &old_int, NULL);
-        sigaction(SIGTERM, &old_term, NULL);
-        close(sig_pipe[0]);
-        close(sig_pipe[1]);
-        sig_pipe[0] = sig_pipe[1] = -1;
-    }
 cleanup:
     /* one place masks every outcome, whatever ended it: a result, a kill
      * at the deadline, a crash, an interrupted run (the id a killed

@@ -25,6 +25,7 @@
 #include <lualib.h>
 
 #include "arena.h"
+#include "atomic.h"
 #include "plugin.h"
 #include "version.h"
 

@@ -22,6 +22,7 @@
 
 #include <lauxlib.h>
 
+#include "atomic.h"
 #include "buf.h"
 #include "proto.h"
 #include "runner.h"
@@ -88,17 +89,15 @@ static char *read_check_file(const char *file, size_t *len, char *err,
     /* a symlinked check could point anywhere: what runs must be the file
      * that was reviewed in the folder. O_NOFOLLOW refuses one (ELOOP);
      * lstat only words the message */
-    fd = open(file, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY | O_NOFOLLOW);
+    fd = pf_open_regular(file, O_NOFOLLOW, err, errlen);
     if (fd < 0 && errno == ELOOP && lstat(file, &st) == 0 &&
         S_ISLNK(st.st_mode)) {
         snprintf(err, errlen, "%s is a symlink; check files must be regular "
                               "files", file);
         return NULL;
     }
-    if (fd < 0) {
-        snprintf(err, errlen, "cannot open %s: %s", file, strerror(errno));
-        return NULL;
-    }
+    if (fd < 0)
+        return NULL; /* err names it: missing, a FIFO, a folder... */
     if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
         snprintf(err, errlen, "%s is not a regular file", file);
         goto fail;

@@ -80,9 +80,14 @@ mkdir -p "$T/ev"
 expect 0 "evidence written" "$BIN" run --evidence "$T/ev/run.json" "$T/p"
 schema "$T/ev/run.json"
 if ls "$T/ev" | grep -q tmp; then bad "temporary evidence file left"; else ok; fi
-expect 2 "evidence into a missing folder fails" "$BIN" run --evidence "$T/no/such/ev.json" "$T/p"
+# missing parent folders are made (0750), as 8.7 says
+expect 0 "evidence into a missing folder" "$BIN" run --evidence "$T/no/such/ev.json" "$T/p"
+schema "$T/no/such/ev.json"
+[ $((0$(stat -c %a "$T/no/such") & 027)) -eq 0 ] && ok || bad "evidence folder open to others (want 0750 less umask)"
+printf 'x' >"$T/plain"
+expect 2 "evidence below a plain file fails" "$BIN" run --evidence "$T/plain/sub/ev.json" "$T/p"
 contains "evidence error said" "$T/err" "evidence"
-[ -e "$T/no/such/ev.json" ] && bad "evidence appeared after a failure" || ok
+[ -e "$T/plain/sub/ev.json" ] && bad "evidence appeared after a failure" || ok
 mkdir -p "$T/ev/dir.json/inner"
 expect 2 "evidence rename onto a folder fails" "$BIN" run --evidence "$T/ev/dir.json" "$T/p"
 [ -d "$T/ev/dir.json/inner" ] && ok || bad "folder clobbered"

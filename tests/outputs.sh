@@ -332,14 +332,19 @@ ARBITRAGE_ENV=prod expect 3 "metrics refused mode" "$BIN" run --metrics "$T/m/r.
 [ "$(metric "$T/m/r.prom" preflight_run_verdict)" = 3 ] && ok || bad "metrics: refused verdict 3"
 [ "$(metric "$T/m/r.prom" preflight_arming_state 'state="refused"')" = 1 ] && ok || bad "metrics: arming refused"
 promcheck "$T/m/r.prom"
-# a failed metrics write is exit 2 and leaves nothing
-expect 2 "metrics into a missing folder" "$BIN" run --metrics "$T/no/such/m.prom" "$T/p"
+# missing folders above --metrics are made (0750)
+expect 0 "metrics into a missing folder" "$BIN" run --metrics "$T/no/such/m.prom" "$T/p"
+promcheck "$T/no/such/m.prom"
+# a failed metrics write is exit 2 and leaves nothing (a plain file where
+# a folder should be: it cannot be made)
+printf 'x' >"$T/plainf"
+expect 2 "metrics below a plain file" "$BIN" run --metrics "$T/plainf/such/m.prom" "$T/p"
 contains "metrics error said" "$T/err" "metrics"
-[ -e "$T/no/such/m.prom" ] && bad "metrics appeared after a failure" || ok
+[ -e "$T/plainf/such/m.prom" ] && bad "metrics appeared after a failure" || ok
 mkdir -p "$T/m/dir.prom/inner"
 expect 2 "metrics onto a folder" "$BIN" run --metrics "$T/m/dir.prom" "$T/p"
 [ -d "$T/m/dir.prom/inner" ] && ok || bad "folder clobbered by metrics"
-expect 2 "metrics failure with evidence" "$BIN" run --metrics "$T/no/m.prom" --evidence "$T/m/ev1.json" --format json "$T/p"
+expect 2 "metrics failure with evidence" "$BIN" run --metrics "$T/plainf/m.prom" --evidence "$T/m/ev1.json" --format json "$T/p"
 py "evidence records the metrics failure" "
 import json, sys
 d = json.load(open(sys.argv[1]))
@@ -359,7 +364,7 @@ assert d['exit_code'] == 1
 v = [l for l in open(sys.argv[2]) if l.startswith('preflight_run_verdict ')][0]
 assert int(v.split()[1]) == d['exit_code'], v" "$T/m/all.json" "$T/m/all.prom"
 # the evidence fails after the metrics were written: the metrics say error
-expect 2 "evidence failure rewrites metrics" "$BIN" run --metrics "$T/m/ev.prom" --evidence "$T/no/ev.json" "$T/p"
+expect 2 "evidence failure rewrites metrics" "$BIN" run --metrics "$T/m/ev.prom" --evidence "$T/plainf/ev.json" "$T/p"
 [ "$(metric "$T/m/ev.prom" preflight_run_verdict)" = 2 ] && ok || bad "metrics kept a pass after the evidence failed"
 expect 0 "tap + evidence + metrics" "$BIN" run --format tap --evidence "$T/m/t.json" --metrics "$T/m/t.prom" "$T/p"
 cp "$T/out" "$T/t.tap"

@@ -1178,7 +1178,8 @@ static void test_atomic_write_missing_folder(void **state)
     snprintf(path, sizeof path, "%s/nope/out.json", tmpdir);
     assert_int_equal(pf_atomic_write(path, "data", 4, 0644, err, sizeof err),
                      -1);
-    assert_non_null(strstr(err, "create temporary file"));
+    /* the folder is opened (for its fsync) before anything is written */
+    assert_non_null(strstr(err, "open folder"));
     assert_non_null(strstr(err, path));
     assert_non_null(strstr(err, strerror(ENOENT)));
     assert_int_equal(access(path, F_OK), -1);
@@ -1199,7 +1200,7 @@ static void test_atomic_write_unwritable_folder(void **state)
     snprintf(path, sizeof path, "%s/out.json", file);
     assert_int_equal(pf_atomic_write(path, "data", 4, 0644, err, sizeof err),
                      -1);
-    assert_non_null(strstr(err, "create temporary file"));
+    assert_non_null(strstr(err, "open folder"));
     assert_non_null(strstr(err, strerror(ENOTDIR)));
     assert_int_equal(list_dir(tmpdir, names, sizeof names), 1);
     assert_string_equal(names, "plainfile");
@@ -1211,7 +1212,9 @@ static void test_atomic_write_unwritable_folder(void **state)
     assert_int_equal(pf_atomic_write("/proc/self/pf_evidence_test.json",
                                      "data", 4, 0644, err, sizeof err),
                      -1);
-    assert_non_null(strstr(err, "create temporary file"));
+    assert_non_null(strstr(err, "create temporary file") != NULL
+                        ? err
+                        : strstr(err, "open folder"));
     assert_int_equal(access("/proc/self/pf_evidence_test.json", F_OK), -1);
     assert_no_tmp_files("/proc/self");
 }
@@ -1258,8 +1261,8 @@ static void test_atomic_write_long_path_message_names_step(void **state)
         const char *want;
     } rows[] = {
         {4999, "too long"},               /* over the limit */
-        {700, "create temporary file"},   /* legal length, no such folder */
-        {3000, "create temporary file"},
+        {700, "open folder"},   /* legal length, no such folder */
+        {3000, "open folder"},
     };
     size_t i;
 
@@ -1338,6 +1341,91 @@ static void test_atomic_write_fails_midway(void **state)
 
 /* pf_evidence_write puts exactly pf_evidence_json's bytes in the file,
  * mode 0644, and reports a failed write. */
+/* pf_atomic_create never replaces: the second create is EEXIST and the
+ * first content stays; no temporary file is left either way. */
+static void test_atomic_create_never_replaces(void **state)
+{
+    char path[512], err[256] = "";
+    size_t len;
+    char *got;
+
+    (void)state;
+    snprintf(path, sizeof path, "%s/KS", tmpdir);
+    assert_int_equal(pf_atomic_create(path, "first", 5, 0644, err, sizeof err),
+                     0);
+    errno = 0;
+    assert_int_equal(
+        pf_atomic_create(path, "second", 6, 0644, err, sizeof err), -1);
+    assert_int_equal(errno, EEXIST);
+    got = read_all(path, &len);
+    assert_string_equal(got, "first");
+    free(got);
+    assert_no_tmp_files(tmpdir);
+}
+
+/* A FIFO, a folder: refused at once (never a blocking open), errno
+ * EINVAL, the message says what it is; a regular file opens. */
+static void test_open_regular_refuses_odd_files(void **state)
+{
+    char fifo[512], file[512], err[600] = "";
+    char *text = NULL;
+    size_t len;
+    int fd;
+
+    (void)state;
+    snprintf(fifo, sizeof fifo, "%s/fifo", tmpdir);
+    assert_int_equal(mkfifo(fifo, 0600), 0);
+    errno = 0;
+    assert_int_equal(pf_open_regular(fifo, 0, err, sizeof err), -1);
+    assert_int_equal(errno, EINVAL);
+    assert_non_null(strstr(err, "a FIFO"));
+    assert_int_equal(pf_read_regular(fifo, 0, 100, &text, &len, err,
+                                     sizeof err),
+                     -1);
+    assert_null(text);
+    assert_int_equal(pf_open_regular(tmpdir, 0, err, sizeof err), -1);
+    assert_non_null(strstr(err, "a folder"));
+    snprintf(file, sizeof file, "%s/f", tmpdir);
+    write_file(file, "0123456789");
+    fd = pf_open_regular(file, O_NOFOLLOW, err, sizeof err);
+    assert_true(fd >= 0);
+    close(fd);
+    assert_int_equal(pf_read_regular(file, 0, 10, &text, &len, err,
+                                     sizeof err),
+                     0);
+    assert_int_equal(len, 10);
+    assert_string_equal(text, "0123456789");
+    free(text);
+    text = NULL;
+    assert_int_equal(pf_read_regular(file, 0, 9, &text, &len, err,
+                                     sizeof err),
+                     -2);
+    assert_null(text);
+}
+
+/* pf_mkdirs makes every missing folder above the file, not the file;
+ * a plain file in the way is an error naming it. */
+static void test_mkdirs_makes_parents(void **state)
+{
+    char path[512], dir[512], err[600] = "";
+    struct stat st;
+
+    (void)state;
+    snprintf(path, sizeof path, "%s/a/b/c/ev.json", tmpdir);
+    assert_int_equal(pf_mkdirs(path, 0750, err, sizeof err), 0);
+    snprintf(dir, sizeof dir, "%s/a/b/c", tmpdir);
+    assert_int_equal(stat(dir, &st), 0);
+    assert_true(S_ISDIR(st.st_mode));
+    assert_int_equal(st.st_mode & 027, 0);
+    assert_int_equal(access(path, F_OK), -1);
+    assert_int_equal(pf_mkdirs(path, 0750, err, sizeof err), 0); /* again */
+    snprintf(dir, sizeof dir, "%s/plain", tmpdir);
+    write_file(dir, "x");
+    snprintf(path, sizeof path, "%s/plain/sub/ev.json", tmpdir);
+    assert_int_equal(pf_mkdirs(path, 0750, err, sizeof err), -1);
+    assert_non_null(strstr(err, "not a folder"));
+}
+
 static void test_evidence_write_file(void **state)
 {
     pf_check c;
@@ -1403,6 +1491,12 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_atomic_write_fails_midway,
                                         setup_tmpdir, teardown_tmpdir),
         cmocka_unit_test_setup_teardown(test_evidence_write_file,
+                                        setup_tmpdir, teardown_tmpdir),
+        cmocka_unit_test_setup_teardown(test_atomic_create_never_replaces,
+                                        setup_tmpdir, teardown_tmpdir),
+        cmocka_unit_test_setup_teardown(test_open_regular_refuses_odd_files,
+                                        setup_tmpdir, teardown_tmpdir),
+        cmocka_unit_test_setup_teardown(test_mkdirs_makes_parents,
                                         setup_tmpdir, teardown_tmpdir),
     };
 
