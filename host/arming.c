@@ -20,6 +20,8 @@
  * are cut at a whole escape and followed by "...". Keeps every reason well
  * under PF_ARM_REASON_LEN by construction. */
 #define SHOW_MAX 64
+/* the kill switch's record: reason, file, who and when */
+#define KILL_SHOW_MAX 400
 
 /* Unix seconds accepted in LIVE_ARM_AT: at most 12 digits (leading zeros
  * included) and not after 9999-12-31T23:59:59Z, the last second the RFC 3339
@@ -227,13 +229,13 @@ int pf_parse_ceiling(const char *s, int64_t *cents)
 
 /* Writes s into dst (cap bytes, at least 4) as printable ASCII: quote and
  * backslash are escaped, tab, CR and LF as \t \r \n, every other byte
- * outside 0x20..0x7e as \xNN. At most min(SHOW_MAX, cap - 4) bytes of
+ * outside 0x20..0x7e as \xNN. At most min(max, cap - 4) bytes of
  * escaped text are kept, never cutting an escape in half; a longer value
  * ends in "...". */
-static void show(char *dst, size_t cap, const char *s)
+static void show_max(char *dst, size_t cap, const char *s, size_t max)
 {
     static const char hex[] = "0123456789abcdef";
-    size_t limit = cap - 4 < SHOW_MAX ? cap - 4 : SHOW_MAX;
+    size_t limit = cap - 4 < max ? cap - 4 : max;
     size_t n = 0;
 
     for (; *s != '\0'; s++) {
@@ -264,6 +266,11 @@ static void show(char *dst, size_t cap, const char *s)
         n += k;
     }
     dst[n] = '\0';
+}
+
+static void show(char *dst, size_t cap, const char *s)
+{
+    show_max(dst, cap, s, SHOW_MAX);
 }
 
 /* Appends one formatted reason to out and marks the result refused. A
@@ -412,10 +419,10 @@ static void check_notional(const pf_arming_input *in, pf_arming_result *out)
 
 void pf_kill_switch_reason(const char *recorded, char *out, size_t outlen)
 {
-    char v[SHOW_MAX + 4];
+    char v[KILL_SHOW_MAX + 4];
 
     if (recorded != NULL && recorded[0] != '\0') {
-        show(v, sizeof v, recorded);
+        show_max(v, sizeof v, recorded, KILL_SHOW_MAX);
         snprintf(out, outlen,
                  "kill switch is engaged: \"%s\" (remove the kill-switch "
                  "file by hand to clear it)",

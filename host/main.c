@@ -19,6 +19,7 @@
 #include "atomic.h"
 #include "evidence.h"
 #include "killswitch.h"
+#include "outcome.h"
 #include "proto.h"
 #include "redact.h"
 #include "report_formats.h"
@@ -775,20 +776,11 @@ static int finish(const opts *o, pf_report *r, pf_verdict *v, ev_target *ev,
  * ...". Returns 1 (engaged, or its state unknown: refuse), 0 when not. */
 static int kill_switch_refusal(const char *path, char *out, size_t outlen)
 {
-    pf_kill_info ki;
     char what[1200];
-    int ks = pf_kill_switch_read(path, &ki);
 
-    if (ks == 0)
+    if (pf_kill_switch_state(path, what, sizeof what) == 0)
         return 0;
-    if (ks < 0) {
-        snprintf(out, outlen, "kill switch state unknown, refusing: %s",
-                 ki.reason);
-        return 1;
-    }
-    pf_kill_switch_describe(path, &ki, what, sizeof what);
-    snprintf(out, outlen, "kill switch is engaged: \"%s\" (remove the "
-                          "kill-switch file by hand to clear it)", what);
+    pf_kill_switch_reason(what, out, outlen); /* unknown state: refused */
     return 1;
 }
 
@@ -860,35 +852,67 @@ static void cents_text(int64_t c, char *out, size_t outlen)
              (long long)(c % 100));
 }
 
-/* run, arm and exec. */
+/* The arming gate as it is now: the environment, the clock, the kill
+ * switch (its wording for a refusal into kill_why). */
+static void gate_now(const pf_arming_input *base, const char *kspath,
+                     pf_arming_input *in, char *kill_why, size_t whylen,
+                     pf_arming_result *gate)
+{
+    *in = *base;
+    in->now_ms = pf_utc_now_ms();
+    in->kill_switch_engaged =
+        pf_kill_switch_state(kspath, kill_why, whylen) != 0;
+    in->kill_reason = kill_why;
+    pf_arming_evaluate(in, gate);
+}
+
+/* Copy the outcome into the report and the verdict. */
+static void apply_outcome(const pf_outcome *oc, pf_report *r, pf_verdict *v,
+                          char **reasons)
+{
+    for (size_t i = 0; i < oc->nreasons; i++)
+        reasons[i] = (char *)oc->reasons[i];
+    r->arm_reasons = reasons;
+    r->narm_reasons = oc->nreasons;
+    r->arm_state = oc->arm_name;
+    v->kind = oc->kind;
+    v->exit_code = oc->exit_code;
+    if (oc->problem != NULL)
+        pf_verdict_problem(v, "%s", oc->problem);
+}
+
+/*
+ * run, arm and exec: gather the facts, gate (pf_outcome_decide before the
+ * checks), run, decide (after), write, start. Every rule of how the
+ * command ends is in outcome.c; this function only collects and applies.
+ */
 static int cmd_checks(const opts *o)
 {
+    static pf_outcome oc; /* its reasons are the report's until the end */
     session s;
-    pf_arming_input in;
+    pf_arming_input base, in;
     pf_arming_result gate;
+    pf_outcome_input oi;
     pf_verdict v;
     pf_report r;
-    char kill_reason[1200], ks_refusal[1400], cap[48], ceil_text[48];
-    char err[600];
+    char kill_why[1200], cap[48], ceil_text[48], err[600];
+    char *reasons[PF_OUTCOME_MAX_REASONS + 1];
     ev_target ev;
     run_files files;
+    pf_progress progress;
     const char *kspath = o->kill_switch ? o->kill_switch
                                         : PF_KILL_SWITCH_DEFAULT;
-    pf_progress progress;
-    char *reasons[PF_ARM_MAX_REASONS + 4];
-    const char *env_mode = getenv("ARBITRAGE_ENV");
-    pf_mode mode = pf_mode_parse(env_mode);
-    const char *http;
+    pf_mode mode = pf_mode_parse(getenv("ARBITRAGE_ENV"));
+    const char *http = o->http            ? o->http
+                       : mode == PF_MODE_LIVE ? "real"
+                                              : "mock";
     int64_t ceiling = PF_NOTIONAL_DEFAULT_CEILING_CENTS;
-    int rc = 0, ks, arming = o->cmd == CMD_ARM || o->cmd == CMD_EXEC;
-    int refused_early = 0, interrupted;
+    int rc, interrupted = 0;
     uint64_t t0 = pf_now_ns();
-    size_t i;
 
     memset(&s, 0, sizeof s);
     memset(&v, 0, sizeof v);
     memset(&r, 0, sizeof r);
-    memset(&gate, 0, sizeof gate);
     memset(&ev, 0, sizeof ev);
     memset(&files, 0, sizeof files);
     ev.path = o->evidence;
@@ -900,38 +924,38 @@ static int cmd_checks(const opts *o)
         return usage_error("--notional-ceiling-usd must be a plain amount "
                            "above 0 and at most 100000 (got '%s')",
                            o->ceiling);
-    http = o->http ? o->http : mode == PF_MODE_LIVE ? "real" : "mock";
-    if (arming && ev.path == NULL) {
-        if (default_evidence(&ev) != 0) {
-            fprintf(stderr, "preflight: cannot create evidence/: %s\n",
-                    strerror(errno));
-            return PF_EXIT_ERROR;
-        }
+    if (o->cmd != CMD_RUN && ev.path == NULL && default_evidence(&ev) != 0) {
+        fprintf(stderr, "preflight: cannot create evidence/: %s\n",
+                strerror(errno));
+        return PF_EXIT_ERROR;
     }
 
-    /* the gate comes first: a live refusal runs no check */
-    ks = pf_kill_switch_state(kspath, kill_reason, sizeof kill_reason);
-    memset(&in, 0, sizeof in);
-    in.arbitrage_env = env_mode;
-    in.ack = getenv("LIVE_ARM_ACK");
-    in.arm_at = getenv("LIVE_ARM_AT");
-    in.max_notional = getenv("LIVE_MAX_NOTIONAL_USD");
-    in.now_ms = pf_utc_now_ms();
-    in.ceiling_cents = ceiling;
-    in.kill_switch_engaged = ks != 0;
-    in.kill_reason = kill_reason;
-    pf_arming_evaluate(&in, &gate);
-    for (i = 0; i < gate.nreasons; i++)
-        reasons[r.narm_reasons++] = gate.reasons[i];
-    r.arm_reasons = reasons;
+    /* gather: the gate's inputs, the kill switch, the pack */
+    memset(&base, 0, sizeof base);
+    base.arbitrage_env = getenv("ARBITRAGE_ENV");
+    base.ack = getenv("LIVE_ARM_ACK");
+    base.arm_at = getenv("LIVE_ARM_AT");
+    base.max_notional = getenv("LIVE_MAX_NOTIONAL_USD");
+    base.ceiling_cents = ceiling;
+    gate_now(&base, kspath, &in, kill_why, sizeof kill_why, &gate);
+    rc = prepare(o, &s, pf_mode_name(mode), http, err, sizeof err);
+    memset(&oi, 0, sizeof oi);
+    oi.cmd = o->cmd == CMD_ARM ? PF_OC_ARM
+             : o->cmd == CMD_EXEC ? PF_OC_EXEC
+                                  : PF_OC_RUN;
+    oi.phase = PF_OC_BEFORE;
+    oi.gate = &gate;
+    oi.http_mock = strcmp(http, "mock") == 0;
+    oi.kill_engaged = in.kill_switch_engaged;
+    oi.kill_why = kill_why;
+    oi.prepare_rc = rc;
+    oi.prepare_err = err;
+    oi.manifest_ok = rc == 0 && s.nmanifest > 0 && !s.manifest_missing;
+
     r.mode = mode == PF_MODE_INVALID ? "invalid" : pf_mode_name(mode);
     r.http = http;
     r.hostname = s.hostname;
     r.verdict = &v;
-    r.arm_state = !arming && mode != PF_MODE_INVALID ? "not-required"
-                  : gate.state == PF_ARM_ARMED       ? "armed"
-                  : gate.state == PF_ARM_REFUSED     ? "refused"
-                                                     : "not-required";
     if (gate.has_notional) {
         cents_text(gate.notional_cents, cap, sizeof cap);
         r.max_notional_usd = cap;
@@ -942,51 +966,17 @@ static int cmd_checks(const opts *o)
     r.arm_at_ms = gate.arm_at_ms;
     r.arm_age_s = (double)gate.arm_age_ms / 1000.0;
 
-    if (mode == PF_MODE_INVALID) {
-        refused_early = 1;
-    } else if (arming && mode == PF_MODE_LIVE) {
-        if (strcmp(http, "mock") == 0) {
-            reasons[r.narm_reasons++] =
-                "live mode refuses --http mock: mocked data never arms LIVE";
-        }
-        if (r.narm_reasons > 0)
-            refused_early = 1;
-    } else if (o->cmd == CMD_EXEC &&
-               kill_switch_refusal(kspath, ks_refusal, sizeof ks_refusal)) {
-        reasons[r.narm_reasons++] = ks_refusal;
-        refused_early = 1;
-        r.arm_state = "refused";
-    }
-    if (refused_early) {
-        r.arm_state = "refused";
-        v.kind = PF_VERDICT_REFUSED;
-        v.exit_code = PF_EXIT_REFUSED;
-        pf_verdict_problem(&v, "refused before any check ran");
+    /* gate: a refusal or a pack that does not load runs no check */
+    pf_outcome_decide(&oi, &oc);
+    if (!oc.may_run) {
+        if (oc.kind == PF_VERDICT_ERROR)
+            pf_term_error("%s", err);
+        apply_outcome(&oc, &r, &v, reasons);
         rc = finish(o, &r, &v, &ev, &files, t0);
         goto out;
     }
 
-    rc = prepare(o, &s, pf_mode_name(mode), http, err, sizeof err);
-    if (rc != 0) {
-        /* reported like any run: evidence, metrics and CI reports say
-         * "error" instead of keeping the last run's word */
-        pf_term_error("%s", err);
-        v.kind = PF_VERDICT_ERROR;
-        v.exit_code = rc;
-        pf_verdict_problem(&v, "%s", err);
-        rc = finish(o, &r, &v, &ev, &files, t0);
-        goto out;
-    }
-    if (arming && mode == PF_MODE_LIVE &&
-        (s.nmanifest == 0 || s.manifest_missing)) {
-        reasons[r.narm_reasons++] =
-            "live mode needs checks/manifest listing the required ids";
-        r.arm_state = "refused";
-        v.kind = PF_VERDICT_REFUSED;
-        v.exit_code = PF_EXIT_REFUSED;
-        rc = finish(o, &r, &v, &ev, &files, t0);
-        goto out;
-    }
+    /* run */
     if (!o->quiet && pf_want_progress(2)) {
         pf_progress_init(&progress, stderr, &s.redactor, pf_want_color(2));
         s.cfg.progress = pf_progress_update;
@@ -998,52 +988,23 @@ static int cmd_checks(const opts *o)
     if (pf_verdict_compute(s.checks, s.n, s.manifest, s.nmanifest, &v) != 0)
         fprintf(stderr, "preflight: out of memory computing the verdict\n");
     if (interrupted)
-        note_signal(&r, &v, &files); /* error, exit 2, nothing started */
+        note_signal(&r, &v, &files); /* says which signal */
     r.checks = s.checks;
     r.nchecks = s.n;
-    if (arming && v.kind == PF_VERDICT_PASS) {
-        if (mode == PF_MODE_PAPER && o->cmd == CMD_ARM) {
-            reasons[r.narm_reasons++] = "paper mode cannot be armed "
-                                        "(use `preflight run` in paper mode)";
-            r.arm_state = "refused";
-            v.kind = PF_VERDICT_REFUSED;
-            v.exit_code = PF_EXIT_REFUSED;
-        } else if (mode == PF_MODE_LIVE) {
-            /* the arm time again, with the clock as it is now */
-            in.now_ms = pf_utc_now_ms();
-            ks = pf_kill_switch_state(kspath, kill_reason,
-                                      sizeof kill_reason);
-            in.kill_switch_engaged = ks != 0;
-            pf_arming_evaluate(&in, &gate);
-            r.narm_reasons = 0;
-            for (i = 0; i < gate.nreasons; i++)
-                reasons[r.narm_reasons++] = gate.reasons[i];
-            r.arm_age_s = (double)gate.arm_age_ms / 1000.0;
-            if (gate.state == PF_ARM_ARMED) {
-                r.arm_state = "armed";
-            } else {
-                r.arm_state = "refused";
-                v.kind = PF_VERDICT_REFUSED;
-                v.exit_code = PF_EXIT_REFUSED;
-            }
-        }
-    } else if (arming && mode == PF_MODE_LIVE) {
-        reasons[r.narm_reasons++] = "the checks did not pass";
-        r.arm_state = "refused";
-    }
-    if (o->cmd == CMD_EXEC && v.kind == PF_VERDICT_PASS &&
-        mode == PF_MODE_PAPER &&
-        kill_switch_refusal(kspath, ks_refusal, sizeof ks_refusal)) {
-        /* engaged while the checks ran: paper exec starts nothing either */
-        reasons[r.narm_reasons++] = ks_refusal;
-        r.arm_state = "refused";
-        v.kind = PF_VERDICT_REFUSED;
-        v.exit_code = PF_EXIT_REFUSED;
-    }
-    /* exec's evidence is the start document (started, exit_code null) */
-    r.started = o->cmd == CMD_EXEC && v.kind == PF_VERDICT_PASS &&
-                !interrupted &&
-                (mode == PF_MODE_PAPER || strcmp(r.arm_state, "armed") == 0);
+
+    /* decide: the gate and the kill switch again, as they are now */
+    gate_now(&base, kspath, &in, kill_why, sizeof kill_why, &gate);
+    r.arm_age_s = (double)gate.arm_age_ms / 1000.0;
+    oi.phase = PF_OC_AFTER;
+    oi.kill_engaged = in.kill_switch_engaged;
+    oi.verdict = v.kind;
+    oi.verdict_exit = v.exit_code;
+    oi.interrupted = interrupted;
+    pf_outcome_decide(&oi, &oc);
+    apply_outcome(&oc, &r, &v, reasons);
+
+    /* write (exec's evidence is the start document), then start */
+    r.started = oc.may_start;
     rc = finish(o, &r, &v, &ev, &files, t0);
     if (r.started && rc == PF_EXIT_PASS)
         rc = start_command(o, &r, &v, &ev, &files, kspath, reasons);

@@ -13,7 +13,6 @@
     "paper mode cannot be armed (use `preflight run` in paper mode)"
 #define R_NOT_PASSED "the checks did not pass"
 #define P_EARLY "refused before any check ran"
-#define P_SIGNAL "interrupted by a signal: nothing started"
 
 /* Appends one reason (cut to PF_ARM_REASON_LEN; beyond the last slot the
  * reason is dropped, the refusal stands). */
@@ -113,10 +112,8 @@ static void decide_after(const pf_outcome_input *in, int arming, int live,
                          pf_outcome *out)
 {
     end(out, in->verdict, in->verdict_exit);
-    if (in->interrupted) {
+    if (in->interrupted) /* the caller records which signal */
         end(out, PF_VERDICT_ERROR, PF_EXIT_ERROR);
-        out->problem = P_SIGNAL;
-    }
     if (!arming) {
         add_gate(out, in->gate);
         return;
