@@ -146,13 +146,43 @@ static int in_list(char *const *list, size_t n, const char *s)
     return 0;
 }
 
+static int cmp_str(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* 1 when s is a manifest id. The worker sorts a copy of the manifest once
+ * and searches it, so N checks against M ids cost O((N + M) log M), not
+ * O(N * M); if the copy cannot be made it falls back to a linear scan. */
+static int in_manifest(const pf_run_config *cfg, const char *s)
+{
+    static char **sorted;
+    static char *const *sorted_for; /* the manifest it copies */
+    static size_t nsorted;
+
+    if ((sorted_for != cfg->manifest || nsorted != cfg->nmanifest) &&
+        cfg->nmanifest > 1) {
+        free(sorted);
+        sorted = malloc(cfg->nmanifest * sizeof *sorted);
+        sorted_for = sorted ? cfg->manifest : NULL;
+        nsorted = cfg->nmanifest;
+        if (sorted != NULL) {
+            memcpy(sorted, cfg->manifest, cfg->nmanifest * sizeof *sorted);
+            qsort(sorted, cfg->nmanifest, sizeof *sorted, cmp_str);
+        }
+    }
+    if (cfg->nmanifest <= 1 || sorted_for != cfg->manifest)
+        return in_list(cfg->manifest, cfg->nmanifest, s);
+    return bsearch(&s, sorted, cfg->nmanifest, sizeof *sorted, cmp_str) != NULL;
+}
+
 /* 1 when --tag filters are given, none matches and the id is not in the
  * manifest (a manifest id always runs). */
 static int deselected(const pf_run_config *cfg, const pf_check *c)
 {
     size_t i;
 
-    if (cfg->ntags == 0 || in_list(cfg->manifest, cfg->nmanifest, c->id))
+    if (cfg->ntags == 0 || in_manifest(cfg, c->id))
         return 0;
     for (i = 0; i < c->ntags; i++) {
         if (in_list(cfg->tags, cfg->ntags, c->tags[i]))
