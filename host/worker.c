@@ -28,6 +28,8 @@
 #include "sha256.h"
 
 #define PF_INSTR_BUDGET 2000000000ull
+/* private memory a worker may use beyond the Lua cap (library buffers) */
+#define PF_WORKER_DATA_SLACK ((rlim_t)96 << 20)
 
 /* Write all of p or fail. */
 static int write_all(int fd, const void *p, size_t n)
@@ -485,13 +487,46 @@ done:
     out->duration_ms = (double)(pf_now_ns() - start_ns) / 1e6;
 }
 
-/* Limits of the worker process itself, a backstop behind the allocator. */
+/* The kernel's count of this process's private writable memory (VmData)
+ * in bytes, or 0 when unknown. */
+static rlim_t data_now(void)
+{
+    FILE *f = fopen("/proc/self/status", "r");
+    char line[128];
+    unsigned long kb = 0;
+
+    if (f == NULL)
+        return 0;
+    while (fgets(line, sizeof line, f) != NULL) {
+        if (sscanf(line, "VmData: %lu kB", &kb) == 1)
+            break;
+    }
+    fclose(f);
+    return (rlim_t)kb * 1024u;
+}
+
+/* Limits of the worker process itself, a backstop behind the allocator:
+ * the buffers of hiredis, libpq and libcurl are outside the Lua cap, so a
+ * peer could otherwise grow a worker without bound. RLIMIT_DATA caps the
+ * private memory the worker may add to what it has at fork: the Lua cap
+ * plus PF_WORKER_DATA_SLACK for library buffers, so its peak RSS stays
+ * under --memory-mb + 128 MiB whatever a peer sends. Not in sanitizer
+ * builds: ASan's shadow, redzones and quarantine are private memory too,
+ * and its allocator aborts instead of failing when refused. */
 static void limit_process(const pf_run_config *cfg)
 {
     struct rlimit rl = {0, 0};
 
     setrlimit(RLIMIT_CORE, &rl); /* a crash dump could hold secrets */
 #if !defined(__SANITIZE_ADDRESS__) && !defined(PF_NO_RLIMIT_AS)
+    {
+        rlim_t base = data_now();
+        if (base > 0) {
+            rl.rlim_cur = rl.rlim_max =
+                base + cfg->sb.memory_bytes + PF_WORKER_DATA_SLACK;
+            setrlimit(RLIMIT_DATA, &rl);
+        }
+    }
     {
         FILE *f = fopen("/proc/self/statm", "r");
         unsigned long pages = 0;
