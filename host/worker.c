@@ -487,6 +487,7 @@ done:
     out->duration_ms = (double)(pf_now_ns() - start_ns) / 1e6;
 }
 
+#if !defined(__SANITIZE_ADDRESS__) && !defined(PF_NO_RLIMIT_AS)
 /* The kernel's count of this process's private writable memory (VmData)
  * in bytes, or 0 when unknown. */
 static rlim_t data_now(void)
@@ -504,6 +505,7 @@ static rlim_t data_now(void)
     fclose(f);
     return (rlim_t)kb * 1024u;
 }
+#endif
 
 /* Limits of the worker process itself, a backstop behind the allocator:
  * the buffers of hiredis, libpq and libcurl are outside the Lua cap, so a
