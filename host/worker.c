@@ -28,8 +28,13 @@
 #include "sha256.h"
 
 #define PF_INSTR_BUDGET 2000000000ull
-/* private memory a worker may use beyond the Lua cap (library buffers) */
+/* private memory a worker may use beyond the Lua cap (library buffers;
+ * under ASan also its quarantine and redzones) */
+#if defined(__SANITIZE_ADDRESS__)
+#define PF_WORKER_DATA_SLACK ((rlim_t)160 << 20)
+#else
 #define PF_WORKER_DATA_SLACK ((rlim_t)96 << 20)
+#endif
 
 /* Write all of p or fail. */
 static int write_all(int fd, const void *p, size_t n)
@@ -487,7 +492,19 @@ done:
     out->duration_ms = (double)(pf_now_ns() - start_ns) / 1e6;
 }
 
-#if !defined(__SANITIZE_ADDRESS__) && !defined(PF_NO_RLIMIT_AS)
+#if defined(__SANITIZE_ADDRESS__)
+/* ASan's allocator reports and exits when the OS refuses memory; under
+ * the worker's RLIMIT_DATA malloc must return NULL instead, as in a plain
+ * build, so libraries fail as they do in production. Freed blocks wait in
+ * ASan's quarantine, private memory too: keep it to 32 MiB (the default
+ * is 256) so a worker that runs many checks stays inside its limit. */
+const char *__asan_default_options(void);
+const char *__asan_default_options(void)
+{
+    return "allocator_may_return_null=1:quarantine_size_mb=32";
+}
+#endif
+
 /* The kernel's count of this process's private writable memory (VmData)
  * in bytes, or 0 when unknown. */
 static rlim_t data_now(void)
@@ -505,22 +522,19 @@ static rlim_t data_now(void)
     fclose(f);
     return (rlim_t)kb * 1024u;
 }
-#endif
 
 /* Limits of the worker process itself, a backstop behind the allocator:
  * the buffers of hiredis, libpq and libcurl are outside the Lua cap, so a
  * peer could otherwise grow a worker without bound. RLIMIT_DATA caps the
  * private memory the worker may add to what it has at fork: the Lua cap
  * plus PF_WORKER_DATA_SLACK for library buffers, so its peak RSS stays
- * under --memory-mb + 128 MiB whatever a peer sends. Not in sanitizer
- * builds: ASan's shadow, redzones and quarantine are private memory too,
- * and its allocator aborts instead of failing when refused. */
+ * under --memory-mb + 128 MiB whatever a peer sends (in an ASan build,
+ * 64 MiB more: see __asan_default_options). */
 static void limit_process(const pf_run_config *cfg)
 {
     struct rlimit rl = {0, 0};
 
     setrlimit(RLIMIT_CORE, &rl); /* a crash dump could hold secrets */
-#if !defined(__SANITIZE_ADDRESS__) && !defined(PF_NO_RLIMIT_AS)
     {
         rlim_t base = data_now();
         if (base > 0) {
@@ -529,6 +543,7 @@ static void limit_process(const pf_run_config *cfg)
             setrlimit(RLIMIT_DATA, &rl);
         }
     }
+#if !defined(__SANITIZE_ADDRESS__) && !defined(PF_NO_RLIMIT_AS)
     {
         FILE *f = fopen("/proc/self/statm", "r");
         unsigned long pages = 0;
@@ -541,8 +556,6 @@ static void limit_process(const pf_run_config *cfg)
                                     2 * cfg->sb.memory_bytes + (512u << 20);
         setrlimit(RLIMIT_AS, &rl);
     }
-#else
-    (void)cfg;
 #endif
 }
 
