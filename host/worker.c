@@ -505,22 +505,22 @@ const char *__asan_default_options(void)
 }
 #endif
 
-/* The kernel's count of this process's private writable memory (VmData)
- * in bytes, or 0 when unknown. */
-static rlim_t data_now(void)
+/* This process's total and private writable memory (statm's size and
+ * data: VmSize and VmData + VmStk) in bytes, both 0 when unknown. */
+static void vm_now(rlim_t *size, rlim_t *data)
 {
-    FILE *f = fopen("/proc/self/status", "r");
-    char line[128];
-    unsigned long kb = 0;
+    FILE *f = fopen("/proc/self/statm", "r");
+    unsigned long v[6] = {0};
 
+    *size = *data = 0;
     if (f == NULL)
-        return 0;
-    while (fgets(line, sizeof line, f) != NULL) {
-        if (sscanf(line, "VmData: %lu kB", &kb) == 1)
-            break;
+        return;
+    if (fscanf(f, "%lu %lu %lu %lu %lu %lu", &v[0], &v[1], &v[2], &v[3],
+               &v[4], &v[5]) == 6) {
+        *size = (rlim_t)v[0] * 4096u;
+        *data = (rlim_t)v[5] * 4096u;
     }
     fclose(f);
-    return (rlim_t)kb * 1024u;
 }
 
 /* Limits of the worker process itself, a backstop behind the allocator:
@@ -533,29 +533,18 @@ static rlim_t data_now(void)
 static void limit_process(const pf_run_config *cfg)
 {
     struct rlimit rl = {0, 0};
+    rlim_t size, data;
 
     setrlimit(RLIMIT_CORE, &rl); /* a crash dump could hold secrets */
-    {
-        rlim_t base = data_now();
-        if (base > 0) {
-            rl.rlim_cur = rl.rlim_max =
-                base + cfg->sb.memory_bytes + PF_WORKER_DATA_SLACK;
-            setrlimit(RLIMIT_DATA, &rl);
-        }
+    vm_now(&size, &data);
+    if (data > 0) {
+        rl.rlim_cur = rl.rlim_max =
+            data + cfg->sb.memory_bytes + PF_WORKER_DATA_SLACK;
+        setrlimit(RLIMIT_DATA, &rl);
     }
 #if !defined(__SANITIZE_ADDRESS__) && !defined(PF_NO_RLIMIT_AS)
-    {
-        FILE *f = fopen("/proc/self/statm", "r");
-        unsigned long pages = 0;
-        if (f != NULL) {
-            if (fscanf(f, "%lu", &pages) != 1)
-                pages = 0;
-            fclose(f);
-        }
-        rl.rlim_cur = rl.rlim_max = (rlim_t)pages * 4096u +
-                                    2 * cfg->sb.memory_bytes + (512u << 20);
-        setrlimit(RLIMIT_AS, &rl);
-    }
+    rl.rlim_cur = rl.rlim_max = size + 2 * cfg->sb.memory_bytes + (512u << 20);
+    setrlimit(RLIMIT_AS, &rl);
 #endif
 }
 
