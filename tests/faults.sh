@@ -97,7 +97,11 @@ rc=$?
 [ "$rc" -eq 2 ] && ok || bad "SIGINT: exit $rc, want 2"
 $PY -c "import json,sys; d=json.load(open(sys.argv[1])); assert d['verdict'] == 'error'" "$T/int.json" \
     && ok || bad "SIGINT: evidence not complete or not an error"
-sleep 0.2
+i=0
+while pgrep -f "$T/kill" >/dev/null && [ $i -lt 100 ]; do
+    i=$((i + 1))
+    sleep 0.1
+done
 pgrep -f "$T/kill" >/dev/null && bad "SIGINT: a worker survived" || ok
 
 # ---- a worker cannot be started: fork (RLIMIT_NPROC) or pipe (EMFILE) ------
