@@ -19,7 +19,10 @@ rm -f /tmp/pf_adv_escaped # a leftover of an earlier run must not fail this one
 for f in "$DIR"/*.lua; do
     name=$(basename "$f" .lua)
     expect=$(sed -n '1s/^-- expect: //p' "$f")
-    timeout 120 "$BIN" run --format json --timeout-ms 1000 --memory-mb 32 \
+    # 5 s per check at most: the time bombs set their own 200-300 ms; the
+    # rest (400 ms once) have 3 s, so a slow machine cannot turn their
+    # contract, runtime or fail ending into a timeout
+    timeout 120 "$BIN" run --format json --timeout-ms 5000 --memory-mb 32 \
         --root "$T" "$f" "$DIR/honest/honest.lua" >"$T/out.json" 2>"$T/err"
     rc=$?
     verdict=$($PY - "$T/out.json" "$expect" "$rc" <<'PYEOF'
