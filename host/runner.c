@@ -12,7 +12,10 @@
  * that worker's private pipe and names the job it answers; death, exit,
  * silence, garbage or a second result make the check an error. A worker
  * whose check ended in error is replaced; a job that never started on a
- * worker that died is sent once more elsewhere.
+ * worker that died is sent once more elsewhere. A worker that cannot be
+ * started (fork or pipe failing) leaves its job for the next free slot
+ * while other workers run; with none running, the jobs left fail at once
+ * with the failing call and errno, never waiting for the run deadline.
  */
 #define _GNU_SOURCE
 #include "runner.h"
