@@ -1,5 +1,5 @@
 /*
- * main.c: the command line of preflight (run, list, arm, exec, kill,
+ * main.c: the command line of preflight (run, list, arm, exec, kill, lock,
  * version, help). Parses options, builds the run configuration and calls
  * the runner, the verdict, the arming gate and the writers (text, JSON,
  * JUnit, TAP on stdout; evidence and metrics to files); decides nothing
@@ -211,7 +211,7 @@ static const cmd_help helps[] = {
      0},
     {"help",
      "usage: preflight help [COMMAND]\n\n"
-     "Print the overview, or the help of COMMAND (run, list, arm, exec,\n"
+     "Print the overview, or the help of COMMAND (run, list, arm, exec, lock,\n"
      "kill, version, help). `preflight COMMAND --help` does the same.\n",
      0},
 };
