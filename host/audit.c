@@ -192,6 +192,19 @@ int pf_audit_append(const char *path, const pf_audit_rec *r, int64_t *seq,
     }
     if (last_line(fd, path, &last, prev, err, errlen) != 0)
         goto cleanup;
+    /* under the lock: a nonce is recorded once, so of two runs racing
+     * with the same approval only one gets its record */
+    for (size_t i = 0; i < r->nnonces; i++) {
+        char why[300];
+        int seen = pf_audit_nonce_seen(path, r->nonces[i], why, sizeof why);
+        if (seen != 0) {
+            snprintf(err, errlen, "%s: approval nonce %.32s %s", path,
+                     r->nonces[i],
+                     seen > 0 ? "is already recorded (replayed)"
+                              : "cannot be looked up");
+            goto cleanup;
+        }
+    }
     record(&b, r, last + 1, prev);
     if (b.oom || b.len > PF_AUDIT_MAX_LINE) {
         snprintf(err, errlen, "%s: %s", path,

@@ -40,9 +40,10 @@ typedef struct pf_audit_rec {
  * folder must exist; never through a symlink; must be a regular file).
  * Takes an exclusive flock (waiting at most a few seconds for another
  * preflight), reads the last line for seq and prev, writes the new line
- * with one write, fsyncs. Fills seq and the new line's hash (hash may be
- * NULL). Returns 0, or -1 with err set: then nothing was appended, or the
- * log was refused because its last line is not whole.
+ * with one write, fsyncs. Under the same lock it refuses a record whose
+ * nonces are already in the log (an approval is used once, even by two
+ * runs racing). Fills seq and the new line's hash (hash may be NULL).
+ * Returns 0, or -1 with err set: then nothing was appended.
  */
 int pf_audit_append(const char *path, const pf_audit_rec *r, int64_t *seq,
                     char hash[65], char *err, size_t errlen);

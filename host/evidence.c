@@ -9,6 +9,7 @@
 
 #include <errno.h>
 #include <stdio.h>
+#include <string.h>
 
 #include "atomic.h"
 #include "version.h"
@@ -80,6 +81,71 @@ static void check_json(pf_buf *b, const pf_check *c)
     pf_buf_addc(b, '}');
 }
 
+/* "approvals":{"accepted":[...],"rejected":[...]} or null (8.5). */
+static void approvals_json(pf_buf *b, const pf_approval_result *a)
+{
+    char t[40];
+
+    key(b, "approvals");
+    if (a == NULL) {
+        pf_buf_adds(b, "null");
+        return;
+    }
+    pf_buf_adds(b, "{\"accepted\":[");
+    for (size_t i = 0; i < a->naccepted; i++) {
+        pf_buf_adds(b, i ? ",{" : "{");
+        str_member(b, "approver", a->accepted[i].approver);
+        str_member(b, "key_id", a->accepted[i].kid);
+        pf_rfc3339_ms(a->accepted[i].issued_at * 1000, t, sizeof t);
+        str_member(b, "issued_at", t);
+        key(b, "nonce");
+        pf_json_strz(b, a->accepted[i].nonce);
+        pf_buf_addc(b, '}');
+    }
+    pf_buf_adds(b, "],\"rejected\":[");
+    for (size_t i = 0; i < a->nrejected; i++)
+        pf_buf_addf(b, "%s{\"line\":%zu,\"why\":\"%s\"}", i ? "," : "",
+                    a->rejected[i].line, a->rejected[i].why);
+    pf_buf_adds(b, "]}");
+}
+
+/* "pack":{digest, locked, differences[], files[]} or null (8.2). */
+static void pack_json(pf_buf *b, const pf_report *r)
+{
+    const char *d = r->pack_diffs;
+
+    key(b, "pack");
+    if (!r->has_pack) {
+        pf_buf_adds(b, "null,");
+        return;
+    }
+    pf_buf_addc(b, '{');
+    str_member(b, "digest", r->pack_digest);
+    key(b, "locked");
+    pf_buf_adds(b, r->pack_locked ? "true," : "false,");
+    key(b, "differences");
+    pf_buf_addc(b, '[');
+    for (int first = 1; d != NULL && *d != '\0'; first = 0) {
+        const char *nl = strchr(d, '\n');
+        size_t n = nl ? (size_t)(nl - d) : strlen(d);
+        if (!first)
+            pf_buf_addc(b, ',');
+        pf_json_str(b, d, n);
+        d += n + (nl != NULL);
+    }
+    pf_buf_adds(b, "],");
+    key(b, "files");
+    pf_buf_addc(b, '[');
+    for (size_t i = 0; r->pack_files != NULL && i < r->pack_files->n; i++) {
+        pf_buf_adds(b, i ? ",{" : "{");
+        str_member(b, "path", r->pack_files->e[i].path);
+        key(b, "sha256");
+        pf_json_strz(b, r->pack_files->e[i].sha256);
+        pf_buf_addc(b, '}');
+    }
+    pf_buf_adds(b, "]},");
+}
+
 void pf_evidence_json(pf_buf *b, const pf_report *r)
 {
     char t[40];
@@ -120,7 +186,16 @@ void pf_evidence_json(pf_buf *b, const pf_report *r)
         pf_json_num(b, r->arm_age_s);
     else
         pf_buf_adds(b, "null");
+    pf_buf_addc(b, ',');
+    approvals_json(b, r->approvals);
     pf_buf_adds(b, "},");
+    pack_json(b, r);
+    key(b, "audit");
+    if (r->audit_seq > 0)
+        pf_buf_addf(b, "{\"seq\":%lld,\"line_sha256\":\"%s\"},",
+                    (long long)r->audit_seq, r->audit_hash);
+    else
+        pf_buf_adds(b, "null,");
     str_member(b, "verdict", pf_verdict_name(v->kind));
     key(b, "started");
     pf_buf_adds(b, r->started ? "true," : "false,");

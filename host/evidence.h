@@ -8,8 +8,10 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "approval.h"
 #include "buf.h"
 #include "clock.h"
+#include "lock.h"
 #include "result.h"
 #include "verdict.h"
 
@@ -34,6 +36,15 @@ typedef struct pf_report {
     size_t nchecks;       /* skipped checks are left out of the document */
     int started;          /* exec's start document: COMMAND is being
                            * started; exit_code is then null (8.7) */
+    /* the pack (8.2): written when has_pack (PATH is one folder) */
+    int has_pack;
+    const char *pack_digest;  /* NULL: the pack has no lock */
+    int pack_locked;          /* the lock matches the files */
+    const char *pack_diffs;   /* "changed PATH\n..." lines, may be NULL */
+    const pf_lock *pack_files; /* the files of the pack, may be NULL */
+    const pf_approval_result *approvals; /* 8.5; NULL: none looked at */
+    int64_t audit_seq;        /* 8.6: the run's audit record, 0 none */
+    const char *audit_hash;   /* sha256 of that line */
 } pf_report;
 
 /* Append the JSON document (one line, then a newline) to b. */

@@ -7,6 +7,7 @@
  */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -15,18 +16,23 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "approval.h"
 #include "arming.h"
 #include "atomic.h"
+#include "audit.h"
 #include "evidence.h"
 #include "killswitch.h"
 #include "lock.h"
 #include "outcome.h"
+#include "pack.h"
+#include "plugin.h"
 #include "proto.h"
 #include "redact.h"
 #include "report_formats.h"
 #include "report_text.h"
 #include "runner.h"
 #include "sha256.h"
+#include "sign.h"
 #include "signals.h"
 #include "verdict.h"
 #include "version.h"
@@ -37,7 +43,10 @@
 
 extern char **environ;
 
-enum { CMD_RUN, CMD_LIST, CMD_ARM, CMD_EXEC, CMD_KILL, CMD_LOCK };
+enum {
+    CMD_RUN, CMD_LIST, CMD_ARM, CMD_EXEC, CMD_KILL, CMD_LOCK, CMD_KEYGEN,
+    CMD_APPROVE
+};
 
 typedef struct opts {
     int cmd;
@@ -54,6 +63,11 @@ typedef struct opts {
     const char *root;
     const char *lib;
     const char *kill_switch;
+    const char *audit;     /* --audit FILE (paper) */
+    const char *approvals; /* --approvals FILE (live arm, exec) */
+    const char *out, *name; /* keygen */
+    const char *key, *cap, *host; /* approve */
+    long ttl_s;
     const char *reason;
     const char *ceiling;
     char **tags;
@@ -79,6 +93,10 @@ static const char usage_text[] =
     "                              in live mode, the gate armed)\n"
     "  kill --reason TEXT          engage the kill switch\n"
     "  lock [--check] [PATH]       write or check PATH/preflight.lock\n"
+    "  keygen --out FILE --name NAME\n"
+    "                              make an approver's Ed25519 key\n"
+    "  approve --key FILE --cap USD --host ID [--ttl-s S] [PATH]\n"
+    "                              print a signed approval of PATH's pack\n"
     "  version                     print the version\n"
     "  help [COMMAND]              this text, or the help of one command\n"
     "\n";
@@ -117,9 +135,17 @@ static const char help_run[] =
 
 static const char help_gate[] =
     "arming options (arm, exec; --kill-switch also kill):\n"
-    "  --notional-ceiling-usd X    cap for LIVE_MAX_NOTIONAL_USD\n"
-    "                              (default 1000, at most 100000)\n"
-    "  --kill-switch FILE          kill-switch file (default KILL_SWITCH)\n"
+    "  --notional-ceiling-usd X    paper: cap for LIVE_MAX_NOTIONAL_USD\n"
+    "                              (default: the policy's, else 1000; at\n"
+    "                              most 100000); live: policy only\n"
+    "  --kill-switch FILE          paper: kill-switch file (default: the\n"
+    "                              policy's, else ROOT/KILL_SWITCH); live:\n"
+    "                              policy only\n"
+    "  --audit FILE                paper: append an audit record to FILE\n"
+    "                              (live: the policy's, else\n"
+    "                              ROOT/evidence/audit.jsonl)\n"
+    "  --approvals FILE            live: approval tokens, one a line (else\n"
+    "                              $LIVE_APPROVALS)\n"
     "\n";
 
 static const char help_env[] =
@@ -206,6 +232,25 @@ static const cmd_help helps[] = {
      "  --root DIR                  project root (default: PATH's parent)\n"
      "  --lib DIR                   Lua library folder (default ROOT/lib;\n"
      "                              never the installed copy)\n\n",
+     H_EXIT},
+    {"keygen",
+     "usage: preflight keygen --out FILE --name NAME\n\n"
+     "Make an approver's Ed25519 key: write the private key to FILE (PEM,\n"
+     "mode 0600, never over an existing file; encrypted when\n"
+     "PREFLIGHT_KEY_PASSPHRASE is set) and print its public line\n"
+     "\"ed25519 BASE64 NAME\" for PATH/approvers. NAME: 1 to 64 of\n"
+     "A-Z a-z 0-9 . _ @ -.\n\n",
+     H_EXIT},
+    {"approve",
+     "usage: preflight approve --key FILE --cap USD --host ID [--ttl-s S]\n"
+     "                         [--root DIR] [--lib DIR] [PATH]\n\n"
+     "Approve one LIVE start of the pack in PATH (default checks/): refuse\n"
+     "unless its lock matches and the key is listed in PATH/approvers;\n"
+     "print the pack digest (and the git commit) on stderr and one token\n"
+     "line on stdout binding pack digest, cap, host id, issue and expiry\n"
+     "time (S seconds, default and at most 600), approver, key id and a\n"
+     "random nonce. Live arm and exec read tokens from --approvals FILE or\n"
+     "LIVE_APPROVALS; each is used once.\n\n",
      H_EXIT},
     {"version", "usage: preflight version\n\nPrint the name and version.\n",
      0},
@@ -322,8 +367,13 @@ static int parse_opts(int argc, char **argv, opts *o)
                 usage_error("kill takes no PATH ('%s')", a);
                 return -1;
             }
-            if (o->cmd == CMD_LOCK && o->npaths == 1) {
-                usage_error("lock takes one PATH ('%s' is a second)", a);
+            if (o->cmd == CMD_KEYGEN) {
+                usage_error("keygen takes no PATH ('%s')", a);
+                return -1;
+            }
+            if ((o->cmd == CMD_LOCK || o->cmd == CMD_APPROVE) &&
+                o->npaths == 1) {
+                usage_error("one PATH only ('%s' is a second)", a);
                 return -1;
             }
             if (push(&o->paths, &o->npaths, a) != 0)
@@ -357,6 +407,17 @@ static int parse_opts(int argc, char **argv, opts *o)
             return -1;
         }
 #define IS(opt) (strlen(opt) == nl && strncmp(name, opt, nl) == 0)
+        if (o->cmd == CMD_KEYGEN && !IS("--out") && !IS("--name")) {
+            usage_error("keygen takes only --out and --name, not '%s'", a);
+            return -1;
+        }
+        if (o->cmd == CMD_APPROVE && !IS("--key") && !IS("--cap") &&
+            !IS("--host") && !IS("--ttl-s") && !IS("--root") &&
+            !IS("--lib")) {
+            usage_error("approve takes only --key, --cap, --host, --ttl-s, "
+                        "--root and --lib, not '%s'", a);
+            return -1;
+        }
         if (o->cmd == CMD_LOCK && !IS("--root") && !IS("--lib")) {
             usage_error("lock takes only --check, --root and --lib, not '%s'",
                         a);
@@ -396,6 +457,25 @@ static int parse_opts(int argc, char **argv, opts *o)
             o->lib = val;
         } else if (IS("--kill-switch")) {
             o->kill_switch = val;
+        } else if (IS("--audit")) {
+            o->audit = val;
+        } else if (IS("--approvals")) {
+            o->approvals = val;
+        } else if (IS("--out")) {
+            o->out = val;
+        } else if (IS("--name")) {
+            o->name = val;
+        } else if (IS("--key")) {
+            o->key = val;
+        } else if (IS("--cap")) {
+            o->cap = val;
+        } else if (IS("--host")) {
+            o->host = val;
+        } else if (IS("--ttl-s")) {
+            if (parse_long(val, 1, PF_APPROVAL_MAX_TTL_S, &o->ttl_s) != 0) {
+                usage_error("--ttl-s must be 1..600 (got '%s')", val);
+                return -1;
+            }
         } else if (IS("--reason")) {
             o->reason = val;
         } else if (IS("--notional-ceiling-usd")) {
@@ -899,6 +979,248 @@ static void gate_now(const pf_arming_input *base, const char *kspath,
     pf_arming_evaluate(in, gate);
 }
 
+/* What a live start is bound to (DESIGN.md 8.2-8.6), gathered in the
+ * parent: the pack, the approvals presented, the host id, the audit log. */
+typedef struct binding {
+    pf_pack pk;
+    int has_pack;          /* PATH is one checks folder */
+    char *tokens;          /* approval token lines, owned */
+    size_t tokens_len;
+    char tokens_err[PATH_MAX + 200]; /* --approvals unreadable */
+    pf_approval_result ap;
+    int ap_done;
+    char ap_why[400];
+    char host[PF_HOST_ID_MAX + 1];
+    char audit[PATH_MAX];  /* "" when no audit record is written */
+    char ks[PATH_MAX];     /* the kill-switch file */
+} binding;
+
+/* The host id: PREFLIGHT_HOST_ID, else the host name (8.5). */
+static void host_id(char *out, size_t outlen)
+{
+    const char *e = getenv("PREFLIGHT_HOST_ID");
+
+    if (e != NULL && e[0] != '\0') {
+        snprintf(out, outlen, "%s", e);
+        return;
+    }
+    if (gethostname(out, outlen - 1) != 0)
+        out[0] = '\0';
+    out[outlen - 1] = '\0';
+}
+
+/* Gather the pack of PATH (one folder: o->paths[0], or checks/ by
+ * default), the kill-switch and audit paths and the approval tokens.
+ * Returns 0, or -1 with err set (an unreadable or malformed policy). */
+static int bind_gather(const opts *o, pf_mode mode, binding *b, char *err,
+                       size_t errlen)
+{
+    const char *path = o->npaths ? o->paths[0] : "checks";
+    const char *env = getenv("LIVE_APPROVALS");
+    struct stat st;
+    char why[600];
+    int live = mode == PF_MODE_LIVE;
+
+    memset(b, 0, sizeof *b);
+    b->has_pack = o->npaths <= 1 && stat(path, &st) == 0 &&
+                  S_ISDIR(st.st_mode);
+    if (b->has_pack &&
+        pf_pack_open(&b->pk, path, o->root, o->lib, err, errlen) != 0) {
+        b->has_pack = 0;
+        return -1;
+    }
+    host_id(b->host, sizeof b->host);
+    /* the kill switch and the audit log: in live from the policy only */
+    if (o->kill_switch != NULL && !live)
+        snprintf(b->ks, sizeof b->ks, "%s", o->kill_switch);
+    else
+        snprintf(b->ks, sizeof b->ks, "%s",
+                 b->has_pack ? b->pk.kill_switch : PF_KILL_SWITCH_DEFAULT);
+    if (o->cmd == CMD_ARM || o->cmd == CMD_EXEC) {
+        if (o->audit != NULL && !live)
+            snprintf(b->audit, sizeof b->audit, "%s", o->audit);
+        else if (b->has_pack && (live || b->pk.audit_set))
+            snprintf(b->audit, sizeof b->audit, "%s", b->pk.audit);
+    }
+    if (!live)
+        return 0;
+    if (o->approvals != NULL) {
+        if (pf_read_regular(o->approvals, 0, 64 * 1024, &b->tokens,
+                            &b->tokens_len, why, sizeof why) != 0)
+            snprintf(b->tokens_err, sizeof b->tokens_err, "%s", why);
+    } else if (env != NULL) {
+        b->tokens = strdup(env);
+        b->tokens_len = b->tokens ? strlen(b->tokens) : 0;
+    }
+    return 0;
+}
+
+static void bind_free(binding *b)
+{
+    if (b->has_pack)
+        pf_pack_free(&b->pk);
+    free(b->tokens);
+}
+
+/* pf_seen_fn over the audit log: unreadable counts as seen. */
+static int audit_seen(void *ud, const char *nonce)
+{
+    char err[600];
+
+    return pf_audit_nonce_seen((const char *)ud, nonce, err, sizeof err) != 0;
+}
+
+/* Check the approval tokens against the pack, the cap, the host and the
+ * clock as they are now (8.5), into b->ap and b->ap_why. */
+static void bind_approvals(binding *b, const pf_arming_result *gate)
+{
+    pf_approval_input in;
+    char cap[48] = "", err[300];
+    size_t o = 0;
+
+    memset(&in, 0, sizeof in);
+    if (gate->has_notional)
+        cents_text(gate->notional_cents, cap, sizeof cap);
+    in.approvers = &b->pk.approvers;
+    in.tokens = b->tokens ? b->tokens : "";
+    in.tokens_len = b->tokens ? b->tokens_len : 0;
+    in.pack = b->pk.lock_state != PF_LOCKST_NONE ? b->pk.digest : "";
+    in.cap = cap;
+    in.host = b->host;
+    in.now_s = pf_utc_now_ms() / 1000;
+    in.verify = (pf_verify_fn)pf_plugin_function("pf_sign_verify", err,
+                                                 sizeof err);
+    in.seen = b->audit[0] ? audit_seen : NULL;
+    in.seen_ud = b->audit;
+    pf_approval_check(&in, &b->ap);
+    b->ap_done = 1;
+    o += (size_t)snprintf(b->ap_why, sizeof b->ap_why,
+                          "%zu valid of %d required", b->ap.naccepted,
+                          b->pk.approvers.require);
+    if (b->tokens_err[0])
+        snprintf(b->ap_why + o, sizeof b->ap_why - o, " (%.300s)",
+                 b->tokens_err);
+    else if (b->tokens == NULL)
+        snprintf(b->ap_why + o, sizeof b->ap_why - o,
+                 " (none given: --approvals FILE or LIVE_APPROVALS)");
+    else if (in.verify == NULL)
+        snprintf(b->ap_why + o, sizeof b->ap_why - o,
+                 " (signatures cannot be checked: %.200s)", err);
+    for (size_t i = 0; i < b->ap.nrejected && o < sizeof b->ap_why; i++) {
+        o = strlen(b->ap_why);
+        snprintf(b->ap_why + o, sizeof b->ap_why - o, "%s line %zu %s",
+                 i ? "," : "; rejected:", b->ap.rejected[i].line,
+                 b->ap.rejected[i].why);
+    }
+}
+
+/* 1 when a check's bytes as its worker compiled them (its sha256) are not
+ * the ones locked for its file. */
+static int compiled_differs(const binding *b, const pf_check *checks,
+                            size_t n)
+{
+    char real[PATH_MAX];
+    size_t rl = strlen(b->pk.root);
+
+    for (size_t i = 0; i < n; i++) {
+        const pf_check *c = &checks[i];
+        const char *rel;
+        size_t lo = 0, hi = b->pk.files.n;
+        int found = 0;
+
+        if (c->status == PF_STATUS_NOT_SELECTED || c->sha256[0] == '\0')
+            continue;
+        if (realpath(c->file, real) == NULL)
+            return 1;
+        rel = strcmp(b->pk.root, "/") == 0 ? real + 1
+              : strncmp(real, b->pk.root, rl) == 0 && real[rl] == '/'
+                  ? real + rl + 1
+                  : NULL;
+        while (rel != NULL && lo < hi && !found) {
+            size_t mid = lo + (hi - lo) / 2;
+            int r = strcmp(b->pk.files.e[mid].path, rel);
+            if (r == 0)
+                found = strcmp(b->pk.files.e[mid].sha256, c->sha256) == 0
+                            ? 1
+                            : -1;
+            else if (r < 0)
+                lo = mid + 1;
+            else
+                hi = mid;
+        }
+        if (found != 1)
+            return 1;
+    }
+    return 0;
+}
+
+/* The pack's facts for the outcome (8.2-8.5). */
+static void bind_facts(const opts *o, const binding *b, const session *s,
+                       pf_outcome_input *oi)
+{
+    size_t rl = strlen(b->pk.root);
+
+    oi->one_folder = b->has_pack;
+    oi->cli_override = o->kill_switch          ? "--kill-switch"
+                       : o->ceiling            ? "--notional-ceiling-usd"
+                       : o->audit              ? "--audit"
+                                               : NULL;
+    oi->lock_state = b->has_pack ? (int)b->pk.lock_state : PF_LOCKST_NONE;
+    oi->lock_diffs = b->pk.ndiffs;
+    oi->lock_err = b->pk.lock_err;
+    oi->lib_inside = b->has_pack &&
+                     (s->lib[0] == '\0' ||
+                      (strncmp(s->lib, b->pk.root, rl) == 0 &&
+                       (s->lib[rl] == '/' || s->lib[rl] == '\0')));
+    oi->approvers_state = b->pk.approvers_state;
+    oi->approvers_n = b->pk.approvers.n;
+    oi->approvers_err = b->pk.approvers_err;
+    oi->approvals_enough = b->ap_done && b->ap.enough;
+    oi->approvals_why = b->ap_why;
+}
+
+/* Append the run's audit record (8.6): the approvals it used are recorded
+ * only when it armed. Returns 0, or -1 (said on stderr). */
+static int bind_audit(const opts *o, const binding *b, const pf_outcome *oc,
+                      pf_report *r, char *hash)
+{
+    const char *keys[PF_TOKENS_MAX], *nonces[PF_TOKENS_MAX];
+    pf_audit_rec rec;
+    char err[PATH_MAX + 400];
+    size_t n = 0;
+
+    if (oc->arm == PF_ARM_ARMED) {
+        for (n = 0; n < b->ap.naccepted; n++) {
+            keys[n] = b->ap.accepted[n].kid;
+            nonces[n] = b->ap.accepted[n].nonce;
+        }
+    }
+    memset(&rec, 0, sizeof rec);
+    rec.command = o->cmdname;
+    rec.outcome = oc->arm == PF_ARM_NOT_REQUIRED ? pf_verdict_name(oc->kind)
+                                                 : oc->arm_name;
+    rec.exit_code = oc->exit_code;
+    rec.host = b->host;
+    rec.pack = b->has_pack && b->pk.lock_state != PF_LOCKST_NONE
+                   ? b->pk.digest
+                   : NULL;
+    rec.key_ids = keys;
+    rec.nkeys = n;
+    rec.nonces = nonces;
+    rec.nnonces = n;
+    rec.reason = oc->nreasons ? oc->reasons[0] : NULL;
+    rec.now_ms = pf_utc_now_ms();
+    if (pf_mkdirs(b->audit, 0750, err, sizeof err) != 0 ||
+        pf_audit_append(b->audit, &rec, &r->audit_seq, hash, err,
+                        sizeof err) != 0) {
+        pf_term_error("audit: %s", err);
+        r->audit_seq = 0;
+        return -1;
+    }
+    r->audit_hash = hash;
+    return 0;
+}
+
 /* Copy the outcome into the report and the verdict. */
 static void apply_outcome(const pf_outcome *oc, pf_report *r, pf_verdict *v,
                           char **reasons)
@@ -922,25 +1244,26 @@ static void apply_outcome(const pf_outcome *oc, pf_report *r, pf_verdict *v,
 static int cmd_checks(const opts *o)
 {
     static pf_outcome oc; /* its reasons are the report's until the end */
+    static binding bd;    /* the pack and approvals: large */
     session s;
     pf_arming_input base, in;
     pf_arming_result gate;
     pf_outcome_input oi;
     pf_verdict v;
     pf_report r;
-    char kill_why[1200], cap[48], ceil_text[48], err[600];
+    char kill_why[1200], cap[48], ceil_text[48], err[PATH_MAX + 700];
+    char audit_hash[65];
     char *reasons[PF_OUTCOME_MAX_REASONS + 1];
     ev_target ev;
     run_files files;
     pf_progress progress;
-    const char *kspath = o->kill_switch ? o->kill_switch
-                                        : PF_KILL_SWITCH_DEFAULT;
     pf_mode mode = pf_mode_parse(getenv("ARBITRAGE_ENV"));
     const char *http = o->http            ? o->http
                        : mode == PF_MODE_LIVE ? "real"
                                               : "mock";
     int64_t ceiling = PF_NOTIONAL_DEFAULT_CEILING_CENTS;
-    int rc, interrupted = 0;
+    int rc, interrupted = 0, arming = o->cmd != CMD_RUN;
+    int live_arm = arming && mode == PF_MODE_LIVE;
     uint64_t t0 = pf_now_ns();
 
     memset(&s, 0, sizeof s);
@@ -957,21 +1280,27 @@ static int cmd_checks(const opts *o)
         return usage_error("--notional-ceiling-usd must be a plain amount "
                            "above 0 and at most 100000 (got '%s')",
                            o->ceiling);
-    if (o->cmd != CMD_RUN && ev.path == NULL && default_evidence(&ev) != 0) {
+    if (arming && ev.path == NULL && default_evidence(&ev) != 0) {
         fprintf(stderr, "preflight: cannot create evidence/: %s\n",
                 strerror(errno));
         return PF_EXIT_ERROR;
     }
 
-    /* gather: the gate's inputs, the kill switch, the pack */
+    /* gather: the pack, the gate's inputs, the kill switch, the checks */
+    rc = bind_gather(o, mode, &bd, err, sizeof err) != 0 ? PF_EXIT_ERROR : 0;
+    if (bd.has_pack && (o->ceiling == NULL || mode == PF_MODE_LIVE))
+        ceiling = bd.pk.policy.ceiling_cents; /* live: the policy's only */
     memset(&base, 0, sizeof base);
     base.arbitrage_env = getenv("ARBITRAGE_ENV");
     base.ack = getenv("LIVE_ARM_ACK");
     base.arm_at = getenv("LIVE_ARM_AT");
     base.max_notional = getenv("LIVE_MAX_NOTIONAL_USD");
     base.ceiling_cents = ceiling;
-    gate_now(&base, kspath, &in, kill_why, sizeof kill_why, &gate);
-    rc = prepare(o, &s, pf_mode_name(mode), http, err, sizeof err);
+    gate_now(&base, bd.ks, &in, kill_why, sizeof kill_why, &gate);
+    if (rc == 0)
+        rc = prepare(o, &s, pf_mode_name(mode), http, err, sizeof err);
+    if (live_arm && bd.has_pack && bd.pk.approvers.n > 0)
+        bind_approvals(&bd, &gate);
     memset(&oi, 0, sizeof oi);
     oi.cmd = o->cmd == CMD_ARM ? PF_OC_ARM
              : o->cmd == CMD_EXEC ? PF_OC_EXEC
@@ -984,6 +1313,7 @@ static int cmd_checks(const opts *o)
     oi.prepare_rc = rc;
     oi.prepare_err = err;
     oi.manifest_ok = rc == 0 && s.nmanifest > 0 && !s.manifest_missing;
+    bind_facts(o, &bd, &s, &oi);
 
     r.mode = mode == PF_MODE_INVALID ? "invalid" : pf_mode_name(mode);
     r.http = http;
@@ -998,15 +1328,27 @@ static int cmd_checks(const opts *o)
     r.has_arm_at = gate.has_arm_at;
     r.arm_at_ms = gate.arm_at_ms;
     r.arm_age_s = (double)gate.arm_age_ms / 1000.0;
+    r.has_pack = bd.has_pack;
+    r.pack_digest = bd.pk.lock_state == PF_LOCKST_MATCH ||
+                            bd.pk.lock_state == PF_LOCKST_DIFF
+                        ? bd.pk.digest
+                        : NULL;
+    r.pack_locked = bd.pk.lock_state == PF_LOCKST_MATCH;
+    r.pack_diffs = bd.pk.diffs.data;
+    r.pack_files = &bd.pk.files;
+    r.approvals = bd.ap_done ? &bd.ap : NULL;
+    if (bd.has_pack && !live_arm && bd.pk.lock_state == PF_LOCKST_DIFF)
+        pf_term_error("note: the pack differs from its lock (%zu "
+                      "difference%s: preflight lock --check); live arm and "
+                      "exec refuse it",
+                      bd.pk.ndiffs, bd.pk.ndiffs == 1 ? "" : "s");
 
     /* gate: a refusal or a pack that does not load runs no check */
     pf_outcome_decide(&oi, &oc);
     if (!oc.may_run) {
         if (oc.kind == PF_VERDICT_ERROR)
             pf_term_error("%s", err);
-        apply_outcome(&oc, &r, &v, reasons);
-        rc = finish(o, &r, &v, &ev, &files, t0);
-        goto out;
+        goto record;
     }
 
     /* run */
@@ -1025,25 +1367,53 @@ static int cmd_checks(const opts *o)
     r.checks = s.checks;
     r.nchecks = s.n;
 
-    /* decide: the gate and the kill switch again, as they are now */
-    gate_now(&base, kspath, &in, kill_why, sizeof kill_why, &gate);
+    /* decide: the gate, the kill switch, the lock and the approvals again,
+     * as they are now, and what the workers compiled */
+    gate_now(&base, bd.ks, &in, kill_why, sizeof kill_why, &gate);
     r.arm_age_s = (double)gate.arm_age_ms / 1000.0;
+    if (live_arm && bd.has_pack) {
+        static pf_pack again;
+        if (pf_pack_open(&again, bd.pk.dir, o->root, o->lib, err,
+                         sizeof err) == 0) {
+            oi.lock_state = again.lock_state;
+            oi.lock_diffs = again.ndiffs;
+            if (again.lock_state == PF_LOCKST_MATCH &&
+                strcmp(again.digest, bd.pk.digest) != 0)
+                oi.lock_state = PF_LOCKST_DIFF; /* relocked meanwhile */
+            pf_pack_free(&again);
+        } else {
+            oi.lock_state = PF_LOCKST_BAD;
+            oi.lock_err = "the pack cannot be read again after the checks";
+        }
+        if (bd.pk.approvers.n > 0)
+            bind_approvals(&bd, &gate);
+        oi.approvals_enough = bd.ap_done && bd.ap.enough;
+        oi.compiled_differs = compiled_differs(&bd, s.checks, s.n);
+    }
     oi.phase = PF_OC_AFTER;
     oi.kill_engaged = in.kill_switch_engaged;
     oi.verdict = v.kind;
     oi.verdict_exit = v.exit_code;
     oi.interrupted = interrupted;
     pf_outcome_decide(&oi, &oc);
+
+record:
+    /* the audit record, then decide again if it could not be written */
+    if (bd.audit[0] != '\0' &&
+        bind_audit(o, &bd, &oc, &r, audit_hash) != 0) {
+        oi.audit_failed = 1; /* the same phase, decided again */
+        pf_outcome_decide(&oi, &oc);
+    }
     apply_outcome(&oc, &r, &v, reasons);
 
     /* write (exec's evidence is the start document), then start */
     r.started = oc.may_start;
     rc = finish(o, &r, &v, &ev, &files, t0);
     if (r.started && rc == PF_EXIT_PASS)
-        rc = start_command(o, &r, &v, &ev, &files, kspath, reasons);
-out:
+        rc = start_command(o, &r, &v, &ev, &files, bd.ks, reasons);
     pf_verdict_free(&v);
     session_free(&s);
+    bind_free(&bd);
     return rc;
 }
 
@@ -1198,6 +1568,223 @@ out:
     return rc;
 }
 
+/* The signing functions of sign.h, found in the plugin (libcrypto is
+ * loaded only by the commands that sign or verify). */
+typedef int (*keygen_fn)(const char *, const char *, unsigned char[32],
+                         char *, size_t);
+typedef pf_sign_key *(*load_fn)(const char *, const char *, unsigned char[32],
+                                char *, size_t);
+typedef int (*sign_fn)(pf_sign_key *, const unsigned char *, size_t,
+                       unsigned char[64]);
+typedef void (*free_fn)(pf_sign_key *);
+
+/* Base64 (standard, padded) of 32 bytes into out (at least 45 bytes). */
+static void b64_32(const unsigned char *in, char *out)
+{
+    static const char abc[] =
+        "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    size_t o = 0;
+
+    for (size_t i = 0; i < 32; i += 3) {
+        unsigned long v = (unsigned long)in[i] << 16;
+        if (i + 1 < 32)
+            v |= (unsigned long)in[i + 1] << 8;
+        if (i + 2 < 32)
+            v |= in[i + 2];
+        out[o++] = abc[(v >> 18) & 63];
+        out[o++] = abc[(v >> 12) & 63];
+        out[o++] = i + 1 < 32 ? abc[(v >> 6) & 63] : '=';
+        out[o++] = i + 2 < 32 ? abc[v & 63] : '=';
+    }
+    out[o] = '\0';
+}
+
+/* keygen --out FILE --name NAME */
+static int cmd_keygen(const opts *o)
+{
+    char err[PATH_MAX + 300], b64[48];
+    unsigned char pub[32];
+    keygen_fn keygen;
+
+    if (o->out == NULL || o->name == NULL)
+        return usage_error("keygen needs --out FILE and --name NAME", NULL);
+    if (!pf_name_ok(o->name, PF_NAME_MAX))
+        return usage_error("--name must be 1 to 64 of A-Z a-z 0-9 . _ @ - "
+                           "(got '%s')", o->name);
+    keygen = (keygen_fn)pf_plugin_function("pf_sign_keygen", err, sizeof err);
+    if (keygen == NULL) {
+        pf_term_error("keygen: %s", err);
+        return PF_EXIT_ERROR;
+    }
+    if (keygen(o->out, getenv("PREFLIGHT_KEY_PASSPHRASE"), pub, err,
+               sizeof err) != 0) {
+        pf_term_error("keygen: %s", err);
+        return PF_EXIT_ERROR;
+    }
+    b64_32(pub, b64);
+    printf("ed25519 %s %s\n", b64, o->name);
+    fputs("preflight: wrote the private key to ", stderr);
+    pf_term_put(stderr, o->out);
+    fputs(" (mode 0600; keep it to yourself). Add the line above to "
+          "PATH/approvers in a reviewed commit.\n",
+          stderr);
+    return fflush(stdout) == 0 ? PF_EXIT_PASS : PF_EXIT_ERROR;
+}
+
+/* The git commit of the work tree holding dir, read from .git (no git
+ * process is started), into out; "" when there is none. */
+static void git_commit(const char *dir, char *out, size_t outlen)
+{
+    char d[PATH_MAX], p[PATH_MAX + 320], head[256], *t = NULL;
+    size_t len;
+
+    out[0] = '\0';
+    snprintf(d, sizeof d, "%s", dir);
+    for (;;) {
+        struct stat st;
+        char *slash;
+        snprintf(p, sizeof p, "%s/.git", d);
+        if (lstat(p, &st) == 0 && S_ISDIR(st.st_mode))
+            break;
+        slash = strrchr(d, '/');
+        if (slash == NULL || slash == d)
+            return;
+        *slash = '\0';
+    }
+    snprintf(p, sizeof p, "%s/.git/HEAD", d);
+    if (pf_read_regular(p, O_NOFOLLOW, 255, &t, &len, head, sizeof head) != 0)
+        return;
+    snprintf(head, sizeof head, "%s", t);
+    free(t);
+    head[strcspn(head, "\n")] = '\0';
+    if (strncmp(head, "ref: refs/", 10) == 0 &&
+        strstr(head, "..") == NULL) {
+        char ref[256];
+        snprintf(ref, sizeof ref, "%s", head + 5);
+        snprintf(p, sizeof p, "%s/.git/%s", d, ref);
+        if (pf_read_regular(p, O_NOFOLLOW, 255, &t, &len, head,
+                            sizeof head) != 0)
+            return; /* a packed ref: say nothing rather than guess */
+        snprintf(head, sizeof head, "%s", t);
+        free(t);
+        head[strcspn(head, "\n")] = '\0';
+    }
+    if (strlen(head) == 40 && strspn(head, "0123456789abcdef") == 40)
+        snprintf(out, outlen, "%s", head);
+}
+
+/* approve --key FILE --cap USD --host ID [--ttl-s S] [PATH] */
+static int cmd_approve(const opts *o)
+{
+    static pf_pack pk;
+    char err[PATH_MAX + 700], commit[48];
+    unsigned char pub[32], sig[64], rnd[16];
+    const char *path = o->npaths ? o->paths[0] : "checks";
+    const pf_approver *me = NULL;
+    int64_t cents, now;
+    pf_token t;
+    pf_buf pay, tok;
+    load_fn load;
+    sign_fn sign;
+    free_fn kfree;
+    pf_sign_key *k;
+    int rc = PF_EXIT_ERROR;
+
+    if (o->key == NULL || o->cap == NULL || o->host == NULL)
+        return usage_error("approve needs --key FILE, --cap USD and --host ID",
+                           NULL);
+    if (pf_parse_usd_cents(o->cap, &cents) != 0 || cents <= 0 ||
+        cents > PF_NOTIONAL_HARD_MAX_CENTS)
+        return usage_error("--cap must be a plain amount above 0 and at most "
+                           "100000 (got '%s')", o->cap);
+    if (!pf_name_ok(o->host, PF_HOST_ID_MAX))
+        return usage_error("--host must be 1 to 64 of A-Z a-z 0-9 . _ @ - "
+                           "(got '%s')", o->host);
+    if (pf_pack_open(&pk, path, o->root, o->lib, err, sizeof err) != 0) {
+        pf_term_error("approve: %s", err);
+        return PF_EXIT_ERROR;
+    }
+    if (pk.lock_state != PF_LOCKST_MATCH) {
+        pf_term_error("approve: refused: %s",
+                      pk.lock_state == PF_LOCKST_NONE
+                          ? "the pack has no preflight.lock"
+                      : pk.lock_state == PF_LOCKST_DIFF
+                          ? "the pack does not match its lock "
+                            "(preflight lock --check)"
+                          : pk.lock_err);
+        rc = PF_EXIT_REFUSED;
+        goto out;
+    }
+    load = (load_fn)pf_plugin_function("pf_sign_load", err, sizeof err);
+    sign = (sign_fn)pf_plugin_function("pf_sign", err, sizeof err);
+    kfree = (free_fn)pf_plugin_function("pf_sign_free", err, sizeof err);
+    if (load == NULL || sign == NULL || kfree == NULL) {
+        pf_term_error("approve: %s", err);
+        goto out;
+    }
+    k = load(o->key, getenv("PREFLIGHT_KEY_PASSPHRASE"), pub, err,
+             sizeof err);
+    if (k == NULL) {
+        pf_term_error("approve: %s", err);
+        goto out;
+    }
+    for (size_t i = 0; i < pk.approvers.n; i++)
+        if (memcmp(pk.approvers.a[i].key, pub, 32) == 0)
+            me = &pk.approvers.a[i];
+    if (me == NULL) {
+        kfree(k);
+        pf_term_error("approve: refused: this key is not listed in %s/"
+                      "approvers%s", pk.dir,
+                      pk.approvers_state < 0 ? " (which cannot be read)" : "");
+        rc = PF_EXIT_REFUSED;
+        goto out;
+    }
+    if (getrandom(rnd, sizeof rnd, 0) != (ssize_t)sizeof rnd) {
+        kfree(k);
+        pf_term_error("approve: no random bytes: %s", strerror(errno));
+        goto out;
+    }
+    memset(&t, 0, sizeof t);
+    snprintf(t.pack, sizeof t.pack, "%s", pk.digest);
+    cents_text(cents, t.cap, sizeof t.cap);
+    snprintf(t.host, sizeof t.host, "%s", o->host);
+    now = pf_utc_now_ms() / 1000;
+    t.iat = now;
+    t.exp = now + (o->ttl_s > 0 ? o->ttl_s : PF_APPROVAL_MAX_TTL_S);
+    snprintf(t.approver, sizeof t.approver, "%s", me->name);
+    memcpy(t.kid, me->kid, sizeof t.kid);
+    for (size_t i = 0; i < sizeof rnd; i++)
+        snprintf(t.nonce + 2 * i, 3, "%02x", rnd[i]);
+    pf_buf_init(&pay);
+    pf_buf_init(&tok);
+    pf_token_payload(&t, &pay);
+    if (pay.oom || sign(k, (const unsigned char *)pay.data, pay.len, sig) != 0) {
+        kfree(k);
+        pf_buf_free(&pay);
+        pf_term_error("approve: signing failed");
+        goto out;
+    }
+    kfree(k);
+    pf_token_encode((const unsigned char *)pay.data, pay.len, sig, &tok);
+    pf_buf_free(&pay);
+    git_commit(pk.dir, commit, sizeof commit);
+    fprintf(stderr, "preflight: approving pack digest %s%s%s\n"
+                    "preflight: as %s (key %s), cap %s USD, host %s, "
+                    "valid %lld s\n",
+            pk.digest, commit[0] ? " at git commit " : "", commit, me->name,
+            me->kid, t.cap, t.host, (long long)(t.exp - t.iat));
+    if (tok.oom) {
+        pf_term_error("approve: out of memory");
+    } else {
+        printf("%s\n", tok.data);
+        rc = fflush(stdout) == 0 ? PF_EXIT_PASS : PF_EXIT_ERROR;
+    }
+    pf_buf_free(&tok);
+out:
+    pf_pack_free(&pk);
+    return rc;
+}
+
 int main(int argc, char **argv)
 {
     opts o;
@@ -1237,6 +1824,10 @@ int main(int argc, char **argv)
         o.cmd = CMD_KILL;
     else if (strcmp(cmd, "lock") == 0)
         o.cmd = CMD_LOCK;
+    else if (strcmp(cmd, "keygen") == 0)
+        o.cmd = CMD_KEYGEN;
+    else if (strcmp(cmd, "approve") == 0)
+        o.cmd = CMD_APPROVE;
     else
         return usage_error("unknown command '%s'", cmd);
     o.cmdname = cmd;
@@ -1246,12 +1837,15 @@ int main(int argc, char **argv)
         free(o.secrets);
         return PF_EXIT_ERROR;
     }
-    if (o.cmd != CMD_KILL && o.cmd != CMD_LOCK)
+    if (o.cmd != CMD_KILL && o.cmd != CMD_LOCK && o.cmd != CMD_KEYGEN &&
+        o.cmd != CMD_APPROVE)
         pf_signals_install(); /* a signal ends the run with whole evidence */
     switch (o.cmd) {
     case CMD_LIST: rc = cmd_list(&o); break;
     case CMD_KILL: rc = cmd_kill(&o); break;
     case CMD_LOCK: rc = cmd_lock(&o); break;
+    case CMD_KEYGEN: rc = cmd_keygen(&o); break;
+    case CMD_APPROVE: rc = cmd_approve(&o); break;
     default: rc = cmd_checks(&o); break;
     }
     free(o.paths);

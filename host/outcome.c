@@ -4,6 +4,7 @@
  */
 #include "outcome.h"
 
+#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -12,6 +13,16 @@
 #define R_PAPER_ARM \
     "paper mode cannot be armed (use `preflight run` in paper mode)"
 #define R_NOT_PASSED "the checks did not pass"
+#define R_FOLDER \
+    "live mode needs one checks folder as PATH (the pack that is locked)"
+#define R_NO_LOCK \
+    "the pack has no preflight.lock: run `preflight lock` and have it reviewed"
+#define R_LIB "the Lua library folder is not inside the project root"
+#define R_NO_APPROVERS \
+    "the pack has no approvers: LIVE cannot be armed at this stage (D98)"
+#define R_COMPILED \
+    "a worker compiled a check or module that is not the locked file"
+#define R_AUDIT "no audit record: the audit log could not be appended"
 #define P_EARLY "refused before any check ran"
 
 /* Appends one reason (cut to PF_ARM_REASON_LEN; beyond the last slot the
@@ -59,14 +70,72 @@ static void kill_reason(pf_outcome *out, const pf_outcome_input *in)
     add(out, r);
 }
 
-/* What live arm and exec need beyond the gate: real HTTP and, once the
- * pack is loaded, a manifest. Adds a reason for each that is missing. */
+/* Adds a formatted reason. */
+static void addf(pf_outcome *out, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+static void addf(pf_outcome *out, const char *fmt, ...)
+{
+    char r[PF_ARM_REASON_LEN];
+    va_list ap;
+
+    va_start(ap, fmt);
+    vsnprintf(r, sizeof r, fmt, ap);
+    va_end(ap);
+    add(out, r);
+}
+
+/* The pack a live start is bound to (8.2-8.5): one folder, its policy
+ * owning what protects the start, a lock that matches, a library inside
+ * the root, files only root or another user can change, approvers, and
+ * enough valid approvals. */
+static void pack_rules(const pf_outcome_input *in, pf_outcome *out)
+{
+    if (!in->one_folder)
+        add(out, R_FOLDER);
+    if (in->cli_override != NULL)
+        addf(out, "live mode takes %s from the policy file (PATH/policy) "
+                  "only, not from the command line",
+             in->cli_override);
+    switch (in->lock_state) {
+    case 0: add(out, R_NO_LOCK); break;
+    case 1: break;
+    case 2:
+        addf(out, "the pack does not match its lock: %zu difference%s "
+                  "(preflight lock --check)",
+             in->lock_diffs, in->lock_diffs == 1 ? "" : "s");
+        break;
+    default:
+        addf(out, "the pack lock cannot be checked: %s",
+             in->lock_err ? in->lock_err : "unknown error");
+        break;
+    }
+    if (!in->lib_inside)
+        add(out, R_LIB);
+    if (in->trust_problems > 0)
+        addf(out, "the pack can be changed by others than root: %s%s",
+             in->trust_first ? in->trust_first : "",
+             in->trust_problems > 1 ? " (and more: see the evidence)" : "");
+    if (in->approvers_state < 0)
+        addf(out, "approvers: %s",
+             in->approvers_err ? in->approvers_err : "unreadable");
+    else if (in->approvers_state == 0 || in->approvers_n == 0)
+        add(out, R_NO_APPROVERS);
+    else if (!in->approvals_enough)
+        addf(out, "approvals: %s",
+             in->approvals_why ? in->approvals_why : "not enough");
+}
+
+/* What live arm and exec need beyond the gate: real HTTP, the pack rules
+ * and, once the pack is loaded, a manifest. Adds a reason for each that
+ * is missing. */
 static void live_rules(const pf_outcome_input *in, int loaded,
                        pf_outcome *out)
 {
     add_gate(out, in->gate);
     if (in->http_mock)
         add(out, R_MOCK);
+    pack_rules(in, out);
     if (loaded && !in->manifest_ok)
         add(out, R_MANIFEST);
 }
@@ -129,6 +198,8 @@ static void decide_after(const pf_outcome_input *in, int arming, int live,
     if (live) {
         /* the gate again, with the clock and kill switch as they are now */
         live_rules(in, 1, out);
+        if (in->compiled_differs)
+            add(out, R_COMPILED);
         if (in->gate->state != PF_ARM_ARMED || out->nreasons > 0) {
             set_arm(out, PF_ARM_REFUSED);
             end(out, PF_VERDICT_REFUSED, PF_EXIT_REFUSED);
@@ -158,11 +229,27 @@ void pf_outcome_decide(const pf_outcome_input *in, pf_outcome *out)
     memset(out, 0, sizeof *out);
     set_arm(out, PF_ARM_NOT_REQUIRED);
     end(out, PF_VERDICT_PASS, PF_EXIT_PASS);
-    if (in->phase == PF_OC_BEFORE)
+    if (in->phase == PF_OC_BEFORE) {
         decide_before(in, arming, live, out);
-    else if (in->gate->mode == PF_MODE_INVALID) {
+        if (arming && in->audit_failed && !out->may_run) {
+            /* refused or failed before the checks, and not recorded */
+            add(out, R_AUDIT);
+            set_arm(out, PF_ARM_REFUSED);
+            if (live)
+                end(out, PF_VERDICT_REFUSED, PF_EXIT_REFUSED);
+        }
+    } else if (in->gate->mode == PF_MODE_INVALID) {
         add_gate(out, in->gate); /* never reached by main: refused before */
         refuse_early(out, P_EARLY);
-    } else
+    } else {
         decide_after(in, arming, live, out);
+        if (arming && in->audit_failed) {
+            /* decided again: no record, no start (8.6) */
+            add(out, R_AUDIT);
+            set_arm(out, PF_ARM_REFUSED);
+            end(out, live ? PF_VERDICT_REFUSED : PF_VERDICT_ERROR,
+                live ? PF_EXIT_REFUSED : PF_EXIT_ERROR);
+            out->may_start = 0;
+        }
+    }
 }

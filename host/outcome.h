@@ -41,10 +41,27 @@ typedef struct pf_outcome_input {
     int prepare_rc;        /* 0, or the exit code the pack failed to load with */
     const char *prepare_err; /* why it failed, may be NULL */
     int manifest_ok;       /* every checks folder has a manifest with ids */
+    /* the pack, for live arm and exec (DESIGN.md 8.2-8.5) */
+    int one_folder;        /* PATH is one checks folder */
+    const char *cli_override; /* an option the policy owns, given on the
+                                 command line (live refuses it), or NULL */
+    int lock_state;        /* pf_lock_state (pack.h) */
+    size_t lock_diffs;
+    const char *lock_err;  /* why the lock cannot be checked, may be NULL */
+    int lib_inside;        /* the Lua library folder lies inside the root */
+    size_t trust_problems; /* files or folders others could change (8.4) */
+    const char *trust_first; /* the first of them, may be NULL */
+    int approvers_state;   /* 0 none, 1 parsed, -1 unreadable or malformed */
+    size_t approvers_n;    /* keys listed */
+    const char *approvers_err;
+    int approvals_enough;  /* N valid approvals from distinct keys */
+    const char *approvals_why; /* why not, may be NULL */
     /* after only */
     pf_verdict_kind verdict;   /* of the checks (pf_verdict_compute) */
     int verdict_exit;
     int interrupted;       /* a signal stopped the run */
+    int compiled_differs;  /* a worker compiled bytes that are not locked */
+    int audit_failed;      /* the audit record could not be appended */
 } pf_outcome_input;
 
 typedef struct pf_outcome {

@@ -124,6 +124,11 @@ lua_CFunction pf_plugin_symbol(const char *symbol, char *err, size_t errlen)
     return (lua_CFunction)f;
 }
 
+pf_plugin_fn pf_plugin_function(const char *symbol, char *err, size_t errlen)
+{
+    return (pf_plugin_fn)pf_plugin_symbol(symbol, err, errlen);
+}
+
 void pf_plugin_preload(void)
 {
     char err[256];

@@ -22,6 +22,13 @@
  */
 lua_CFunction pf_plugin_symbol(const char *symbol, char *err, size_t errlen);
 
+/* Any other function of the plugin (the signing functions of sign.h, for
+ * the commands that sign or verify), as a generic function pointer the
+ * caller casts back to the function's own type. NULL with err set when the
+ * plugin or the symbol cannot be found. */
+typedef void (*pf_plugin_fn)(void);
+pf_plugin_fn pf_plugin_function(const char *symbol, char *err, size_t errlen);
+
 /*
  * Load the plugin now, in this process, if it is not loaded yet (no Lua
  * runs: only the libraries' own initialisers). The runner calls it before

@@ -129,6 +129,43 @@ static void test_audit_chain(void **state)
                                          "ffffffffffffffffffffffffffffffff",
                                          err, sizeof err),
                      0);
+    /* a record with a nonce already in the log is refused: used once */
+    r = rec("exec", "00112233445566778899aabbccddeeff");
+    assert_int_equal(pf_audit_append(log_path, &r, &seq, hash, err, sizeof err),
+                     -1);
+    assert_non_null(strstr(err, "already recorded (replayed)"));
+    assert_int_equal(pf_audit_verify(log_path, &n, err, sizeof err), 0);
+    assert_int_equal(n, 2);
+}
+
+/* Twenty processes append a record with the same nonce at once: exactly
+ * one is recorded. */
+static void test_audit_nonce_race(void **state)
+{
+    char err[300];
+    size_t n = 0;
+    int status, ok = 0;
+
+    (void)state;
+    unlink(log_path);
+    for (int i = 0; i < 20; i++) {
+        pid_t pid = fork();
+        assert_true(pid >= 0);
+        if (pid == 0) {
+            pf_audit_rec r = rec("exec", "0123456789abcdef0123456789abcdef");
+            int64_t seq;
+            _exit(pf_audit_append(log_path, &r, &seq, NULL, err,
+                                  sizeof err) == 0 ? 0 : 1);
+        }
+    }
+    for (int i = 0; i < 20; i++) {
+        assert_true(wait(&status) > 0);
+        assert_true(WIFEXITED(status));
+        ok += WEXITSTATUS(status) == 0;
+    }
+    assert_int_equal(ok, 1);
+    assert_int_equal(pf_audit_verify(log_path, &n, err, sizeof err), 0);
+    assert_int_equal(n, 1);
 }
 
 static void test_audit_broken(void **state)
@@ -234,6 +271,7 @@ int main(void)
         cmocka_unit_test(test_audit_broken),
         cmocka_unit_test(test_audit_odd_files),
         cmocka_unit_test(test_audit_concurrent),
+        cmocka_unit_test(test_audit_nonce_race),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

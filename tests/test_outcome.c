@@ -60,7 +60,37 @@ typedef struct row {
     pf_verdict_kind kind;
     int exit_code, may_run, may_start;
     const char *reason; /* fragment of the first reason, "" for none */
+    int pack;           /* PK_*: what is wrong with the pack, 0 nothing */
 } row;
+
+/* What a row's pack gets wrong (live arm and exec care). */
+enum {
+    PK_OK, PK_FOLDERS, PK_CLI, PK_NOLOCK, PK_DIFF, PK_BADLOCK, PK_LIB,
+    PK_TRUST, PK_NOAPPROVERS, PK_NOKEYS, PK_BADAPPROVERS, PK_NOTENOUGH,
+    PK_COMPILED, PK_AUDIT
+};
+
+static void pack_for(int pk, pf_outcome_input *in)
+{
+    in->one_folder = pk != PK_FOLDERS;
+    in->cli_override = pk == PK_CLI ? "--kill-switch" : NULL;
+    in->lock_state = pk == PK_NOLOCK ? 0 : pk == PK_DIFF ? 2
+                     : pk == PK_BADLOCK ? 3 : 1;
+    in->lock_diffs = pk == PK_DIFF ? 2 : 0;
+    in->lock_err = pk == PK_BADLOCK ? "preflight.lock: line 3: want" : NULL;
+    in->lib_inside = pk != PK_LIB;
+    in->trust_problems = pk == PK_TRUST ? 2 : 0;
+    in->trust_first = pk == PK_TRUST ? "checks/policy is writable by group"
+                                     : NULL;
+    in->approvers_state = pk == PK_NOAPPROVERS ? 0
+                          : pk == PK_BADAPPROVERS ? -1 : 1;
+    in->approvers_n = pk == PK_NOKEYS ? 0 : 2;
+    in->approvers_err = pk == PK_BADAPPROVERS ? "line 2: want" : NULL;
+    in->approvals_enough = pk != PK_NOTENOUGH;
+    in->approvals_why = pk == PK_NOTENOUGH ? "1 of 2 required" : NULL;
+    in->compiled_differs = pk == PK_COMPILED;
+    in->audit_failed = pk == PK_AUDIT;
+}
 
 #define B PF_OC_BEFORE
 #define A PF_OC_AFTER
@@ -77,43 +107,66 @@ typedef struct row {
 
 static const row rows[] = {
     /* rule                          cmd  ph env  kill mock prc man verdict int   arm   kind rc run start reason */
-    {"paper run may run",            RUN, B, ENV_PAPER, 0, 1, 0, 1, VP, 0,    NR, VP, 0, 1, 0, ""},
-    {"paper run passes",             RUN, A, ENV_PAPER, 0, 1, 0, 1, VP, 0,    NR, VP, 0, 0, 0, ""},
-    {"paper run fails",              RUN, A, ENV_PAPER, 0, 1, 0, 1, VF, 0,    NR, VF, 1, 0, 0, ""},
-    {"paper run errors",             RUN, A, ENV_PAPER, 0, 1, 0, 1, VE, 0,    NR, VE, 2, 0, 0, ""},
-    {"kill switch does not stop run", RUN, B, ENV_PAPER, 1, 1, 0, 1, VP, 0,   NR, VP, 0, 1, 0, ""},
-    {"invalid mode refuses run",     RUN, B, ENV_INVALID, 0, 1, 0, 1, VP, 0,  REF, VR, 3, 0, 0, "not a valid mode"},
-    {"invalid mode refuses arm",     ARM, B, ENV_INVALID, 0, 1, 0, 1, VP, 0,  REF, VR, 3, 0, 0, "not a valid mode"},
-    {"invalid mode refuses exec",    EXEC, B, ENV_INVALID, 0, 1, 0, 1, VP, 0, REF, VR, 3, 0, 0, "not a valid mode"},
-    {"invalid mode wins over a bad pack", RUN, B, ENV_INVALID, 0, 1, 2, 1, VP, 0, REF, VR, 3, 0, 0, "not a valid mode"},
-    {"pack that does not load",      RUN, B, ENV_PAPER, 0, 1, 2, 1, VP, 0,    NR, VE, 2, 0, 0, ""},
-    {"live run lists the gate",      RUN, B, ENV_LIVE_NO_ACK, 0, 0, 0, 1, VP, 0, NR, VP, 0, 1, 0, "LIVE_ARM_ACK"},
-    {"live run does not arm",        RUN, A, ENV_LIVE_OK, 0, 0, 0, 1, VP, 0,  NR, VP, 0, 0, 0, ""},
-    {"live arm: gate refuses first", ARM, B, ENV_LIVE_NO_ACK, 0, 0, 0, 1, VP, 0, REF, VR, 3, 0, 0, "LIVE_ARM_ACK"},
-    {"live arm: gate wins over a bad pack", ARM, B, ENV_LIVE_NO_ACK, 0, 0, 2, 1, VP, 0, REF, VR, 3, 0, 0, "LIVE_ARM_ACK"},
-    {"live arm refuses mock http",   ARM, B, ENV_LIVE_OK, 0, 1, 0, 1, VP, 0,  REF, VR, 3, 0, 0, "--http mock"},
-    {"live exec refuses mock http",  EXEC, B, ENV_LIVE_OK, 0, 1, 0, 1, VP, 0, REF, VR, 3, 0, 0, "--http mock"},
-    {"live arm refuses kill switch", ARM, B, ENV_LIVE_OK, 1, 0, 0, 1, VP, 0,  REF, VR, 3, 0, 0, "kill switch is engaged"},
-    {"live arm needs a manifest",    ARM, B, ENV_LIVE_OK, 0, 0, 0, 0, VP, 0,  REF, VR, 3, 0, 0, "needs checks/manifest"},
-    {"live arm, pack fails to load", ARM, B, ENV_LIVE_OK, 0, 0, 2, 1, VP, 0,  REF, VE, 2, 0, 0, ""},
-    {"live arm may run",             ARM, B, ENV_LIVE_OK, 0, 0, 0, 1, VP, 0,  NR, VP, 0, 1, 0, ""},
-    {"live arm: armed",              ARM, A, ENV_LIVE_OK, 0, 0, 0, 1, VP, 0,  ARMED, VP, 0, 0, 0, ""},
-    {"live exec: armed and starts",  EXEC, A, ENV_LIVE_OK, 0, 0, 0, 1, VP, 0, ARMED, VP, 0, 0, 1, ""},
-    {"live arm: checks failed",      ARM, A, ENV_LIVE_OK, 0, 0, 0, 1, VF, 0,  REF, VF, 1, 0, 0, "did not pass"},
-    {"live arm: checks errored",     ARM, A, ENV_LIVE_OK, 0, 0, 0, 1, VE, 0,  REF, VE, 2, 0, 0, "did not pass"},
-    {"live exec: checks failed",     EXEC, A, ENV_LIVE_OK, 0, 0, 0, 1, VF, 0, REF, VF, 1, 0, 0, "did not pass"},
-    {"live arm: arm time went stale", ARM, A, ENV_LIVE_STALE, 0, 0, 0, 1, VP, 0, REF, VR, 3, 0, 0, "LIVE_ARM_AT"},
-    {"live exec: kill switch during the run", EXEC, A, ENV_LIVE_OK, 1, 0, 0, 1, VP, 0, REF, VR, 3, 0, 0, "kill switch is engaged"},
-    {"live exec: interrupted",       EXEC, A, ENV_LIVE_OK, 0, 0, 0, 1, VP, 1, REF, VE, 2, 0, 0, "did not pass"},
-    {"paper arm is refused",         ARM, A, ENV_PAPER, 0, 1, 0, 1, VP, 0,    REF, VR, 3, 0, 0, "paper mode cannot be armed"},
-    {"paper arm: checks failed",     ARM, A, ENV_PAPER, 0, 1, 0, 1, VF, 0,    NR, VF, 1, 0, 0, ""},
-    {"paper exec starts",            EXEC, A, ENV_PAPER, 0, 1, 0, 1, VP, 0,   NR, VP, 0, 0, 1, ""},
-    {"paper exec: checks failed",    EXEC, A, ENV_PAPER, 0, 1, 0, 1, VF, 0,   NR, VF, 1, 0, 0, ""},
-    {"paper exec refuses kill switch", EXEC, B, ENV_PAPER, 1, 1, 0, 1, VP, 0, REF, VR, 3, 0, 0, "kill switch is engaged"},
-    {"paper exec: kill switch during the run", EXEC, A, ENV_PAPER, 1, 1, 0, 1, VP, 0, REF, VR, 3, 0, 0, "kill switch is engaged"},
-    {"paper exec: interrupted",      EXEC, A, ENV_PAPER, 0, 1, 0, 1, VP, 1,   NR, VE, 2, 0, 0, ""},
-    {"paper exec needs no manifest", EXEC, B, ENV_PAPER, 0, 1, 0, 0, VP, 0,   NR, VP, 0, 1, 0, ""},
-    {"paper run: interrupted",       RUN, A, ENV_PAPER, 0, 1, 0, 1, VP, 1,    NR, VE, 2, 0, 0, ""},
+    {"paper run may run",            RUN, B, ENV_PAPER, 0, 1, 0, 1, VP, 0,    NR, VP, 0, 1, 0, "", PK_OK},
+    {"paper run passes",             RUN, A, ENV_PAPER, 0, 1, 0, 1, VP, 0,    NR, VP, 0, 0, 0, "", PK_OK},
+    {"paper run fails",              RUN, A, ENV_PAPER, 0, 1, 0, 1, VF, 0,    NR, VF, 1, 0, 0, "", PK_OK},
+    {"paper run errors",             RUN, A, ENV_PAPER, 0, 1, 0, 1, VE, 0,    NR, VE, 2, 0, 0, "", PK_OK},
+    {"kill switch does not stop run", RUN, B, ENV_PAPER, 1, 1, 0, 1, VP, 0,   NR, VP, 0, 1, 0, "", PK_OK},
+    {"invalid mode refuses run",     RUN, B, ENV_INVALID, 0, 1, 0, 1, VP, 0,  REF, VR, 3, 0, 0, "not a valid mode", PK_OK},
+    {"invalid mode refuses arm",     ARM, B, ENV_INVALID, 0, 1, 0, 1, VP, 0,  REF, VR, 3, 0, 0, "not a valid mode", PK_OK},
+    {"invalid mode refuses exec",    EXEC, B, ENV_INVALID, 0, 1, 0, 1, VP, 0, REF, VR, 3, 0, 0, "not a valid mode", PK_OK},
+    {"invalid mode wins over a bad pack", RUN, B, ENV_INVALID, 0, 1, 2, 1, VP, 0, REF, VR, 3, 0, 0, "not a valid mode", PK_OK},
+    {"pack that does not load",      RUN, B, ENV_PAPER, 0, 1, 2, 1, VP, 0,    NR, VE, 2, 0, 0, "", PK_OK},
+    {"live run lists the gate",      RUN, B, ENV_LIVE_NO_ACK, 0, 0, 0, 1, VP, 0, NR, VP, 0, 1, 0, "LIVE_ARM_ACK", PK_OK},
+    {"live run does not arm",        RUN, A, ENV_LIVE_OK, 0, 0, 0, 1, VP, 0,  NR, VP, 0, 0, 0, "", PK_OK},
+    {"live arm: gate refuses first", ARM, B, ENV_LIVE_NO_ACK, 0, 0, 0, 1, VP, 0, REF, VR, 3, 0, 0, "LIVE_ARM_ACK", PK_OK},
+    {"live arm: gate wins over a bad pack", ARM, B, ENV_LIVE_NO_ACK, 0, 0, 2, 1, VP, 0, REF, VR, 3, 0, 0, "LIVE_ARM_ACK", PK_OK},
+    {"live arm refuses mock http",   ARM, B, ENV_LIVE_OK, 0, 1, 0, 1, VP, 0,  REF, VR, 3, 0, 0, "--http mock", PK_OK},
+    {"live exec refuses mock http",  EXEC, B, ENV_LIVE_OK, 0, 1, 0, 1, VP, 0, REF, VR, 3, 0, 0, "--http mock", PK_OK},
+    {"live arm refuses kill switch", ARM, B, ENV_LIVE_OK, 1, 0, 0, 1, VP, 0,  REF, VR, 3, 0, 0, "kill switch is engaged", PK_OK},
+    {"live arm needs a manifest",    ARM, B, ENV_LIVE_OK, 0, 0, 0, 0, VP, 0,  REF, VR, 3, 0, 0, "needs checks/manifest", PK_OK},
+    {"live arm, pack fails to load", ARM, B, ENV_LIVE_OK, 0, 0, 2, 1, VP, 0,  REF, VE, 2, 0, 0, "", PK_OK},
+    {"live arm may run",             ARM, B, ENV_LIVE_OK, 0, 0, 0, 1, VP, 0,  NR, VP, 0, 1, 0, "", PK_OK},
+    {"live arm: armed",              ARM, A, ENV_LIVE_OK, 0, 0, 0, 1, VP, 0,  ARMED, VP, 0, 0, 0, "", PK_OK},
+    {"live exec: armed and starts",  EXEC, A, ENV_LIVE_OK, 0, 0, 0, 1, VP, 0, ARMED, VP, 0, 0, 1, "", PK_OK},
+    {"live arm: checks failed",      ARM, A, ENV_LIVE_OK, 0, 0, 0, 1, VF, 0,  REF, VF, 1, 0, 0, "did not pass", PK_OK},
+    {"live arm: checks errored",     ARM, A, ENV_LIVE_OK, 0, 0, 0, 1, VE, 0,  REF, VE, 2, 0, 0, "did not pass", PK_OK},
+    {"live exec: checks failed",     EXEC, A, ENV_LIVE_OK, 0, 0, 0, 1, VF, 0, REF, VF, 1, 0, 0, "did not pass", PK_OK},
+    {"live arm: arm time went stale", ARM, A, ENV_LIVE_STALE, 0, 0, 0, 1, VP, 0, REF, VR, 3, 0, 0, "LIVE_ARM_AT", PK_OK},
+    {"live exec: kill switch during the run", EXEC, A, ENV_LIVE_OK, 1, 0, 0, 1, VP, 0, REF, VR, 3, 0, 0, "kill switch is engaged", PK_OK},
+    {"live exec: interrupted",       EXEC, A, ENV_LIVE_OK, 0, 0, 0, 1, VP, 1, REF, VE, 2, 0, 0, "did not pass", PK_OK},
+    {"paper arm is refused",         ARM, A, ENV_PAPER, 0, 1, 0, 1, VP, 0,    REF, VR, 3, 0, 0, "paper mode cannot be armed", PK_OK},
+    {"paper arm: checks failed",     ARM, A, ENV_PAPER, 0, 1, 0, 1, VF, 0,    NR, VF, 1, 0, 0, "", PK_OK},
+    {"paper exec starts",            EXEC, A, ENV_PAPER, 0, 1, 0, 1, VP, 0,   NR, VP, 0, 0, 1, "", PK_OK},
+    {"paper exec: checks failed",    EXEC, A, ENV_PAPER, 0, 1, 0, 1, VF, 0,   NR, VF, 1, 0, 0, "", PK_OK},
+    {"paper exec refuses kill switch", EXEC, B, ENV_PAPER, 1, 1, 0, 1, VP, 0, REF, VR, 3, 0, 0, "kill switch is engaged", PK_OK},
+    {"paper exec: kill switch during the run", EXEC, A, ENV_PAPER, 1, 1, 0, 1, VP, 0, REF, VR, 3, 0, 0, "kill switch is engaged", PK_OK},
+    {"paper exec: interrupted",      EXEC, A, ENV_PAPER, 0, 1, 0, 1, VP, 1,   NR, VE, 2, 0, 0, "", PK_OK},
+    {"paper exec needs no manifest", EXEC, B, ENV_PAPER, 0, 1, 0, 0, VP, 0,   NR, VP, 0, 1, 0, "", PK_OK},
+    {"paper run: interrupted",       RUN, A, ENV_PAPER, 0, 1, 0, 1, VP, 1,    NR, VE, 2, 0, 0, "", PK_OK},
+    /* the pack a live start is bound to (8.2-8.5) */
+    {"live arm: two folders",        ARM, B, ENV_LIVE_OK, 0, 0, 0, 1, VP, 0,  REF, VR, 3, 0, 0, "one checks folder", PK_FOLDERS},
+    {"live arm: option the policy owns", ARM, B, ENV_LIVE_OK, 0, 0, 0, 1, VP, 0, REF, VR, 3, 0, 0, "--kill-switch from the policy", PK_CLI},
+    {"live arm: no lock",            ARM, B, ENV_LIVE_OK, 0, 0, 0, 1, VP, 0,  REF, VR, 3, 0, 0, "no preflight.lock", PK_NOLOCK},
+    {"live exec: lock differs",      EXEC, B, ENV_LIVE_OK, 0, 0, 0, 1, VP, 0, REF, VR, 3, 0, 0, "does not match its lock: 2 differences", PK_DIFF},
+    {"live arm: lock unreadable",    ARM, B, ENV_LIVE_OK, 0, 0, 0, 1, VP, 0,  REF, VR, 3, 0, 0, "cannot be checked: preflight.lock: line 3", PK_BADLOCK},
+    {"live arm: library outside",    ARM, B, ENV_LIVE_OK, 0, 0, 0, 1, VP, 0,  REF, VR, 3, 0, 0, "not inside the project root", PK_LIB},
+    {"live arm: writable pack",      ARM, B, ENV_LIVE_OK, 0, 0, 0, 1, VP, 0,  REF, VR, 3, 0, 0, "changed by others than root: checks/policy", PK_TRUST},
+    {"live arm: no approvers file",  ARM, B, ENV_LIVE_OK, 0, 0, 0, 1, VP, 0,  REF, VR, 3, 0, 0, "no approvers", PK_NOAPPROVERS},
+    {"live arm: approvers, no keys", ARM, B, ENV_LIVE_OK, 0, 0, 0, 1, VP, 0,  REF, VR, 3, 0, 0, "no approvers", PK_NOKEYS},
+    {"live arm: approvers malformed", ARM, B, ENV_LIVE_OK, 0, 0, 0, 1, VP, 0, REF, VR, 3, 0, 0, "approvers: line 2", PK_BADAPPROVERS},
+    {"live exec: too few approvals", EXEC, B, ENV_LIVE_OK, 0, 0, 0, 1, VP, 0, REF, VR, 3, 0, 0, "approvals: 1 of 2", PK_NOTENOUGH},
+    {"live exec: approvals gone after the checks", EXEC, A, ENV_LIVE_OK, 0, 0, 0, 1, VP, 0, REF, VR, 3, 0, 0, "approvals: 1 of 2", PK_NOTENOUGH},
+    {"live exec: lock changed during the run", EXEC, A, ENV_LIVE_OK, 0, 0, 0, 1, VP, 0, REF, VR, 3, 0, 0, "does not match its lock", PK_DIFF},
+    {"live exec: compiled bytes not locked", EXEC, A, ENV_LIVE_OK, 0, 0, 0, 1, VP, 0, REF, VR, 3, 0, 0, "compiled a check or module", PK_COMPILED},
+    {"live exec: no audit record",   EXEC, A, ENV_LIVE_OK, 0, 0, 0, 1, VP, 0, REF, VR, 3, 0, 0, "no audit record", PK_AUDIT},
+    {"live arm: no audit record, checks failed", ARM, A, ENV_LIVE_OK, 0, 0, 0, 1, VF, 0, REF, VR, 3, 0, 0, "did not pass", PK_AUDIT},
+    {"live arm refused early, no audit record", ARM, B, ENV_LIVE_NO_ACK, 0, 0, 0, 1, VP, 0, REF, VR, 3, 0, 0, "LIVE_ARM_ACK", PK_AUDIT},
+    {"paper exec refused early, no audit record", EXEC, B, ENV_PAPER, 1, 1, 0, 1, VP, 0, REF, VR, 3, 0, 0, "kill switch", PK_AUDIT},
+    {"paper exec: no audit record",  EXEC, A, ENV_PAPER, 0, 1, 0, 1, VP, 0,   REF, VE, 2, 0, 0, "no audit record", PK_AUDIT},
+    {"paper exec: pack rules are live's", EXEC, A, ENV_PAPER, 0, 1, 0, 1, VP, 0, NR, VP, 0, 0, 1, "", PK_NOLOCK},
+    {"paper run: no approvers is fine", RUN, A, ENV_PAPER, 0, 1, 0, 1, VP, 0,  NR, VP, 0, 0, 0, "", PK_NOAPPROVERS},
+    {"live run: pack rules are arming's", RUN, B, ENV_LIVE_OK, 0, 0, 0, 1, VP, 0, NR, VP, 0, 1, 0, "", PK_NOLOCK},
 };
 
 static void test_outcome_table(void **state)
@@ -145,6 +198,7 @@ static void test_outcome_table(void **state)
                           : w->verdict == VE ? 2
                                              : 3;
         in.interrupted = w->interrupted;
+        pack_for(w->pack, &in);
         pf_outcome_decide(&in, &out);
         first = out.nreasons ? out.reasons[0] : "";
         if (out.arm != w->arm || out.kind != w->kind ||
@@ -179,6 +233,7 @@ static void test_outcome_never_starts_by_accident(void **state)
         for (int ph = B; ph <= A; ph++)
             for (int env = ENV_PAPER; env <= ENV_LIVE_STALE; env++)
                 for (int bits = 0; bits < 64; bits++)
+                  for (int pk = PK_OK; pk <= PK_AUDIT; pk++)
                     for (int vk = VP; vk <= VR; vk++) {
                         pf_arming_result g;
                         pf_outcome_input in;
@@ -197,6 +252,7 @@ static void test_outcome_never_starts_by_accident(void **state)
                         in.interrupted = (bits >> 4) & 1;
                         in.verdict = (pf_verdict_kind)vk;
                         in.verdict_exit = vk;
+                        pack_for(pk, &in);
                         pf_outcome_decide(&in, &out);
                         if (out.may_start) {
                             assert_int_equal(cmd, EXEC);
@@ -205,15 +261,18 @@ static void test_outcome_never_starts_by_accident(void **state)
                             assert_int_equal(in.interrupted, 0);
                             assert_int_equal(kill, 0);
                             assert_int_equal(out.exit_code, 0);
+                            assert_int_equal(in.audit_failed, 0);
                             if (g.mode == PF_MODE_LIVE) {
                                 assert_int_equal(out.arm, PF_ARM_ARMED);
                                 assert_int_equal(in.http_mock, 0);
+                                assert_int_equal(pk, PK_OK);
                             } else {
                                 assert_int_equal(g.mode, PF_MODE_PAPER);
                             }
                         }
                         if (out.arm == PF_ARM_ARMED) {
                             assert_int_equal(g.mode, PF_MODE_LIVE);
+                            assert_int_equal(pk, PK_OK);
                             assert_int_equal(out.exit_code, 0);
                         }
                         if (ph == B && !out.may_run)
