@@ -207,15 +207,18 @@ static const cmd_help helps[] = {
      "evidence is then a start document (started true, exit_code null).\n\n",
      H_REPORT | H_RUN | H_GATE | H_ENV | H_EXIT},
     {"kill",
-     "usage: preflight kill --reason TEXT [--kill-switch FILE]\n\n"
-     "Engage the kill switch: write the kill-switch file (default\n"
-     "KILL_SWITCH) atomically with TEXT. While it exists live arming and\n"
+     "usage: preflight kill --reason TEXT [--kill-switch FILE] [PATH]\n\n"
+     "Engage the kill switch: write the kill-switch file of the pack in\n"
+     "PATH (default checks/): its policy's kill_switch, else\n"
+     "ROOT/KILL_SWITCH; the file the gate and the guard watch) atomically\n"
+     "with TEXT, and say which file it wrote. While it exists live arming and\n"
      "every exec are refused. An engaged switch is kept as it is (exit 0,\n"
      "saying who engaged it and why; of concurrent kills exactly one\n"
      "wins); clearing it is removing the file by hand (docs/RUNBOOK.md).\n\n"
      "options:\n"
      "  --reason TEXT               why (required, not blank)\n"
-     "  --kill-switch FILE          kill-switch file (default KILL_SWITCH)\n\n",
+     "  --kill-switch FILE          paper: another kill-switch file (live:\n"
+     "                              refused, the policy names it)\n\n",
      H_EXIT},
     {"lock",
      "usage: preflight lock [--check] [--root DIR] [--lib DIR] [PATH]\n\n"
@@ -363,8 +366,8 @@ static int parse_opts(int argc, char **argv, opts *o)
                 usage_error("unknown option '%s'", a);
                 return -1;
             }
-            if (o->cmd == CMD_KILL) {
-                usage_error("kill takes no PATH ('%s')", a);
+            if (o->cmd == CMD_KILL && o->npaths == 1) {
+                usage_error("kill takes one PATH ('%s' is a second)", a);
                 return -1;
             }
             if (o->cmd == CMD_KEYGEN) {
@@ -423,9 +426,10 @@ static int parse_opts(int argc, char **argv, opts *o)
                         a);
             return -1;
         }
-        if (o->cmd == CMD_KILL && !IS("--reason") && !IS("--kill-switch")) {
-            usage_error("kill takes only --reason and --kill-switch, not '%s'",
-                        a);
+        if (o->cmd == CMD_KILL && !IS("--reason") && !IS("--kill-switch") &&
+            !IS("--root")) {
+            usage_error("kill takes only --reason, --kill-switch and --root, "
+                        "not '%s'", a);
             return -1;
         }
         if (IS("--quiet") || IS("--verbose")) {
@@ -1424,12 +1428,39 @@ record:
  * gate treats it as engaged, but no reason could be recorded or read. */
 static int cmd_kill(const opts *o)
 {
-    char err[600], shown[PATH_MAX];
-    const char *path = o->kill_switch ? o->kill_switch
-                                      : PF_KILL_SWITCH_DEFAULT;
+    static pf_pack pk;
+    char err[PATH_MAX + 700], shown[PATH_MAX], ks[PATH_MAX];
+    const char *pack = o->npaths ? o->paths[0] : "checks", *path;
     const char *p;
+    struct stat st;
     pf_kill_info ki;
-    int rc;
+    int rc, has_pack;
+
+    /* the switch the gate and the guard watch: PATH's policy (8.3) */
+    has_pack = stat(pack, &st) == 0 && S_ISDIR(st.st_mode);
+    if (o->npaths && !has_pack) {
+        pf_term_error("kill: %s is not a checks folder", pack);
+        return PF_EXIT_ERROR;
+    }
+    if (has_pack && pf_pack_open(&pk, pack, o->root, NULL, err,
+                                 sizeof err) != 0) {
+        pf_term_error("kill: %s", err);
+        return PF_EXIT_ERROR;
+    }
+    if (has_pack) {
+        snprintf(ks, sizeof ks, "%s", pk.kill_switch);
+        pf_pack_free(&pk);
+    } else {
+        snprintf(ks, sizeof ks, "%s", PF_KILL_SWITCH_DEFAULT);
+    }
+    if (o->kill_switch != NULL &&
+        pf_mode_parse(getenv("ARBITRAGE_ENV")) == PF_MODE_LIVE) {
+        pf_term_error("kill: in live mode the kill-switch file is the "
+                      "policy's (%s); run `preflight kill --reason TEXT "
+                      "[PATH]` without --kill-switch", ks);
+        return PF_EXIT_ERROR;
+    }
+    path = o->kill_switch ? o->kill_switch : ks;
 
     snprintf(shown, sizeof shown, "%s", path);
     pf_term_clean(shown); /* the path as typed: terminal-safe */

@@ -129,50 +129,71 @@ EOF
 expect 0 "list runs nothing" "$BIN" list --timeout-ms 200 "$T/l2"
 
 # ---- the arming gate -------------------------------------------------------
-# a live-ready pack: checks and a manifest, no HTTP needed
+# a live-ready pack: checks, a manifest, a policy naming the kill switch,
+# an approver and a lock (DESIGN 8.2-8.5); each live start gets a fresh
+# approval (they are single use)
+export PREFLIGHT_HOST_ID=e2e-host
 pass_check "$T/live/a.lua" live.a
 printf 'live.a\n' >"$T/live/manifest"
+live_pack "$T/live" "kill_switch = KS" || bad "live pack"
 cd "$T" || exit 2
 NOW=$(date -u +%Y-%m-%dT%H:%M:%SZ)
 
 ARBITRAGE_ENV=live expect 3 "live with nothing set" "$BIN" arm --evidence "$T/arm0.json" "$T/live"
-[ "$(jsonq "$T/arm0.json" "len(d['arming']['reasons']), len(d['checks']), d['arming']['state']")" = "3 0 refused" ] && ok || bad "acceptance case: 3 reasons, no check"
+[ "$(jsonq "$T/arm0.json" "len(d['arming']['reasons']), len(d['checks']), d['arming']['state']")" = "4 0 refused" ] && ok || bad "acceptance case: 3 gate reasons and no approval, no check"
+contains "no approval given" "$T/out" "approvals: 0 valid of 1 required (none given"
 schema "$T/arm0.json"
 
 export LIVE_ARM_ACK=I_UNDERSTAND_LIVE_RISK LIVE_ARM_AT="$NOW" LIVE_MAX_NOTIONAL_USD=250
-ARBITRAGE_ENV=live expect 0 "armed" "$BIN" arm --http real --evidence "$T/arm1.json" "$T/live"
-[ "$(jsonq "$T/arm1.json" "d['arming']['state'], d['verdict'], d['arming']['max_notional_usd']")" = "armed pass 250.00" ] && ok || bad "armed evidence"
+LIVE_APPROVALS=$(approval "$T/live" 250) ARBITRAGE_ENV=live expect 0 "armed" "$BIN" arm --http real --evidence "$T/arm1.json" "$T/live"
+[ "$(jsonq "$T/arm1.json" "d['arming']['state'], d['verdict'], d['arming']['max_notional_usd'], d['pack']['locked'], len(d['arming']['approvals']['accepted']), d['audit']['seq']")" = "armed pass 250.00 True 1 2" ] && ok || bad "armed evidence"
 schema "$T/arm1.json"
-ARBITRAGE_ENV=live expect 0 "armed with default evidence path" "$BIN" arm --http real "$T/live"
+LIVE_APPROVALS=$(approval "$T/live" 250) ARBITRAGE_ENV=live expect 0 "armed with default evidence path" "$BIN" arm --http real "$T/live"
 if ls "$T/evidence/"*-arm.json >/dev/null 2>&1; then ok; else bad "default evidence file missing"; fi
-ARBITRAGE_ENV=live LIVE_ARM_ACK=yes expect 3 "wrong ack" "$BIN" arm --http real "$T/live"
+TOK=$(approval "$T/live" 250)
+LIVE_APPROVALS=$TOK ARBITRAGE_ENV=live LIVE_ARM_ACK=yes expect 3 "wrong ack" "$BIN" arm --http real "$T/live"
 contains "ack reason" "$T/out" "LIVE_ARM_ACK"
-ARBITRAGE_ENV=live LIVE_ARM_AT=2020-01-01T00:00:00Z expect 3 "stale arm time" "$BIN" arm --http real "$T/live"
-ARBITRAGE_ENV=live LIVE_MAX_NOTIONAL_USD=1000.01 expect 3 "notional above cap" "$BIN" arm --http real "$T/live"
-ARBITRAGE_ENV=live LIVE_MAX_NOTIONAL_USD=1000.01 expect 0 "raised ceiling" "$BIN" arm --http real --notional-ceiling-usd 2000 "$T/live"
+LIVE_APPROVALS=$TOK ARBITRAGE_ENV=live LIVE_ARM_AT=2020-01-01T00:00:00Z expect 3 "stale arm time" "$BIN" arm --http real "$T/live"
+LIVE_APPROVALS=$(approval "$T/live" 1000.01) ARBITRAGE_ENV=live LIVE_MAX_NOTIONAL_USD=1000.01 expect 3 "notional above cap" "$BIN" arm --http real "$T/live"
+LIVE_APPROVALS=$TOK ARBITRAGE_ENV=live expect 3 "live refuses the ceiling option" "$BIN" arm --http real --notional-ceiling-usd 2000 "$T/live"
+contains "ceiling option reason" "$T/out" "--notional-ceiling-usd from the policy file"
+pass_check "$T/live2/a.lua" live.a
+printf 'live.a\n' >"$T/live2/manifest"
+live_pack "$T/live2" "notional_ceiling_usd = 2000" || bad "live2 pack"
+LIVE_APPROVALS=$(approval "$T/live2" 1000.01) ARBITRAGE_ENV=live LIVE_MAX_NOTIONAL_USD=1000.01 expect 0 "raised ceiling (policy)" "$BIN" arm --http real "$T/live2"
 ARBITRAGE_ENV=live expect 2 "ceiling above hard max" "$BIN" arm --http real --notional-ceiling-usd 100000.01 "$T/live"
 ARBITRAGE_ENV=LIVE expect 3 "mode LIVE refused" "$BIN" run "$T/live"
-ARBITRAGE_ENV=live expect 3 "live with --http mock" "$BIN" arm --http mock "$T/live"
+LIVE_APPROVALS=$TOK ARBITRAGE_ENV=live expect 3 "live with --http mock" "$BIN" arm --http mock "$T/live"
 contains "mock reason" "$T/out" "mocked data never arms LIVE"
-ARBITRAGE_ENV=live expect 3 "live without manifest" "$BIN" arm --http real "$T/p"
+pass_check "$T/nomani/a.lua" nomani.a
+live_pack "$T/nomani" || bad "nomani pack"
+LIVE_APPROVALS=$(approval "$T/nomani" 250) ARBITRAGE_ENV=live expect 3 "live without manifest" "$BIN" arm --http real "$T/nomani"
 contains "manifest reason" "$T/out" "manifest"
 fail_check "$T/livefail/a.lua" live.a
 printf 'live.a\n' >"$T/livefail/manifest"
-ARBITRAGE_ENV=live expect 1 "failing check in live" "$BIN" arm --http real "$T/livefail"
+live_pack "$T/livefail" || bad "livefail pack"
+LIVE_APPROVALS=$(approval "$T/livefail" 250) ARBITRAGE_ENV=live expect 1 "failing check in live" "$BIN" arm --http real "$T/livefail"
 expect 3 "paper cannot be armed" "$BIN" arm "$T/live"
 contains "paper reason" "$T/out" "paper mode cannot be armed"
 
 expect 2 "kill without reason" "$BIN" kill
 expect 2 "kill with empty reason" "$BIN" kill --reason "  "
-expect 0 "kill" "$BIN" kill --reason "exchange incident" --kill-switch "$T/KS"
+expect 0 "kill" "$BIN" kill --reason "exchange incident" "$T/live"
+contains "kill says which file" "$T/out" "kill switch engaged: $T/KS"
 contains "kill says how to clear" "$T/out" "rm $T/KS"
-expect 0 "second kill keeps the first record" "$BIN" kill --reason "another reason" --kill-switch "$T/KS"
+expect 0 "second kill keeps the first record" "$BIN" kill --reason "another reason" "$T/live"
 contains "second kill says already" "$T/out" "already engaged"
 contains "first reason kept" "$T/KS" "exchange incident"
-ARBITRAGE_ENV=live expect 3 "kill switch engaged" "$BIN" arm --http real --kill-switch "$T/KS" "$T/live"
+ARBITRAGE_ENV=live expect 2 "live kill refuses another file" "$BIN" kill --reason x --kill-switch "$T/other" "$T/live"
+contains "live kill names the policy's file" "$T/err" "$T/KS"
+LIVE_APPROVALS=$(approval "$T/live" 250) ARBITRAGE_ENV=live expect 3 "kill switch engaged" "$BIN" arm --http real "$T/live"
 contains "kill reason shown" "$T/out" "exchange incident"
+LIVE_APPROVALS=$TOK ARBITRAGE_ENV=live expect 3 "live refuses the kill-switch option" "$BIN" arm --http real --kill-switch "$T/none" "$T/live"
+contains "kill-switch option reason" "$T/out" "--kill-switch from the policy file"
 rm "$T/KS"
-ARBITRAGE_ENV=live expect 0 "kill switch removed" "$BIN" arm --http real --kill-switch "$T/KS" "$T/live"
+LIVE_APPROVALS=$TOK ARBITRAGE_ENV=live expect 0 "kill switch removed" "$BIN" arm --http real "$T/live"
+LIVE_APPROVALS=$TOK ARBITRAGE_ENV=live expect 3 "an approval is used once" "$BIN" arm --http real "$T/live"
+contains "replayed" "$T/out" "line 1 replayed"
 
 # ---- exec --------------------------------------------------------------------
 unset LIVE_ARM_ACK LIVE_ARM_AT LIVE_MAX_NOTIONAL_USD
@@ -182,7 +203,7 @@ expect 1 "exec paper fail" "$BIN" exec "$T/f" -- touch "$T/marker2"
 [ -e "$T/marker2" ] && bad "exec started the command after a failed check" || ok
 ARBITRAGE_ENV=live expect 3 "exec live refused" "$BIN" exec --http real "$T/live" -- touch "$T/marker3"
 [ -e "$T/marker3" ] && bad "exec started the command after a refusal" || ok
-LIVE_ARM_ACK=I_UNDERSTAND_LIVE_RISK LIVE_ARM_AT="$(date -u +%s)" LIVE_MAX_NOTIONAL_USD=10 ARBITRAGE_ENV=live \
+LIVE_APPROVALS=$(approval "$T/live" 10) LIVE_ARM_ACK=I_UNDERSTAND_LIVE_RISK LIVE_ARM_AT="$(date -u +%s)" LIVE_MAX_NOTIONAL_USD=10 ARBITRAGE_ENV=live \
     expect 0 "exec live armed" "$BIN" exec --http real "$T/live" -- touch "$T/marker4"
 [ -e "$T/marker4" ] && ok || bad "exec did not start the command when armed"
 "$BIN" kill --reason test --kill-switch "$T/KS2" >/dev/null

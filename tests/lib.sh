@@ -81,3 +81,23 @@ return { id = "$2", title = "fails", tags = { "${3:-t}" },
   run = function() return preflight.fail("broken on purpose") end }
 EOF
 }
+
+# live_pack DIR [POLICY]: make DIR (its checks and manifest written) a
+# pack live arm and exec accept (DESIGN 8.2-8.5): an approver key in
+# DIR.keys/ (outside the pack), DIR/approvers, DIR/policy (POLICY lines,
+# default none), and the lock. Needs BIN.
+live_pack() {
+    mkdir -p "$1.keys"
+    rm -f "$1.keys/alice.key"
+    "$BIN" keygen --out "$1.keys/alice.key" --name alice >"$1/approvers" \
+        2>/dev/null || return 1
+    if [ -n "${2:-}" ]; then printf '%s\n' "$2" >"$1/policy"; fi
+    "$BIN" lock "$1" >/dev/null
+}
+
+# approval DIR CAP: print one fresh approval of DIR's pack by alice for
+# CAP USD on host $PREFLIGHT_HOST_ID (each is used once).
+approval() {
+    "$BIN" approve --key "$1.keys/alice.key" --cap "$2" \
+        --host "${PREFLIGHT_HOST_ID:-test-host}" "$1" 2>/dev/null
+}
