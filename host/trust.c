@@ -88,22 +88,23 @@ static int seen_add(seen_set *s, const char *key, size_t len)
  * the root, or NULL for the root itself. Appends a line per problem to b
  * and returns how many.
  */
-static int judge(const char *name, const struct stat *st, uid_t euid,
-                 pf_buf *b)
+static int judge(const char *name, const struct stat *st, uid_t euid, pf_buf *b)
 {
     const char *shown = name ? name : "the project root";
     mode_t w = st->st_mode & (S_IWGRP | S_IWOTH);
     int count = 0;
 
     if (S_ISLNK(st->st_mode)) {
-        pf_buf_addf(b, "%s is a symlink: a trusted pack has none; put "
-                       "what it points to in its place\n",
+        pf_buf_addf(b,
+                    "%s is a symlink: a trusted pack has none; put "
+                    "what it points to in its place\n",
                     shown);
         return 1;
     }
     if (st->st_uid != 0 && st->st_uid == euid) {
-        pf_buf_addf(b, "%s is owned by uid %u, the user running preflight: "
-                       "install the pack owned by root (docs/RUNBOOK.md)\n",
+        pf_buf_addf(b,
+                    "%s is owned by uid %u, the user running preflight: "
+                    "install the pack owned by root (docs/RUNBOOK.md)\n",
                     shown, (unsigned)st->st_uid);
         count++;
     }
@@ -240,8 +241,7 @@ int pf_trust_check(const char *root, const char *const *relpaths, size_t n,
         goto cleanup;
     }
     for (size_t i = 0; i < n; i++)
-        if (walk(rootfd, relpaths[i], euid, &seen, b, &count, err, errlen) !=
-            0)
+        if (walk(rootfd, relpaths[i], euid, &seen, b, &count, err, errlen) != 0)
             goto cleanup;
     rc = count;
 cleanup:
