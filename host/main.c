@@ -34,6 +34,7 @@
 #include "sha256.h"
 #include "sign.h"
 #include "signals.h"
+#include "trust.h"
 #include "verdict.h"
 #include "version.h"
 
@@ -997,6 +998,9 @@ typedef struct binding {
     char host[PF_HOST_ID_MAX + 1];
     char audit[PATH_MAX];  /* "" when no audit record is written */
     char ks[PATH_MAX];     /* the kill-switch file */
+    pf_buf trust;          /* 8.4: what others could change, a line each */
+    size_t ntrust;
+    char trust_first[600];
 } binding;
 
 /* The host id: PREFLIGHT_HOST_ID, else the host name (8.5). */
@@ -1059,8 +1063,44 @@ static int bind_gather(const opts *o, pf_mode mode, binding *b, char *err,
     return 0;
 }
 
+/* The trust roots of the pack (8.4): its files, its lock, approvers and
+ * policy, and their folders up to the root. */
+static void bind_trust(binding *b)
+{
+    static const char *const extra[] = {PF_LOCK_FILE, "approvers", "policy"};
+    const char *paths[PF_LOCK_MAX_FILES + 3];
+    char rel[3][PATH_MAX + 32], err[PATH_MAX + 200];
+    size_t rl = strlen(b->pk.root), n = 0;
+    const char *dir = strcmp(b->pk.root, "/") == 0 ? b->pk.dir + 1
+                      : b->pk.dir[rl] == '/'        ? b->pk.dir + rl + 1
+                                                    : "";
+    int rc;
+
+    for (size_t i = 0; i < b->pk.files.n; i++)
+        paths[n++] = b->pk.files.e[i].path;
+    for (size_t i = 0; i < 3; i++) {
+        snprintf(rel[i], sizeof rel[i], "%s%s%s", dir, dir[0] ? "/" : "",
+                 extra[i]);
+        paths[n++] = rel[i];
+    }
+    pf_buf_init(&b->trust);
+    rc = pf_trust_check(b->pk.root, paths, n, geteuid(), &b->trust, err,
+                        sizeof err);
+    if (rc < 0) {
+        b->ntrust = 1;
+        snprintf(b->trust_first, sizeof b->trust_first,
+                 "cannot be examined: %.500s", err);
+        return;
+    }
+    b->ntrust = (size_t)rc;
+    if (rc > 0 && b->trust.data != NULL)
+        snprintf(b->trust_first, sizeof b->trust_first, "%.*s",
+                 (int)strcspn(b->trust.data, "\n"), b->trust.data);
+}
+
 static void bind_free(binding *b)
 {
+    pf_buf_free(&b->trust);
     if (b->has_pack)
         pf_pack_free(&b->pk);
     free(b->tokens);
@@ -1176,6 +1216,8 @@ static void bind_facts(const opts *o, const binding *b, const session *s,
                      (s->lib[0] == '\0' ||
                       (strncmp(s->lib, b->pk.root, rl) == 0 &&
                        (s->lib[rl] == '/' || s->lib[rl] == '\0')));
+    oi->trust_problems = b->ntrust;
+    oi->trust_first = b->trust_first;
     oi->approvers_state = b->pk.approvers_state;
     oi->approvers_n = b->pk.approvers.n;
     oi->approvers_err = b->pk.approvers_err;
@@ -1303,8 +1345,11 @@ static int cmd_checks(const opts *o)
     gate_now(&base, bd.ks, &in, kill_why, sizeof kill_why, &gate);
     if (rc == 0)
         rc = prepare(o, &s, pf_mode_name(mode), http, err, sizeof err);
-    if (live_arm && bd.has_pack && bd.pk.approvers.n > 0)
-        bind_approvals(&bd, &gate);
+    if (live_arm && bd.has_pack) {
+        bind_trust(&bd);
+        if (bd.pk.approvers.n > 0)
+            bind_approvals(&bd, &gate);
+    }
     memset(&oi, 0, sizeof oi);
     oi.cmd = o->cmd == CMD_ARM ? PF_OC_ARM
              : o->cmd == CMD_EXEC ? PF_OC_EXEC

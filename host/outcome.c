@@ -113,9 +113,10 @@ static void pack_rules(const pf_outcome_input *in, pf_outcome *out)
     if (!in->lib_inside)
         add(out, R_LIB);
     if (in->trust_problems > 0)
-        addf(out, "the pack can be changed by others than root: %s%s",
-             in->trust_first ? in->trust_first : "",
-             in->trust_problems > 1 ? " (and more: see the evidence)" : "");
+        addf(out, "the pack can be changed by others than root: %s (%zu "
+                  "problem%s in all)",
+             in->trust_first ? in->trust_first : "", in->trust_problems,
+             in->trust_problems == 1 ? "" : "s");
     if (in->approvers_state < 0)
         addf(out, "approvers: %s",
              in->approvers_err ? in->approvers_err : "unreadable");

@@ -676,11 +676,14 @@ argv = shlex.split(s['ExecStart'])
 assert argv[0].endswith('/preflight') and argv[1] == 'exec', argv
 assert '--' in argv and argv.index('--') < len(argv) - 1, argv
 assert set(s['RestartPreventExitStatus'].split()) >= {'1', '2', '3'}
+assert s.get('Restart', 'no') == 'no', 'a LIVE bot is never restarted without a new approval'
+assert '--kill-switch' not in argv, 'live takes the kill switch from the policy'
 assert s['User'] and s['WorkingDirectory']
 assert cp['Install']['WantedBy']" "$UNIT"
 mkdir -p "$T/ex/srv/checks" "$T/ex/srv/evidence" "$T/ex/state" "$T/ex/tc"
 pass_check "$T/ex/srv/checks/a.lua" ex.a
 printf 'ex.a\n' >"$T/ex/srv/checks/manifest"
+printf 'kill_switch = %s\n' "$T/ex/state/KILL_SWITCH" >"$T/ex/srv/checks/policy"
 sed -e "s#/usr/bin/preflight#$BIN#" \
     -e "s#/srv/arbitrage/bin/arbitrage-bot#/bin/touch $T/ex/started#" \
     -e "s#/var/lib/node_exporter/textfile_collector#$T/ex/tc#g" \
@@ -738,14 +741,20 @@ mounts = {m['name'] for m in arm['volumeMounts']} & {m['name'] for m in bot[0]['
 assert mounts, 'the init container and the bot share no volume'
 assert {v['name'] for v in sp['volumes']} >= mounts" "$POD"
 NOW=$(date -u +%Y-%m-%dT%H:%M:%SZ)
-$PY - "$POD" "$T/ex" "$BIN" "$NOW" >"$T/ex/arm.sh" <<'PYEOF'
+# the pack as a deployment has it: policy on the state volume, an
+# approver, a lock; the approval is made for the Pod's cap and host id
+live_pack "$T/ex/srv/checks" "$(printf 'kill_switch = %s\naudit = %s' \
+    "$T/ex/state/KILL_SWITCH" "$T/ex/state/audit.jsonl")" || bad "k8s pack"
+TOKEN=$(PREFLIGHT_HOST_ID=arbitrage-bot approval "$T/ex/srv/checks" 250)
+$PY - "$POD" "$T/ex" "$BIN" "$NOW" "$TOKEN" >"$T/ex/arm.sh" <<'PYEOF'
 import shlex, sys, yaml
 d = yaml.safe_load(open(sys.argv[1]))
 arm = d['spec']['initContainers'][0]
-root, binary, now = sys.argv[2], sys.argv[3], sys.argv[4]
+root, binary, now, token = sys.argv[2], sys.argv[3], sys.argv[4], sys.argv[5]
 def sub(s):
     return (s.replace('/var/lib/arbitrage', root + '/state')
-             .replace('/srv/arbitrage', root + '/srv').replace('__ARM_AT__', now))
+             .replace('/srv/arbitrage', root + '/srv').replace('__ARM_AT__', now)
+             .replace('__APPROVALS__', token))
 cmd = [binary] + [sub(a) for a in (arm['command'] + arm.get('args', []))[1:]]
 env = ' '.join('%s=%s' % (e['name'], shlex.quote(sub(e['value']))) for e in arm['env'])
 print('cd %s && env %s %s' % (shlex.quote(sub(arm['workingDir'])), env, ' '.join(map(shlex.quote, cmd))))
