@@ -209,6 +209,74 @@ static int is_timeout(const redisContext *c, uint64_t deadline)
            strcmp(c->errstr, strerror(EINPROGRESS)) == 0;
 }
 
+/* The most a reply may take on the wire. The replies read here (+PONG,
+ * +OK, an error line) are a few bytes: a peer that sends more, or
+ * announces a longer bulk string or array, is refused before hiredis
+ * buffers it (hiredis 0.14 has no limit of its own, and its buffers are
+ * outside the Lua memory cap). */
+#define REDIS_MAX_REPLY (64 * 1024)
+
+/* 1 when the unread reply in the reader announces a bulk string or an
+ * array longer than REDIS_MAX_REPLY ("$2000000000\r\n"). */
+static int announces_too_much(const redisReader *rd)
+{
+    const char *p = rd->buf ? rd->buf + rd->pos : NULL;
+    size_t n = rd->buf ? rd->len - rd->pos : 0, i;
+    unsigned long long v = 0;
+
+    if (n < 2 || (p[0] != '$' && p[0] != '*'))
+        return 0;
+    for (i = 1; i < n && i < 24 && p[i] >= '0' && p[i] <= '9'; i++)
+        v = v * 10 + (unsigned long long)(p[i] - '0');
+    return i >= 24 || v > REDIS_MAX_REPLY;
+}
+
+/*
+ * redisCommandArgv with a cap on the reply: send, then read until a whole
+ * reply is parsed, at most REDIS_MAX_REPLY bytes and never past the
+ * deadline. Returns the reply, or NULL with c->err set (I/O, protocol)
+ * or *too_big set.
+ */
+static redisReply *capped_command(redisContext *c, int argc,
+                                  const char **argv, const size_t *lens,
+                                  uint64_t deadline, int *too_big)
+{
+    void *reply = NULL;
+    size_t got = 0;
+    int done = 0;
+
+    *too_big = 0;
+    if (redisAppendCommandArgv(c, argc, argv, lens) != REDIS_OK)
+        return NULL;
+    do {
+        if (redisBufferWrite(c, &done) != REDIS_OK)
+            return NULL;
+    } while (!done);
+    for (;;) {
+        size_t before;
+        if (redisReaderGetReply(c->reader, &reply) != REDIS_OK) {
+            c->err = c->reader->err;
+            snprintf(c->errstr, sizeof c->errstr, "%s", c->reader->errstr);
+            return NULL;
+        }
+        if (reply != NULL)
+            return reply;
+        if (announces_too_much(c->reader) || got > REDIS_MAX_REPLY) {
+            *too_big = 1;
+            return NULL;
+        }
+        if (pf_now_ns() >= deadline) { /* a peer that drips bytes */
+            c->err = REDIS_ERR_IO;
+            snprintf(c->errstr, sizeof c->errstr, "%s", strerror(ETIMEDOUT));
+            return NULL;
+        }
+        before = c->reader->len;
+        if (redisBufferRead(c) != REDIS_OK)
+            return NULL;
+        got += c->reader->len - before; /* bytes this read added */
+    }
+}
+
 /*
  * A server reply (len bytes, NULs shown as '?') for a message: masked
  * whole (the password, then the run's secrets) and only then cut to at
@@ -242,7 +310,7 @@ static redisReply *command(redisContext *c, const redis_url *u, int argc,
                            long timeout_ms, char *err, size_t errlen)
 {
     size_t lens[3];
-    int i;
+    int i, too_big;
     redisReply *r;
     long left = pf_net_left_ms(deadline);
 
@@ -258,9 +326,12 @@ static redisReply *command(redisContext *c, const redis_url *u, int argc,
                  c->errstr);
         return NULL;
     }
-    r = redisCommandArgv(c, argc, argv, lens);
+    r = capped_command(c, argc, argv, lens, deadline, &too_big);
     if (r == NULL) {
-        if (is_timeout(c, deadline))
+        if (too_big)
+            snprintf(err, errlen, "redis peer %s sent a reply larger than "
+                                  "64 KiB to %s (refused)", u->shown, argv[0]);
+        else if (is_timeout(c, deadline))
             snprintf(err, errlen, "timeout after %ld ms: redis %s", timeout_ms,
                      u->shown);
         else

@@ -1,5 +1,5 @@
 /*
- * main.c: the command line of preflight (run, list, arm, exec, kill,
+ * main.c: the command line of preflight (run, list, arm, exec, kill, lock,
  * version, help). Parses options, builds the run configuration and calls
  * the runner, the verdict, the arming gate and the writers (text, JSON,
  * JUnit, TAP on stdout; evidence and metrics to files); decides nothing
@@ -19,12 +19,14 @@
 #include "atomic.h"
 #include "evidence.h"
 #include "killswitch.h"
+#include "lock.h"
 #include "outcome.h"
 #include "proto.h"
 #include "redact.h"
 #include "report_formats.h"
 #include "report_text.h"
 #include "runner.h"
+#include "sha256.h"
 #include "signals.h"
 #include "verdict.h"
 #include "version.h"
@@ -35,7 +37,7 @@
 
 extern char **environ;
 
-enum { CMD_RUN, CMD_LIST, CMD_ARM, CMD_EXEC, CMD_KILL };
+enum { CMD_RUN, CMD_LIST, CMD_ARM, CMD_EXEC, CMD_KILL, CMD_LOCK };
 
 typedef struct opts {
     int cmd;
@@ -46,6 +48,7 @@ typedef struct opts {
     const char *evidence;
     const char *metrics;
     int quiet, verbose;
+    int check; /* lock --check */
     const char *fixtures;
     const char *http;
     const char *root;
@@ -75,6 +78,7 @@ static const char usage_text[] =
     "                              start COMMAND only if the checks pass (and,\n"
     "                              in live mode, the gate armed)\n"
     "  kill --reason TEXT          engage the kill switch\n"
+    "  lock [--check] [PATH]       write or check PATH/preflight.lock\n"
     "  version                     print the version\n"
     "  help [COMMAND]              this text, or the help of one command\n"
     "\n";
@@ -187,11 +191,27 @@ static const cmd_help helps[] = {
      "  --reason TEXT               why (required, not blank)\n"
      "  --kill-switch FILE          kill-switch file (default KILL_SWITCH)\n\n",
      H_EXIT},
+    {"lock",
+     "usage: preflight lock [--check] [--root DIR] [--lib DIR] [PATH]\n\n"
+     "Write PATH/preflight.lock (PATH: the checks folder, default checks/):\n"
+     "one line \"sha256  path\" per file of the pack (every check file,\n"
+     "manifest, approvers, policy, every *.lua below the Lua library\n"
+     "folder), paths relative to the project root (PATH's parent), sorted.\n"
+     "The pack digest is the SHA-256 of the lock file. A symlink, FIFO or\n"
+     "library folder outside the root refuses the pack (exit 2).\n\n"
+     "options:\n"
+     "  --check                     compare instead of writing: exit 0 when\n"
+     "                              the lock matches, 1 listing each\n"
+     "                              difference (changed, missing, unlocked)\n"
+     "  --root DIR                  project root (default: PATH's parent)\n"
+     "  --lib DIR                   Lua library folder (default ROOT/lib;\n"
+     "                              never the installed copy)\n\n",
+     H_EXIT},
     {"version", "usage: preflight version\n\nPrint the name and version.\n",
      0},
     {"help",
      "usage: preflight help [COMMAND]\n\n"
-     "Print the overview, or the help of COMMAND (run, list, arm, exec,\n"
+     "Print the overview, or the help of COMMAND (run, list, arm, exec, lock,\n"
      "kill, version, help). `preflight COMMAND --help` does the same.\n",
      0},
 };
@@ -302,6 +322,10 @@ static int parse_opts(int argc, char **argv, opts *o)
                 usage_error("kill takes no PATH ('%s')", a);
                 return -1;
             }
+            if (o->cmd == CMD_LOCK && o->npaths == 1) {
+                usage_error("lock takes one PATH ('%s' is a second)", a);
+                return -1;
+            }
             if (push(&o->paths, &o->npaths, a) != 0)
                 return -1;
             continue;
@@ -309,6 +333,10 @@ static int parse_opts(int argc, char **argv, opts *o)
         if (strcmp(a, "--help") == 0) {
             print_help(o->cmdname);
             exit(0);
+        }
+        if (o->cmd == CMD_LOCK && strcmp(a, "--check") == 0) {
+            o->check = 1;
+            continue;
         }
         if (strcmp(a, "--quiet") == 0 || strcmp(a, "--verbose") == 0) {
             if (o->cmd == CMD_KILL) {
@@ -329,6 +357,11 @@ static int parse_opts(int argc, char **argv, opts *o)
             return -1;
         }
 #define IS(opt) (strlen(opt) == nl && strncmp(name, opt, nl) == 0)
+        if (o->cmd == CMD_LOCK && !IS("--root") && !IS("--lib")) {
+            usage_error("lock takes only --check, --root and --lib, not '%s'",
+                        a);
+            return -1;
+        }
         if (o->cmd == CMD_KILL && !IS("--reason") && !IS("--kill-switch")) {
             usage_error("kill takes only --reason and --kill-switch, not '%s'",
                         a);
@@ -1075,6 +1108,96 @@ static int cmd_kill(const opts *o)
     return PF_EXIT_PASS;
 }
 
+/*
+ * lock: write PATH/preflight.lock, or with --check compare it with the
+ * pack. Exit 0 written / matches, 1 differences (listed), 2 the pack or
+ * the lock cannot be read.
+ */
+static int cmd_lock(const opts *o)
+{
+    char checks[PATH_MAX], root[PATH_MAX], lib[PATH_MAX], cand[PATH_MAX + 8];
+    char file[PATH_MAX + 32], err[1200], digest[65];
+    const char *path = o->npaths ? o->paths[0] : "checks", *libp = NULL;
+    pf_lock have, want;
+    pf_buf b;
+    struct stat st;
+    int rc = PF_EXIT_ERROR, lrc;
+    size_t n;
+
+    memset(&want, 0, sizeof want);
+    if (realpath(path, checks) == NULL || stat(checks, &st) != 0 ||
+        !S_ISDIR(st.st_mode)) {
+        pf_term_error("lock: %s is not a folder", path);
+        return PF_EXIT_ERROR;
+    }
+    if (o->root != NULL) {
+        if (realpath(o->root, root) == NULL) {
+            pf_term_error("lock: --root %s: %s", o->root, strerror(errno));
+            return PF_EXIT_ERROR;
+        }
+    } else {
+        snprintf(root, sizeof root, "%s", checks);
+        *strrchr(root, '/') = '\0';
+        if (root[0] == '\0')
+            snprintf(root, sizeof root, "/");
+    }
+    snprintf(cand, sizeof cand, "%s/lib", root);
+    if (o->lib != NULL) {
+        if (realpath(o->lib, lib) == NULL) {
+            pf_term_error("lock: --lib %s: %s", o->lib, strerror(errno));
+            return PF_EXIT_ERROR;
+        }
+        libp = lib;
+    } else if (realpath(cand, lib) != NULL) {
+        libp = lib;
+    }
+    if (pf_lock_collect(root, checks, libp, &have, err, sizeof err) != 0) {
+        pf_term_error("lock: %s", err);
+        return PF_EXIT_ERROR;
+    }
+    snprintf(file, sizeof file, "%s/%s", checks, PF_LOCK_FILE);
+    pf_buf_init(&b);
+    if (!o->check) {
+        pf_lock_text(&have, &b);
+        if (b.oom || pf_atomic_write(file, b.data ? b.data : "", b.len, 0644,
+                                     err, sizeof err) != 0) {
+            pf_term_error("lock: %s", b.oom ? "out of memory" : err);
+            goto out;
+        }
+        pf_sha256_hex(b.data ? b.data : "", b.len, digest);
+        fputs("wrote ", stdout);
+        pf_term_put(stdout, file);
+        printf(" (%zu files)\npack digest %s\n", have.n, digest);
+        rc = PF_EXIT_PASS;
+        goto out;
+    }
+    lrc = pf_lock_load(file, &want, digest, err, sizeof err);
+    if (lrc != 0) {
+        if (lrc == 1)
+            pf_term_error("lock: no %s (run `preflight lock` and review it)",
+                          file);
+        else
+            pf_term_error("lock: %s", err);
+        rc = lrc == 1 ? PF_EXIT_FAIL : PF_EXIT_ERROR;
+        goto out;
+    }
+    n = pf_lock_diff(&want, &have, &b);
+    if (n > 0) {
+        pf_term_put(stdout, b.data);
+        printf("%zu difference%s: the pack is not the one that was locked\n",
+               n, n == 1 ? "" : "s");
+        rc = PF_EXIT_FAIL;
+        goto out;
+    }
+    printf("lock matches (%zu files)\npack digest %s\n", have.n, digest);
+    rc = PF_EXIT_PASS;
+out:
+    pf_buf_free(&b);
+    pf_lock_free(&have);
+    pf_lock_free(&want);
+    return rc;
+}
+
 int main(int argc, char **argv)
 {
     opts o;
@@ -1112,6 +1235,8 @@ int main(int argc, char **argv)
         o.cmd = CMD_EXEC;
     else if (strcmp(cmd, "kill") == 0)
         o.cmd = CMD_KILL;
+    else if (strcmp(cmd, "lock") == 0)
+        o.cmd = CMD_LOCK;
     else
         return usage_error("unknown command '%s'", cmd);
     o.cmdname = cmd;
@@ -1121,11 +1246,12 @@ int main(int argc, char **argv)
         free(o.secrets);
         return PF_EXIT_ERROR;
     }
-    if (o.cmd != CMD_KILL)
+    if (o.cmd != CMD_KILL && o.cmd != CMD_LOCK)
         pf_signals_install(); /* a signal ends the run with whole evidence */
     switch (o.cmd) {
     case CMD_LIST: rc = cmd_list(&o); break;
     case CMD_KILL: rc = cmd_kill(&o); break;
+    case CMD_LOCK: rc = cmd_lock(&o); break;
     default: rc = cmd_checks(&o); break;
     }
     free(o.paths);

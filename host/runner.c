@@ -12,7 +12,10 @@
  * that worker's private pipe and names the job it answers; death, exit,
  * silence, garbage or a second result make the check an error. A worker
  * whose check ended in error is replaced; a job that never started on a
- * worker that died is sent once more elsewhere.
+ * worker that died is sent once more elsewhere. A worker that cannot be
+ * started (fork or pipe failing) leaves its job for the next free slot
+ * while other workers run; with none running, the jobs left fail at once
+ * with the failing call and errno, never waiting for the run deadline.
  */
 #define _GNU_SOURCE
 #include "runner.h"
@@ -218,22 +221,34 @@ static int interrupted_run(const pf_run_config *cfg)
     return cfg->handle_signals && pf_signals_caught() != 0;
 }
 
-/* Fork one worker. Returns 0 or -1. */
+/* Why the last worker could not be started: the call that failed
+ * ("pipe" or "fork") and its errno, for the checks that then cannot run. */
+static const char *spawn_call = "fork";
+static int spawn_errno;
+
+/* Fork one worker. Returns 0, or -1 with spawn_call and spawn_errno set. */
 static int spawn(const pf_run_config *cfg, const pf_check *checks, size_t n,
                  worker *w)
 {
     int jp[2], rp[2];
     pid_t pid;
 
-    if (pipe2(jp, O_CLOEXEC) != 0)
+    if (pipe2(jp, O_CLOEXEC) != 0) {
+        spawn_call = "pipe";
+        spawn_errno = errno;
         return -1;
+    }
     if (pipe2(rp, O_CLOEXEC) != 0) {
+        spawn_call = "pipe";
+        spawn_errno = errno;
         close(jp[0]);
         close(jp[1]);
         return -1;
     }
     pid = fork();
     if (pid < 0) {
+        spawn_call = "fork";
+        spawn_errno = errno;
         close(jp[0]);
         close(jp[1]);
         close(rp[0]);
@@ -540,6 +555,25 @@ static void requeue(worker *ws, size_t nw, size_t *retry, size_t *nretry,
 #define PENDING (nretry + (n - next))
 #define TAKE() (nretry ? retry[--nretry] : next++)
 
+/* Fail every job not yet sent: no worker could be started for it (the
+ * cause is spawn_call and spawn_errno). Returns how many. */
+static size_t fail_unstarted(pf_check *checks, size_t n, size_t *retry,
+                             size_t *pnretry, size_t *pnext)
+{
+    size_t nretry = *pnretry, next = *pnext, k = 0;
+
+    while (PENDING > 0) {
+        pf_check_clear(&checks[nretry ? retry[nretry - 1] : next]);
+        pf_check_set_error(&checks[TAKE()], PF_REASON_CRASH,
+                           "crash: could not start worker: %s: %s",
+                           spawn_call, strerror(spawn_errno));
+        k++;
+    }
+    *pnretry = nretry;
+    *pnext = next;
+    return k;
+}
+
 int pf_run(const pf_run_config *cfg, pf_check *checks, size_t n, int kind)
 {
     worker *ws = NULL;
@@ -551,7 +585,7 @@ int pf_run(const pf_run_config *cfg, pf_check *checks, size_t n, int kind)
     uint64_t run_deadline = pf_now_ns() + (uint64_t)cfg->run_timeout_ms * 1000000u;
     uint64_t last_progress = pf_now_ns();
     struct sigaction old_pipe, ign;
-    int rc = 0, spawn_failed = 0, pipeline = 1;
+    int rc = 0, spawn_failed = 0, pipeline = 1, start_failed;
 
     if (n == 0)
         return 0;
@@ -612,17 +646,11 @@ int pf_run(const pf_run_config *cfg, pf_check *checks, size_t n, int kind)
                 nw++;
             }
             if (spawn_failed) {
-                int e = errno;
-                while (PENDING > 0) {
-                    size_t j = TAKE();
-                    pf_check_set_error(&checks[j], PF_REASON_CRASH,
-                                       "crash: cannot start a worker: %s",
-                                       strerror(e));
-                    done++;
-                }
+                done += fail_unstarted(checks, n, retry, &nretry, &next);
                 break;
             }
         }
+        start_failed = 0;
         for (i = 0; i < nw && PENDING > 0; i++) {
             size_t j;
             uint64_t start;
@@ -635,12 +663,30 @@ int pf_run(const pf_run_config *cfg, pf_check *checks, size_t n, int kind)
                  * or nothing may be left to wake this loop */
                 reap(&ws[i]);
                 if (send_job(cfg, checks, n, &ws[i], j, kind, start) != 0) {
+                    if (ws[i].pid != 0) { /* started but took no job */
+                        spawn_call = "write";
+                        spawn_errno = errno;
+                    }
                     reap(&ws[i]);
+                    start_failed = 1;
                     continue;
                 }
             }
             (void)TAKE();
             start_running(cfg, &ws[i], j, start, run_deadline);
+        }
+        if (start_failed && PENDING > 0) {
+            /* a worker could not be (re)started: while others run, their
+             * ends free slots and the job is tried again then; with none
+             * running nothing would ever wake this loop before the run
+             * deadline, so the jobs left fail now, with the cause */
+            busy = 0;
+            for (i = 0; i < nw; i++)
+                busy += ws[i].busy;
+            if (busy == 0) {
+                done += fail_unstarted(checks, n, retry, &nretry, &next);
+                continue; /* all done: nothing to wait for */
+            }
         }
         /* quick checks: queue one more job behind each busy worker whose
          * last check was quick, so it starts the next one without waiting

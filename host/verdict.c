@@ -50,42 +50,67 @@ int pf_verdict_problem(pf_verdict *v, const char *fmt, ...)
     return 0;
 }
 
-static int cmp_idx(const void *a, const void *b, void *ctx);
+/* An id and where it came from (a check's index or a manifest line),
+ * sorted by id, then by position: qsort needs no context. */
+typedef struct id_at {
+    const char *id;
+    size_t at;
+} id_at;
 
-/* Sort indexes of checks with an id by id (insertion into a sorted copy is
- * enough for the sizes seen; qsort with a context is not portable C). */
+static int cmp_id_at(const void *a, const void *b)
+{
+    const id_at *x = a, *y = b;
+    int r = strcmp(x->id, y->id);
+
+    return r ? r : (x->at > y->at) - (x->at < y->at);
+}
+
+/* Indexes of the checks with an id, sorted by id then index in
+ * O(n log n). Returns a malloc'd array of *m entries, or NULL. */
 static size_t *sorted_by_id(pf_check *checks, size_t n, size_t *m)
 {
+    id_at *t = malloc((n ? n : 1) * sizeof *t);
     size_t *idx = malloc((n ? n : 1) * sizeof *idx), i, k = 0;
 
-    if (idx == NULL)
+    if (t == NULL || idx == NULL) {
+        free(t);
+        free(idx);
         return NULL;
-    for (i = 0; i < n; i++) {
-        if (checks[i].id != NULL) /* skipped copies count as duplicates too */
-            idx[k++] = i;
     }
-    /* shell sort: O(n^1.3), no recursion, no context needed */
-    for (size_t gap = k / 2; gap > 0; gap /= 2) {
-        for (i = gap; i < k; i++) {
-            size_t t = idx[i], j = i;
-            while (j >= gap && cmp_idx(&idx[j - gap], &t, checks) > 0) {
-                idx[j] = idx[j - gap];
-                j -= gap;
-            }
-            idx[j] = t;
+    for (i = 0; i < n; i++) {
+        if (checks[i].id != NULL) { /* skipped copies count as duplicates too */
+            t[k].id = checks[i].id;
+            t[k++].at = i;
         }
     }
+    if (k > 1)
+        qsort(t, k, sizeof *t, cmp_id_at);
+    for (i = 0; i < k; i++)
+        idx[i] = t[i].at;
+    free(t);
     *m = k;
     return idx;
 }
 
-static int cmp_idx(const void *a, const void *b, void *ctx)
+/* The index of the check with this id among the checks that ran (not
+ * left out by --tag), looked up in ran[0..m), the sorted_by_id indexes of
+ * those checks; -1 when none did. */
+static long ran_find(const pf_check *checks, const size_t *ran, size_t m,
+                     const char *id)
 {
-    const pf_check *c = ctx;
-    size_t x = *(const size_t *)a, y = *(const size_t *)b;
-    int r = strcmp(c[x].id, c[y].id);
+    size_t lo = 0, hi = m;
 
-    return r ? r : (x > y) - (x < y);
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        int r = strcmp(checks[ran[mid]].id, id);
+        if (r == 0)
+            return (long)ran[mid];
+        if (r < 0)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return -1;
 }
 
 static int mark_duplicates(pf_check *checks, size_t n, pf_verdict *v)
@@ -119,17 +144,6 @@ static int mark_duplicates(pf_check *checks, size_t n, pf_verdict *v)
     return 0;
 }
 
-static int in_manifest(char *const *manifest, size_t n, const char *id)
-{
-    size_t j;
-
-    for (j = 0; id != NULL && j < n; j++) {
-        if (strcmp(manifest[j], id) == 0)
-            return 1;
-    }
-    return 0;
-}
-
 /* A skip of a required check (its id is in the manifest) fails the run:
  * mark it (reason PF_REASON_REQUIRED, message prefixed, the check's own
  * message kept after it) and add a run-level problem. Returns 0 or -1. */
@@ -155,7 +169,7 @@ static int mark_required_skip(pf_check *c, pf_verdict *v)
 int pf_verdict_compute(pf_check *checks, size_t n, char *const *manifest,
                        size_t nmanifest, pf_verdict *v)
 {
-    size_t i, j;
+    size_t i, j, k, m, *ran;
 
     v->kind = PF_VERDICT_ERROR;
     v->exit_code = PF_EXIT_ERROR;
@@ -173,23 +187,29 @@ int pf_verdict_compute(pf_check *checks, size_t n, char *const *manifest,
         }
         v->total++;
     }
+    /* the ids that ran, sorted: each manifest id is a binary search */
+    ran = sorted_by_id(checks, n, &m);
+    if (ran == NULL)
+        return -1;
+    for (i = k = 0; i < m; i++) {
+        if (checks[ran[i]].status != PF_STATUS_NOT_SELECTED)
+            ran[k++] = ran[i];
+    }
     for (j = 0; j < nmanifest; j++) {
-        int found = 0;
-        for (i = 0; i < n && !found; i++) {
-            found = checks[i].id != NULL &&
-                    checks[i].status != PF_STATUS_NOT_SELECTED &&
-                    strcmp(checks[i].id, manifest[j]) == 0;
+        long at = ran_find(checks, ran, k, manifest[j]);
+        if (at < 0) {
+            if (pf_verdict_problem(v, "manifest id \"%s\" did not run",
+                                   manifest[j]) != 0) {
+                free(ran);
+                return -1;
+            }
+        } else if (checks[at].status == PF_STATUS_SKIP &&
+                   mark_required_skip(&checks[at], v) != 0) {
+            free(ran);
+            return -1;
         }
-        if (!found && pf_verdict_problem(v, "manifest id \"%s\" did not run",
-                                         manifest[j]) != 0)
-            return -1;
     }
-    for (i = 0; i < n; i++) {
-        if (checks[i].status == PF_STATUS_SKIP &&
-            in_manifest(manifest, nmanifest, checks[i].id) &&
-            mark_required_skip(&checks[i], v) != 0)
-            return -1;
-    }
+    free(ran);
     if (v->total == 0) {
         if (pf_verdict_problem(v, "no check ran") != 0)
             return -1;
@@ -229,11 +249,45 @@ static void show_bytes(const char *s, size_t l, char *out, size_t outlen)
     out[o] = '\0';
 }
 
+/* The first line of text (numbered from 1) that lists an id already in
+ * ids[0..n), given line[k] for the ids from first on (the ones before
+ * first came from an earlier manifest: line 0). Sorting a copy makes this
+ * O(n log n). Returns 0 when no id is listed twice, (size_t)-1 when out of
+ * memory; *dup is the id. */
+static size_t first_repeat(char *const *ids, size_t n, size_t first,
+                           const size_t *line, const char **dup)
+{
+    id_at *t = malloc((n ? n : 1) * sizeof *t);
+    size_t i, best = 0;
+
+    if (t == NULL)
+        return (size_t)-1;
+    for (i = 0; i < n; i++) {
+        t[i].id = ids[i];
+        t[i].at = i < first ? 0 : line[i - first];
+    }
+    qsort(t, n, sizeof *t, cmp_id_at);
+    for (i = 1; i < n; i++) {
+        /* the second of a run of equal ids is where it was listed twice */
+        if (strcmp(t[i].id, t[i - 1].id) == 0 &&
+            (i < 2 || strcmp(t[i].id, t[i - 2].id) != 0) &&
+            (best == 0 || t[i].at < best)) {
+            best = t[i].at;
+            *dup = t[i].id;
+        }
+    }
+    free(t);
+    return best;
+}
+
 int pf_manifest_parse(const char *text, size_t len, char ***ids, size_t *n,
                       char *err, size_t errlen)
 {
-    size_t off = 0, line = 0;
+    size_t off = 0, line = 0, first = *n, cap = *n, *lines = NULL, dl;
+    const char *dup = NULL;
+    int rc = -1;
 
+    err[0] = '\0';
     if (memchr(text, '\0', len) != NULL) {
         snprintf(err, errlen, "manifest contains a NUL byte");
         return -1;
@@ -248,7 +302,7 @@ int pf_manifest_parse(const char *text, size_t len, char ***ids, size_t *n,
     while (off < len) {
         const char *s = text + off, *nl = memchr(s, '\n', len - off);
         size_t l = nl ? (size_t)(nl - s) : len - off;
-        char id[PF_MAX_ID + 1], **grown;
+        char id[PF_MAX_ID + 1];
 
         off += l + (nl != NULL);
         line++;
@@ -263,7 +317,7 @@ int pf_manifest_parse(const char *text, size_t len, char ***ids, size_t *n,
             continue;
         if (l > PF_MAX_ID) {
             snprintf(err, errlen, "manifest line %zu: id too long", line);
-            return -1;
+            break; /* a repeat on an earlier line is reported first */
         }
         memcpy(id, s, l);
         id[l] = '\0';
@@ -274,24 +328,41 @@ int pf_manifest_parse(const char *text, size_t len, char ***ids, size_t *n,
                      "manifest line %zu: \"%s\"%s is not a valid id "
                      "(^[a-z0-9][a-z0-9_.-]*$)",
                      line, shown, l > 60 ? "..." : "");
-            return -1;
+            break; /* a repeat on an earlier line is reported first */
         }
-        for (size_t k = 0; k < *n; k++) {
-            if (strcmp((*ids)[k], id) == 0) {
-                snprintf(err, errlen, "manifest line %zu: \"%s\" listed twice",
-                         line, id);
-                return -1;
-            }
+        if (*n == cap) { /* grow by doubling: O(n) copies in all */
+            size_t nc = cap < 16 ? 32 : 2 * cap, *gl;
+            char **grown = realloc(*ids, nc * sizeof *grown);
+            if (grown == NULL)
+                goto oom;
+            *ids = grown;
+            gl = realloc(lines, (nc - first) * sizeof *gl);
+            if (gl == NULL)
+                goto oom;
+            lines = gl;
+            cap = nc;
         }
-        grown = realloc(*ids, (*n + 1) * sizeof *grown);
-        if (grown == NULL || (grown[*n] = strdup(id)) == NULL) {
-            if (grown)
-                *ids = grown;
-            snprintf(err, errlen, "out of memory");
-            return -1;
-        }
-        *ids = grown;
+        if (((*ids)[*n] = strdup(id)) == NULL)
+            goto oom;
+        lines[*n - first] = line;
         (*n)++;
     }
-    return 0;
+    dl = first_repeat(*ids, *n, first, lines, &dup);
+    if (dl == (size_t)-1)
+        goto oom;
+    if (dl != 0) {
+        snprintf(err, errlen, "manifest line %zu: \"%s\" listed twice", dl,
+                 dup);
+        /* keep only the ids before that line, as a line-by-line parse
+         * stopping there would */
+        while (*n > first && lines[*n - 1 - first] >= dl)
+            free((*ids)[--*n]);
+    }
+    rc = err[0] ? -1 : 0;
+    free(lines);
+    return rc;
+oom:
+    snprintf(err, errlen, "out of memory");
+    free(lines);
+    return -1;
 }

@@ -28,6 +28,13 @@
 #include "runner.h"
 #include "sha256.h"
 
+/* private memory a worker may use beyond the Lua cap (library buffers;
+ * under ASan also its quarantine and redzones) */
+#if defined(__SANITIZE_ADDRESS__)
+#define PF_WORKER_DATA_SLACK ((rlim_t)160 << 20)
+#else
+#define PF_WORKER_DATA_SLACK ((rlim_t)96 << 20)
+#endif
 
 /* Write all of p or fail. */
 static int write_all(int fd, const void *p, size_t n)
@@ -148,13 +155,43 @@ static int in_list(char *const *list, size_t n, const char *s)
     return 0;
 }
 
+static int cmp_str(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* 1 when s is a manifest id. The worker sorts a copy of the manifest once
+ * and searches it, so N checks against M ids cost O((N + M) log M), not
+ * O(N * M); if the copy cannot be made it falls back to a linear scan. */
+static int in_manifest(const pf_run_config *cfg, const char *s)
+{
+    static char **sorted;
+    static char *const *sorted_for; /* the manifest it copies */
+    static size_t nsorted;
+
+    if ((sorted_for != cfg->manifest || nsorted != cfg->nmanifest) &&
+        cfg->nmanifest > 1) {
+        free(sorted);
+        sorted = malloc(cfg->nmanifest * sizeof *sorted);
+        sorted_for = sorted ? cfg->manifest : NULL;
+        nsorted = cfg->nmanifest;
+        if (sorted != NULL) {
+            memcpy(sorted, cfg->manifest, cfg->nmanifest * sizeof *sorted);
+            qsort(sorted, cfg->nmanifest, sizeof *sorted, cmp_str);
+        }
+    }
+    if (cfg->nmanifest <= 1 || sorted_for != cfg->manifest)
+        return in_list(cfg->manifest, cfg->nmanifest, s);
+    return bsearch(&s, sorted, cfg->nmanifest, sizeof *sorted, cmp_str) != NULL;
+}
+
 /* 1 when --tag filters are given, none matches and the id is not in the
  * manifest (a manifest id always runs). */
 static int deselected(const pf_run_config *cfg, const pf_check *c)
 {
     size_t i;
 
-    if (cfg->ntags == 0 || in_list(cfg->manifest, cfg->nmanifest, c->id))
+    if (cfg->ntags == 0 || in_manifest(cfg, c->id))
         return 0;
     for (i = 0; i < c->ntags; i++) {
         if (in_list(cfg->tags, cfg->ntags, c->tags[i]))
@@ -573,27 +610,59 @@ done:
     out->duration_ms = (double)(pf_now_ns() - start_ns) / 1e6;
 }
 
-/* Limits of the worker process itself, a backstop behind the allocator. */
+#if defined(__SANITIZE_ADDRESS__)
+/* ASan's allocator reports and exits when the OS refuses memory; under
+ * the worker's RLIMIT_DATA malloc must return NULL instead, as in a plain
+ * build, so libraries fail as they do in production. Freed blocks wait in
+ * ASan's quarantine, private memory too: keep it to 32 MiB (the default
+ * is 256) so a worker that runs many checks stays inside its limit. */
+const char *__asan_default_options(void);
+const char *__asan_default_options(void)
+{
+    return "allocator_may_return_null=1:quarantine_size_mb=32";
+}
+#endif
+
+/* This process's total and private writable memory (statm's size and
+ * data: VmSize and VmData + VmStk) in bytes, both 0 when unknown. */
+static void vm_now(rlim_t *size, rlim_t *data)
+{
+    FILE *f = fopen("/proc/self/statm", "r");
+    unsigned long v[6] = {0};
+
+    *size = *data = 0;
+    if (f == NULL)
+        return;
+    if (fscanf(f, "%lu %lu %lu %lu %lu %lu", &v[0], &v[1], &v[2], &v[3],
+               &v[4], &v[5]) == 6) {
+        *size = (rlim_t)v[0] * 4096u;
+        *data = (rlim_t)v[5] * 4096u;
+    }
+    fclose(f);
+}
+
+/* Limits of the worker process itself, a backstop behind the allocator:
+ * the buffers of hiredis, libpq and libcurl are outside the Lua cap, so a
+ * peer could otherwise grow a worker without bound. RLIMIT_DATA caps the
+ * private memory the worker may add to what it has at fork: the Lua cap
+ * plus PF_WORKER_DATA_SLACK for library buffers, so its peak RSS stays
+ * under --memory-mb + 128 MiB whatever a peer sends (in an ASan build,
+ * 64 MiB more: see __asan_default_options). */
 static void limit_process(const pf_run_config *cfg)
 {
     struct rlimit rl = {0, 0};
+    rlim_t size, data;
 
     setrlimit(RLIMIT_CORE, &rl); /* a crash dump could hold secrets */
-#if !defined(__SANITIZE_ADDRESS__) && !defined(PF_NO_RLIMIT_AS)
-    {
-        FILE *f = fopen("/proc/self/statm", "r");
-        unsigned long pages = 0;
-        if (f != NULL) {
-            if (fscanf(f, "%lu", &pages) != 1)
-                pages = 0;
-            fclose(f);
-        }
-        rl.rlim_cur = rl.rlim_max = (rlim_t)pages * 4096u +
-                                    2 * cfg->sb.memory_bytes + (512u << 20);
-        setrlimit(RLIMIT_AS, &rl);
+    vm_now(&size, &data);
+    if (data > 0) {
+        rl.rlim_cur = rl.rlim_max =
+            data + cfg->sb.memory_bytes + PF_WORKER_DATA_SLACK;
+        setrlimit(RLIMIT_DATA, &rl);
     }
-#else
-    (void)cfg;
+#if !defined(__SANITIZE_ADDRESS__) && !defined(PF_NO_RLIMIT_AS)
+    rl.rlim_cur = rl.rlim_max = size + 2 * cfg->sb.memory_bytes + (512u << 20);
+    setrlimit(RLIMIT_AS, &rl);
 #endif
 }
 

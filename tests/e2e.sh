@@ -202,7 +202,12 @@ wait $PID
 RC=$?
 [ "$RC" -ne 0 ] && ok || bad "SIGTERM during exec exited 0"
 [ -e "$T/marker6" ] && bad "exec started the command after SIGTERM" || ok
-sleep 0.2
+# the workers die with their parent (PDEATHSIG): give a busy machine time
+i=0
+while pgrep -f "$BIN exec $T/slow" >/dev/null && [ $i -lt 100 ]; do
+    i=$((i + 1))
+    sleep 0.1
+done
 if pgrep -f "$BIN exec $T/slow" >/dev/null; then bad "orphan worker after SIGTERM"; else ok; fi
 
 # ---- a required check that skips fails the run (issue 11) -----------------

@@ -38,11 +38,9 @@ printf 'return 1\n' >"$T/outside.lua"
 ln -s "$T/outside.lua" "$T/bad/link.lua"
 printf "return { id = 'f.latin', title = 't', run = function() return preflight.pass('x') end }\n" \
     >"$T/bad/$(printf 'caf\351.lua')"
-start=$(date +%s)
-"$BIN" run --format json "$T/bad" >"$T/bad.json" 2>"$T/bad.err"
+timeout 120 "$BIN" run --format json "$T/bad" >"$T/bad.json" 2>"$T/bad.err"
 rc=$?
-[ "$rc" -eq 1 ] && ok || bad "bad files: exit $rc, want 1"
-[ $(($(date +%s) - start)) -lt 20 ] && ok || bad "bad files took too long"
+[ "$rc" -eq 1 ] && ok || bad "bad files: exit $rc, want 1 (124: did not end)"
 expect_status "folder named .lua" "dir.lua" "$T/bad.json" "error load"
 expect_status "fifo" "fifo.lua" "$T/bad.json" "error load"
 expect_status "100 MB file" "big.lua" "$T/bad.json" "error load"
@@ -60,10 +58,28 @@ cat >"$T/kill/slow.lua" <<'LUA'
 return { id = "f.slow", title = "slow", timeout_ms = 4000,
   run = function() while true do end end }
 LUA
+# wait_worker PID: wait (up to 30 s) until PID has a worker
+wait_worker() {
+    i=0
+    while ! pgrep -P "$1" >/dev/null && [ $i -lt 600 ]; do
+        i=$((i + 1))
+        sleep 0.05
+    done
+}
 "$BIN" run --format json "$T/kill" >"$T/kill.json" 2>&1 &
 PID=$!
-sleep 0.5
-for w in $(pgrep -P $PID); do kill -KILL "$w"; done
+# kill the worker that spins (the one with CPU time), not the honest one,
+# however slow the machine is to get there
+i=0
+while [ $i -lt 600 ]; do
+    i=$((i + 1))
+    W=$(for w in $(pgrep -P $PID); do
+        awk -v w="$w" '$14 + $15 >= 20 { print w }' "/proc/$w/stat" 2>/dev/null
+    done)
+    [ -n "$W" ] && break
+    sleep 0.05
+done
+for w in $W; do kill -KILL "$w"; done
 wait $PID
 rc=$?
 [ "$rc" -eq 1 ] && ok || bad "worker SIGKILL: exit $rc, want 1"
@@ -73,15 +89,82 @@ expect_status "neighbour of killed worker" "honest.lua" "$T/kill.json" "pass"
 # ---- SIGINT mid-run: workers end, complete evidence, non-zero exit ----------
 "$BIN" run --evidence "$T/int.json" "$T/kill" >"$T/int.out" 2>&1 &
 PID=$!
-sleep 0.5
+wait_worker $PID # the run is under way: its handlers are in place
+sleep 0.2
 kill -INT $PID
 wait $PID
 rc=$?
 [ "$rc" -eq 2 ] && ok || bad "SIGINT: exit $rc, want 2"
 $PY -c "import json,sys; d=json.load(open(sys.argv[1])); assert d['verdict'] == 'error'" "$T/int.json" \
     && ok || bad "SIGINT: evidence not complete or not an error"
-sleep 0.2
+i=0
+while pgrep -f "$T/kill" >/dev/null && [ $i -lt 100 ]; do
+    i=$((i + 1))
+    sleep 0.1
+done
 pgrep -f "$T/kill" >/dev/null && bad "SIGINT: a worker survived" || ok
+
+# ---- a worker cannot be started: fork (RLIMIT_NPROC) or pipe (EMFILE) ------
+# The limit is lowered on the running process once its first worker is up:
+# each check then times out, its worker is replaced, and the replacement
+# cannot start. The checks left must fail at once with the cause, not wait
+# for the run deadline as "not started".
+mkdir -p "$T/nofork"
+for i in 1 2 3 4 5 6; do
+    mk "$T/nofork/spin$i.lua" <<LUA
+return { id = "nofork.c$i", title = "spins", timeout_ms = 800,
+  run = function() while true do end end }
+LUA
+done
+chmod 711 "$T"
+# start_limited LIMIT OUT [USER-PREFIX...]: run the folder with one worker
+# (as that user), lower LIMIT (a prlimit option) on it once its worker is
+# up, as the same user (root may lack CAP_SYS_RESOURCE), wait
+start_limited() {
+    lim=$1 out=$2
+    shift 2
+    timeout 60 "$@" "$BIN" run --format json --jobs 1 --run-timeout-ms 120000 \
+        "$T/nofork" >"$out" 2>"$out.err" &
+    TO=$!
+    i=0
+    PID=
+    while [ -z "$PID" ] && [ $i -lt 400 ]; do
+        i=$((i + 1))
+        sleep 0.05
+        for p in $(pgrep -P $TO); do
+            pgrep -P "$p" >/dev/null && PID=$p
+        done
+    done
+    [ -n "$PID" ] && "$@" prlimit --pid "$PID" "$lim"
+    wait $TO
+    rc=$?
+}
+# start_failed NAME OUT CAUSE: exit 1 or 2 within the outer timeout, no
+# check passed, and the checks that never ran say why
+start_failed() {
+    case $rc in 1 | 2) ok ;; 124) bad "$1: stalled (outer timeout)" ;;
+        *) bad "$1: exit $rc, want 1 or 2" ;; esac
+    $PY - "$2" "$3" <<'PYEOF' && ok || bad "$1: see above"
+import json, sys
+d = json.load(open(sys.argv[1]))
+st = [c["status"] for c in d["checks"]]
+assert len(st) == 6 and "pass" not in st, st
+msgs = [c["message"] for c in d["checks"]]
+cause = [m for m in msgs if "could not start worker: " + sys.argv[2] in m]
+assert cause, msgs
+assert not any("deadline" in m for m in msgs), msgs
+PYEOF
+}
+if [ "$(id -u)" -eq 0 ]; then
+    # RLIMIT_NPROC binds only a user without CAP_SYS_RESOURCE
+    start_limited --nproc=1:1 "$T/nofork.json" \
+        setpriv --reuid=nobody --regid=nogroup --clear-groups
+else
+    start_limited --nproc=1:1 "$T/nofork.json"
+fi
+start_failed "fork fails (EAGAIN)" "$T/nofork.json" "fork: Resource temporarily unavailable"
+start_limited --nofile=5:5 "$T/nopipe.json"
+start_failed "pipe fails (EMFILE)" "$T/nopipe.json" "pipe: Too many open files"
 
 # ---- evidence folder not writable ---------------------------------------------
 printf 'x' >"$T/notadir"

@@ -523,7 +523,13 @@ if command -v script >/dev/null 2>&1; then
     TERM=dumb script -qec "'$BIN' run '$T/slow'" /dev/null >"$T/tty4.out" 2>&1
     lacks "TERM=dumb: no progress line" "$T/tty4.out" "checks done"
     TERM=xterm script -qec "'$BIN' run '$T/p'" /dev/null >"$T/tty5.out" 2>&1
-    lacks "fast run: no progress line" "$T/tty5.out" "checks done"
+    # the line appears after 1 s: only a run that was fast can show none
+    # (a busy machine may make even this run slow)
+    if grep -qE '\((0|[1-8][0-9]?[0-9]?) ms,' "$T/tty5.out"; then
+        lacks "fast run: no progress line" "$T/tty5.out" "checks done"
+    else
+        note "the small run took over 900 ms: progress line not asserted"
+    fi
 else
     note "script (util-linux) absent: TTY output not tested here"
 fi

@@ -192,7 +192,6 @@ static void test_runner_fake_workers(void **state)
         const fake_row *row = &fake_rows[i];
         pf_run_config cfg;
         pf_check c;
-        uint64_t t0 = pf_now_ns();
 
         base_config(&cfg);
         cfg.worker_main = row->fake;
@@ -203,8 +202,10 @@ static void test_runner_fake_workers(void **state)
             c.message == NULL || strstr(c.message, row->needle) == NULL)
             fail_msg("row %s: status %d reason %d message %s", row->name,
                      c.status, c.reason, c.message ? c.message : "(null)");
-        /* nothing waits past the deadline plus a small margin */
-        assert_true(pf_now_ns() - t0 < 1500000000ull);
+        /* the check's own deadline ended it, never the run's (a bound,
+         * not a timing: a busy machine may be slow) */
+        if (strstr(c.message, "run deadline") != NULL)
+            fail_msg("row %s: ended by the run deadline", row->name);
         pf_check_clear(&c);
     }
 }

@@ -282,6 +282,13 @@ static int row_failed(const char *fmt, ...)
     return 1;
 }
 
+/* 1 for the reasons a runaway ends with: which limit stops it first
+ * (memory or time) depends on the machine's speed. */
+static int runaway(pf_reason r)
+{
+    return r == PF_REASON_MEMORY || r == PF_REASON_TIMEOUT;
+}
+
 static void test_sandbox_rows(void **state)
 {
     char dir[] = "/tmp/pf_sb_XXXXXX", adv[600], hon[600], link[600];
@@ -304,7 +311,6 @@ static void test_sandbox_rows(void **state)
         const row *r = &rows[i];
         pf_run_config cfg;
         pf_check cs[2];
-        uint64_t t0 = pf_now_ns();
         size_t len = strlen(r->src);
 
         if (r->src[0] == '\x1b')
@@ -322,7 +328,10 @@ static void test_sandbox_rows(void **state)
         cs[0].file = adv;
         cs[1].file = hon;
         assert_int_equal(pf_run(&cfg, cs, 2, 1), 0);
-        if (cs[0].status != r->status || cs[0].reason != r->reason ||
+        if (runaway(r->reason) && cs[0].status == PF_STATUS_ERROR &&
+            runaway(cs[0].reason) && cs[0].message != NULL)
+            ; /* either limit may stop a runaway first on a busy machine */
+        else if (cs[0].status != r->status || cs[0].reason != r->reason ||
             cs[0].message == NULL || strstr(cs[0].message, r->needle) == NULL)
             bad += row_failed("row \"%s\": status %s reason %s message: %s",
                               r->name, pf_status_name(cs[0].status),
@@ -334,11 +343,11 @@ static void test_sandbox_rows(void **state)
             bad += row_failed("row \"%s\": the honest neighbour did not "
                               "pass: %s",
                               r->name, cs[1].message ? cs[1].message : "(null)");
-        /* a 300 ms check ends within its deadline plus a margin */
-        if (pf_now_ns() - t0 > 1200000000ull)
-            bad += row_failed("row \"%s\": took %llu ms", r->name,
-                              (unsigned long long)((pf_now_ns() - t0) /
-                                                   1000000));
+        /* its own deadline ended it, not the run's (a bound, not a
+         * timing: a busy machine may be slow) */
+        if (cs[0].message != NULL && strstr(cs[0].message, "run deadline"))
+            bad += row_failed("row \"%s\": ended by the run deadline",
+                              r->name);
         pf_check_clear(&cs[0]);
         pf_check_clear(&cs[1]);
     }

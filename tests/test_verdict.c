@@ -571,6 +571,76 @@ static void test_manifest_parse_appends(void **state)
     free(ids);
 }
 
+/* 100,000 manifest ids and as many checks: the repeat, the missing ids and
+ * the duplicate checks are all found (a quadratic scan took minutes). */
+static void test_manifest_100k_ids(void **state)
+{
+    enum { N = 100000 };
+    char *text = malloc((size_t)N * 12 + 32), **ids = NULL, err[256] = "";
+    pf_check *cs = calloc(N + 2, sizeof *cs);
+    size_t len = 0, n = 0, i, nmissing = 0;
+    pf_verdict v;
+
+    (void)state;
+    assert_non_null(text);
+    assert_non_null(cs);
+    for (i = 0; i < N; i++)
+        len += (size_t)sprintf(text + len, "m%06zu\n", (size_t)(N - 1 - i));
+    len += (size_t)sprintf(text + len, "m050000\nm000007\n");
+    /* the first repeat is on line N + 1; the ids before it are kept */
+    assert_int_equal(pf_manifest_parse(text, len, &ids, &n, err, sizeof err),
+                     -1);
+    assert_non_null(strstr(err, "line 100001: \"m050000\" listed twice"));
+    assert_int_equal(n, N);
+    /* every id once: parsed whole, in order */
+    for (i = 0; i < n; i++)
+        free(ids[i]);
+    free(ids);
+    ids = NULL;
+    n = 0;
+    len -= 16;
+    assert_int_equal(pf_manifest_parse(text, len, &ids, &n, err, sizeof err),
+                     0);
+    assert_int_equal(n, N);
+    assert_string_equal(ids[0], "m099999");
+    assert_string_equal(ids[N - 1], "m000000");
+    /* checks: every id but each 1000th (those are missing), and two
+     * checks sharing an id */
+    for (i = 0; i < N; i++) {
+        char id[32];
+        snprintf(id, sizeof id, i % 1000 == 3 ? "other%06zu" : "m%06zu", i);
+        cs[i].id = xstrdup(id);
+        cs[i].status = PF_STATUS_PASS;
+        nmissing += i % 1000 == 3;
+    }
+    cs[N].id = xstrdup("dup.a");
+    cs[N + 1].id = xstrdup("dup.a");
+    cs[N].status = cs[N + 1].status = PF_STATUS_PASS;
+    memset(&v, 0, sizeof v);
+    assert_int_equal(pf_verdict_compute(cs, N + 2, ids, n, &v), 0);
+    assert_int_equal(v.kind, PF_VERDICT_FAIL);
+    assert_int_equal(v.nproblems, 1 + nmissing);
+    assert_non_null(strstr(v.problems[0], "duplicate id \"dup.a\""));
+    for (i = 1; i < v.nproblems; i++) {
+        /* in manifest order: m099003 first, m000003 last */
+        char want[64];
+        snprintf(want, sizeof want, "manifest id \"m%06zu\" did not run",
+                 (size_t)(N - 1000 * i + 3));
+        assert_string_equal(v.problems[i], want);
+    }
+    assert_int_equal(cs[N].status, PF_STATUS_ERROR);
+    assert_int_equal(cs[N + 1].status, PF_STATUS_ERROR);
+    assert_int_equal(cs[0].status, PF_STATUS_PASS);
+    pf_verdict_free(&v);
+    for (i = 0; i < N + 2; i++)
+        pf_check_clear(&cs[i]);
+    free(cs);
+    for (i = 0; i < n; i++)
+        free(ids[i]);
+    free(ids);
+    free(text);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -582,6 +652,7 @@ int main(void)
         cmocka_unit_test(test_verdict_problem_appends),
         cmocka_unit_test(test_manifest_parse_table),
         cmocka_unit_test(test_manifest_parse_appends),
+        cmocka_unit_test(test_manifest_100k_ids),
     };
 
     return cmocka_run_group_tests(tests, 0, NULL);

@@ -1,6 +1,6 @@
 -- expect: error runtime
 return {
-  id = "adv.x", title = "adversarial", timeout_ms = 400,
+  id = "adv.x", title = "adversarial", timeout_ms = 3000,
   run = function(ctx)
     local function mk(n) if n == 0 then return nil end
       return setmetatable({}, { __close = function() local y <close> = mk(n - 1) end }) end

@@ -3,7 +3,7 @@
 -- handler that raises again, recursively). Must end as an error of this
 -- check, never a crash of the host.
 return {
-  id = "adv.x", title = "adversarial", timeout_ms = 400,
+  id = "adv.x", title = "adversarial", timeout_ms = 3000,
   run = function(ctx)
     local function h(m) return xpcall(error, h, m) end
     xpcall(error, h, "boom")

@@ -1,6 +1,6 @@
 -- expect: error runtime
 return {
-  id = "adv.x", title = "adversarial", timeout_ms = 400,
+  id = "adv.x", title = "adversarial", timeout_ms = 3000,
   run = function(ctx)
     setmetatable({}, { __gc = function() local t = {} for i = 1, 1e9 do t[i] = i end end })
     return preflight.pass('ok')

@@ -1,6 +1,6 @@
 -- expect: error memory
 return {
-  id = "adv.x", title = "adversarial", timeout_ms = 400,
+  id = "adv.x", title = "adversarial", timeout_ms = 3000,
   run = function(ctx)
     pcall(function() local t = {} for i = 1, 1e9 do t[i] = i end end)
     return preflight.pass('ok')

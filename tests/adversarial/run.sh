@@ -3,8 +3,11 @@
 # its first line what it must end as ("-- expect: error timeout", "-- expect:
 # fail", ...). Each runs next to honest/honest.lua; the test asserts that
 # the adversarial check does not pass and ends as expected, that the run
-# ends within the check's deadline plus a margin, that the host exits
-# normally with 1, and that the honest neighbour still passes.
+# ends (a generous outer timeout, not a timing: a busy machine may be slow),
+# that the host exits normally with 1, and that the honest neighbour still
+# passes. Which limit stops a runaway depends on the machine's speed: a
+# memory bomb may run out of time first, and a time bomb out of memory, so
+# "error memory" and "error timeout" accept either reason, never a pass.
 set -u
 BIN=${PREFLIGHT_BIN:?set PREFLIGHT_BIN}
 DIR=$(cd "$(dirname "$0")" && pwd)
@@ -24,15 +27,19 @@ mkfifo "$T/lib/fifo_mod.lua"
 for f in "$DIR"/*.lua; do
     name=$(basename "$f" .lua)
     expect=$(sed -n '1s/^-- expect: //p' "$f")
-    start=$($PY -c 'import time; print(time.monotonic())')
-    "$BIN" run --format json --timeout-ms 1000 --memory-mb 32 --root "$T" \
-        "$f" "$DIR/honest/honest.lua" >"$T/out.json" 2>"$T/err"
+    # 5 s per check at most: the time bombs set their own 200-300 ms; the
+    # rest (400 ms once) have 3 s, so a slow machine cannot turn their
+    # contract, runtime or fail ending into a timeout
+    timeout 120 "$BIN" run --format json --timeout-ms 5000 --memory-mb 32 \
+        --root "$T" "$f" "$DIR/honest/honest.lua" >"$T/out.json" 2>"$T/err"
     rc=$?
-    took=$($PY -c "import time; print(int((time.monotonic() - $start) * 1000))")
-    verdict=$($PY - "$T/out.json" "$expect" "$rc" "$took" <<'PYEOF'
+    verdict=$($PY - "$T/out.json" "$expect" "$rc" <<'PYEOF'
 import json, sys
-path, expect, rc, took = sys.argv[1], sys.argv[2], int(sys.argv[3]), int(sys.argv[4])
+path, expect, rc = sys.argv[1], sys.argv[2], int(sys.argv[3])
 problems = []
+if rc == 124:
+    print("the run did not end (outer timeout)")
+    sys.exit(0)
 try:
     d = json.load(open(path))
 except Exception as e:
@@ -51,12 +58,14 @@ else:
     got = [a["status"]] + ([a["reason"]] if a["reason"] else [])
     if a["status"] == "pass":
         problems.append("THE ADVERSARIAL CHECK PASSED")
+    runaway = ("timeout", "memory")
+    if want[0] == "error" and want[1:] and want[1] in runaway and \
+            got[0] == "error" and got[1:] and got[1] in runaway:
+        got = want  # a runaway stopped by either limit
     if got != want:
         problems.append("ended as %s, want %s (%s)" % (" ".join(got), expect, a["message"][:120]))
     if h["status"] != "pass":
         problems.append("honest neighbour: %s %s" % (h["status"], h["message"][:120]))
-if took > 1000 + 800:
-    problems.append("took %d ms, deadline 1000 ms + margin" % took)
 print("; ".join(problems))
 PYEOF
 )
