@@ -227,8 +227,8 @@ static const char *spawn_call = "fork";
 static int spawn_errno;
 
 /* Fork one worker. Returns 0, or -1 with spawn_call and spawn_errno set. */
-static int spawn(const pf_run_config *cfg, const pf_check *checks, size_t n,
-                 worker *w)
+static int spawn(const pf_run_config *cfg, const pf_worker_config *wc,
+                 const pf_check *checks, size_t n, worker *w)
 {
     int jp[2], rp[2];
     pid_t pid;
@@ -268,10 +268,10 @@ static int spawn(const pf_run_config *cfg, const pf_check *checks, size_t n,
         close_range(5, ~0u, 0); /* siblings' pipes, the signal pipe, ... */
         pf_signals_default();   /* the parent's handlers are not ours */
         if (cfg->worker_main != NULL) {
-            cfg->worker_main(cfg, checks, n, 3, 4);
+            cfg->worker_main(wc, checks, n, 3, 4);
             _exit(0);
         }
-        pf_worker_main(cfg, checks, n, 3, 4);
+        pf_worker_main(wc, checks, n, 3, 4);
     }
     close(jp[0]);
     close(rp[1]);
@@ -520,14 +520,15 @@ static void start_running(const pf_run_config *cfg, worker *w, size_t check,
 /* Send job `index` to w, forking w first if it is not running. Returns 0,
  * or -1 when w could not be started or did not take the job (the caller
  * decides what happens to w). */
-static int send_job(const pf_run_config *cfg, const pf_check *checks,
-                    size_t n, worker *w, size_t index, int kind,
+static int send_job(const pf_run_config *cfg, const pf_worker_config *wc,
+                    const pf_check *checks, size_t n, worker *w,
+                    size_t index, int kind,
                     uint64_t start_ns)
 {
     unsigned char jb[16];
     pf_job job;
 
-    if (w->pid == 0 && spawn(cfg, checks, n, w) != 0)
+    if (w->pid == 0 && spawn(cfg, wc, checks, n, w) != 0)
         return -1;
     job.index = (uint32_t)index;
     job.kind = (uint32_t)kind;
@@ -574,8 +575,49 @@ static size_t fail_unstarted(pf_check *checks, size_t n, size_t *retry,
     return k;
 }
 
+/*
+ * The parent decides tag selection: a worker's "not-selected" stands only
+ * where the run's selection leaves the check out, and a check it leaves
+ * out must not have run. Anything else makes the check a contract error
+ * (so no worker can hide a check by calling it not-selected).
+ */
+static void check_selection(const pf_selection *sel, pf_check *c)
+{
+    int selected;
+    char *id;
+
+    if (c->status == PF_STATUS_ERROR)
+        return;
+    selected = pf_selected(sel, c->id, c->tags, c->ntags);
+    if (selected == (c->status != PF_STATUS_NOT_SELECTED))
+        return;
+    id = c->id;
+    c->id = NULL;
+    pf_check_clear(c); /* keeps c->file */
+    c->id = id;
+    pf_check_set_error(c, PF_REASON_CONTRACT,
+                       selected ? "contract: worker left out a check the run "
+                                  "selected"
+                                : "contract: worker ran a check the run left "
+                                  "out");
+}
+
+void pf_worker_config_from_run(const pf_run_config *cfg, pf_selection *sel,
+                               pf_worker_config *out)
+{
+    pf_selection_init(sel, cfg->tags, cfg->ntags, cfg->manifest,
+                      cfg->nmanifest);
+    memset(out, 0, sizeof *out);
+    out->timeout_ms = cfg->timeout_ms;
+    out->sb = cfg->sb;
+    out->redactor = cfg->redactor;
+    out->select = sel;
+}
+
 int pf_run(const pf_run_config *cfg, pf_check *checks, size_t n, int kind)
 {
+    pf_selection sel;
+    pf_worker_config wc;
     worker *ws = NULL;
     struct pollfd *pfd = NULL;
     size_t *who = NULL, *retry = NULL;
@@ -589,6 +631,7 @@ int pf_run(const pf_run_config *cfg, pf_check *checks, size_t n, int kind)
 
     if (n == 0)
         return 0;
+    pf_worker_config_from_run(cfg, &sel, &wc);
     maxw = (size_t)(cfg->jobs > 0 ? cfg->jobs : 1);
     if (maxw > n)
         maxw = n;
@@ -639,7 +682,7 @@ int pf_run(const pf_run_config *cfg, pf_check *checks, size_t n, int kind)
                 pf_plugin_preload(); /* inherited by the new workers */
             }
             for (size_t k = 0; k < want && nw < maxw; k++) {
-                if (spawn(cfg, checks, n, &ws[nw]) != 0) {
+                if (spawn(cfg, &wc, checks, n, &ws[nw]) != 0) {
                     spawn_failed = nw == 0;
                     break;
                 }
@@ -658,11 +701,11 @@ int pf_run(const pf_run_config *cfg, pf_check *checks, size_t n, int kind)
                 continue;
             j = nretry ? retry[nretry - 1] : next;
             start = pf_now_ns();
-            if (send_job(cfg, checks, n, &ws[i], j, kind, start) != 0) {
+            if (send_job(cfg, &wc, checks, n, &ws[i], j, kind, start) != 0) {
                 /* died while idle: replace it at once and keep the job,
                  * or nothing may be left to wake this loop */
                 reap(&ws[i]);
-                if (send_job(cfg, checks, n, &ws[i], j, kind, start) != 0) {
+                if (send_job(cfg, &wc, checks, n, &ws[i], j, kind, start) != 0) {
                     if (ws[i].pid != 0) { /* started but took no job */
                         spawn_call = "write";
                         spawn_errno = errno;
@@ -695,7 +738,7 @@ int pf_run(const pf_run_config *cfg, pf_check *checks, size_t n, int kind)
             if (!ws[i].busy || ws[i].queued || ws[i].pid == 0 || !ws[i].quick)
                 continue;
             /* re-sent jobs are never queued: they go to an idle worker */
-            if (send_job(cfg, checks, n, &ws[i], next, kind, 0) != 0)
+            if (send_job(cfg, &wc, checks, n, &ws[i], next, kind, 0) != 0)
                 continue; /* the running check's end will tell */
             ws[i].queued = 1;
             ws[i].qcheck = next++;
@@ -751,6 +794,8 @@ int pf_run(const pf_run_config *cfg, pf_check *checks, size_t n, int kind)
                     w->busy = 0;
                     break;
                 }
+                if (kind == PF_JOB_RUN)
+                    check_selection(&sel, c);
                 c->duration_ms = ms_between(w->start_ns, end);
                 if (c->duration_ms > 2.0)
                     pipeline = 0; /* slow checks: no queueing from now on */
@@ -835,6 +880,7 @@ cleanup:
     free(who);
     free(retry);
     free(retried);
+    pf_selection_free(&sel);
     return rc;
 }
 #undef PENDING

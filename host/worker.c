@@ -25,7 +25,7 @@
 #include "atomic.h"
 #include "buf.h"
 #include "proto.h"
-#include "runner.h"
+#include "worker.h"
 #include "sha256.h"
 
 /* private memory a worker may use beyond the Lua cap (library buffers;
@@ -142,62 +142,6 @@ fail:
     free(buf);
     close(fd);
     return NULL;
-}
-
-static int in_list(char *const *list, size_t n, const char *s)
-{
-    size_t i;
-
-    for (i = 0; i < n; i++) {
-        if (strcmp(list[i], s) == 0)
-            return 1;
-    }
-    return 0;
-}
-
-static int cmp_str(const void *a, const void *b)
-{
-    return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
-/* 1 when s is a manifest id. The worker sorts a copy of the manifest once
- * and searches it, so N checks against M ids cost O((N + M) log M), not
- * O(N * M); if the copy cannot be made it falls back to a linear scan. */
-static int in_manifest(const pf_run_config *cfg, const char *s)
-{
-    static char **sorted;
-    static char *const *sorted_for; /* the manifest it copies */
-    static size_t nsorted;
-
-    if ((sorted_for != cfg->manifest || nsorted != cfg->nmanifest) &&
-        cfg->nmanifest > 1) {
-        free(sorted);
-        sorted = malloc(cfg->nmanifest * sizeof *sorted);
-        sorted_for = sorted ? cfg->manifest : NULL;
-        nsorted = cfg->nmanifest;
-        if (sorted != NULL) {
-            memcpy(sorted, cfg->manifest, cfg->nmanifest * sizeof *sorted);
-            qsort(sorted, cfg->nmanifest, sizeof *sorted, cmp_str);
-        }
-    }
-    if (cfg->nmanifest <= 1 || sorted_for != cfg->manifest)
-        return in_list(cfg->manifest, cfg->nmanifest, s);
-    return bsearch(&s, sorted, cfg->nmanifest, sizeof *sorted, cmp_str) != NULL;
-}
-
-/* 1 when --tag filters are given, none matches and the id is not in the
- * manifest (a manifest id always runs). */
-static int deselected(const pf_run_config *cfg, const pf_check *c)
-{
-    size_t i;
-
-    if (cfg->ntags == 0 || in_manifest(cfg, c->id))
-        return 0;
-    for (i = 0; i < c->ntags; i++) {
-        if (in_list(cfg->tags, cfg->ntags, c->tags[i]))
-            return 0;
-    }
-    return 1;
 }
 
 typedef struct meta_field meta_field;
@@ -487,7 +431,7 @@ static void apply_flags(pf_sandbox *sb, pf_check *c, long budget_ms)
                            sb->conf->memory_bytes >> 20);
 }
 
-void pf_worker_one(const pf_run_config *cfg, const char *file, int kind,
+void pf_worker_one(const pf_worker_config *cfg, const char *file, int kind,
                    uint64_t start_ns, int start_fd, pf_check *out)
 {
     pf_sandbox sb = {0};
@@ -545,7 +489,8 @@ void pf_worker_one(const pf_run_config *cfg, const char *file, int kind,
         goto flags;
     if (out->timeout_ms > 0 && out->timeout_ms < budget)
         budget = out->timeout_ms;
-    if (kind == PF_JOB_META || deselected(cfg, out)) {
+    if (kind == PF_JOB_META ||
+        !pf_selected(cfg->select, out->id, out->tags, out->ntags)) {
         out->status = PF_STATUS_NOT_SELECTED;
         out->reason = PF_REASON_NONE;
         free(out->message);
@@ -648,7 +593,7 @@ static void vm_now(rlim_t *size, rlim_t *data)
  * plus PF_WORKER_DATA_SLACK for library buffers, so its peak RSS stays
  * under --memory-mb + 128 MiB whatever a peer sends (in an ASan build,
  * 64 MiB more: see __asan_default_options). */
-static void limit_process(const pf_run_config *cfg)
+static void limit_process(const pf_worker_config *cfg)
 {
     struct rlimit rl = {0, 0};
     rlim_t size, data;
@@ -666,7 +611,7 @@ static void limit_process(const pf_run_config *cfg)
 #endif
 }
 
-void pf_worker_main(const pf_run_config *cfg, const pf_check *checks,
+void pf_worker_main(const pf_worker_config *cfg, const pf_check *checks,
                     size_t n, int job_fd, int result_fd)
 {
     unsigned char jb[16];
