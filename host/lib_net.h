@@ -1,8 +1,8 @@
 /*
  * lib_net.h: the primitive families that talk to the network:
  * preflight.http (lib_http.c), preflight.redis (lib_redis.c) and
- * preflight.db (lib_db.c): their limits and the helpers they share. The
- * open functions are in libs.h.
+ * preflight.db (lib_db.c): their limits and the helpers they share
+ * (defined in net.c). The open functions are in libs.h.
  */
 #ifndef PF_LIB_NET_H
 #define PF_LIB_NET_H

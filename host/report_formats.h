@@ -42,7 +42,7 @@ int pf_metrics_write(const char *path, const pf_report *r, char *err,
                      size_t errlen);
 
 /*
- * Shared by the writers (defined in report_junit.c; pf_utf8_next is in
+ * Shared by the writers (defined in report_common.c; pf_utf8_next is in
  * buf.h).
  *
  * pf_report_run_entry is 1 when the report needs the extra "run" entry:

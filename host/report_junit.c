@@ -1,6 +1,6 @@
 /*
- * report_junit.c: the JUnit XML report (--format junit), and the helpers
- * the machine-readable writers share (see report_formats.h).
+ * report_junit.c: the JUnit XML report (--format junit); the helpers it
+ * shares with TAP are in report_common.c (see report_formats.h).
  *
  * The shape is the one Jenkins, GitLab and the GitHub test reporters read:
  * <testsuites> holding one <testsuite> with tests, failures, errors,
@@ -17,36 +17,6 @@
 #include <time.h>
 
 #include "version.h"
-
-const char *pf_report_run_message(const pf_report *r)
-{
-    const pf_verdict *v = r->verdict;
-
-    return v->nproblems      ? v->problems[0]
-           : r->narm_reasons ? r->arm_reasons[0]
-           : v->total == 0   ? "no check ran"
-                             : "the run did not pass";
-}
-
-int pf_report_run_entry(const pf_report *r)
-{
-    const pf_verdict *v = r->verdict;
-    size_t i;
-
-    if (v->kind == PF_VERDICT_PASS)
-        return 0;
-    if (v->nproblems > 0)
-        return 1;
-    if (r->arm_state != NULL && strcmp(r->arm_state, "refused") == 0)
-        return 1;
-    for (i = 0; i < r->nchecks; i++) {
-        if (r->checks[i].status == PF_STATUS_FAIL ||
-            r->checks[i].status == PF_STATUS_ERROR ||
-            pf_check_required_skip(&r->checks[i]))
-            return 0;
-    }
-    return 1;
-}
 
 /*
  * Append s as XML character data. In an attribute value (attr != 0) tab

@@ -227,8 +227,8 @@ static const char *spawn_call = "fork";
 static int spawn_errno;
 
 /* Fork one worker. Returns 0, or -1 with spawn_call and spawn_errno set. */
-static int spawn(const pf_run_config *cfg, const pf_check *checks, size_t n,
-                 worker *w)
+static int spawn(const pf_run_config *cfg, const pf_worker_config *wc,
+                 const pf_check *checks, size_t n, worker *w)
 {
     int jp[2], rp[2];
     pid_t pid;
@@ -268,10 +268,10 @@ static int spawn(const pf_run_config *cfg, const pf_check *checks, size_t n,
         close_range(5, ~0u, 0); /* siblings' pipes, the signal pipe, ... */
         pf_signals_default();   /* the parent's handlers are not ours */
         if (cfg->worker_main != NULL) {
-            cfg->worker_main(cfg, checks, n, 3, 4);
+            cfg->worker_main(wc, checks, n, 3, 4);
             _exit(0);
         }
-        pf_worker_main(cfg, checks, n, 3, 4);
+        pf_worker_main(wc, checks, n, 3, 4);
     }
     close(jp[0]);
     close(rp[1]);
@@ -520,14 +520,15 @@ static void start_running(const pf_run_config *cfg, worker *w, size_t check,
 /* Send job `index` to w, forking w first if it is not running. Returns 0,
  * or -1 when w could not be started or did not take the job (the caller
  * decides what happens to w). */
-static int send_job(const pf_run_config *cfg, const pf_check *checks,
-                    size_t n, worker *w, size_t index, int kind,
+static int send_job(const pf_run_config *cfg, const pf_worker_config *wc,
+                    const pf_check *checks, size_t n, worker *w,
+                    size_t index, int kind,
                     uint64_t start_ns)
 {
     unsigned char jb[16];
     pf_job job;
 
-    if (w->pid == 0 && spawn(cfg, checks, n, w) != 0)
+    if (w->pid == 0 && spawn(cfg, wc, checks, n, w) != 0)
         return -1;
     job.index = (uint32_t)index;
     job.kind = (uint32_t)kind;
@@ -536,265 +537,406 @@ static int send_job(const pf_run_config *cfg, const pf_check *checks,
     return write(w->job_fd, jb, sizeof jb) == (ssize_t)sizeof jb ? 0 : -1;
 }
 
+/*
+ * One run's pool of workers and the state its steps share: the run's
+ * config and the workers' one, the checks, the workers, and the jobs not
+ * yet sent (re-queued ones first, last in first out, then the next in
+ * order). pf_run turns its loop over the steps below: grow, dispatch,
+ * queue_behind, wait_frames, collect, expire, then drain once at the end.
+ */
+typedef struct pool {
+    const pf_run_config *cfg;
+    pf_selection sel;
+    pf_worker_config wc;
+    pf_check *checks;
+    size_t n;
+    int kind;
+    worker *ws;
+    size_t nw, maxw;
+    struct pollfd *pfd; /* what wait_frames polls: busy workers, signals */
+    size_t *who;        /* the worker of each pfd entry ((size_t)-1: none) */
+    size_t np;
+    size_t *retry, nretry;  /* jobs to send again */
+    unsigned char *retried; /* a job re-sent once already */
+    size_t next;            /* the next job never sent */
+    size_t done;
+    long ncpu;
+    uint64_t run_deadline, last_progress;
+    int spawn_failed, pipeline;
+} pool;
+
+/* Jobs not yet sent. */
+static size_t pending(const pool *p)
+{
+    return p->nretry + (p->n - p->next);
+}
+
+/* The job to send next, without taking it. */
+static size_t peek_job(const pool *p)
+{
+    return p->nretry ? p->retry[p->nretry - 1] : p->next;
+}
+
+/* Take the job to send next. */
+static size_t take_job(pool *p)
+{
+    return p->nretry ? p->retry[--p->nretry] : p->next++;
+}
+
 /* Put back the jobs queued behind workers that are gone (all of them when
  * all is set): they never started. */
-static void requeue(worker *ws, size_t nw, size_t *retry, size_t *nretry,
-                    int all)
+static void requeue(pool *p, int all)
 {
     size_t i;
 
-    for (i = 0; i < nw; i++) {
-        if (ws[i].queued && (all || ws[i].pid == 0)) {
-            retry[(*nretry)++] = ws[i].qcheck;
-            ws[i].queued = 0;
+    for (i = 0; i < p->nw; i++) {
+        if (p->ws[i].queued && (all || p->ws[i].pid == 0)) {
+            p->retry[p->nretry++] = p->ws[i].qcheck;
+            p->ws[i].queued = 0;
         }
     }
 }
-
-/* Jobs not yet sent: re-queued ones first, then the next in order. */
-#define PENDING (nretry + (n - next))
-#define TAKE() (nretry ? retry[--nretry] : next++)
 
 /* Fail every job not yet sent: no worker could be started for it (the
- * cause is spawn_call and spawn_errno). Returns how many. */
-static size_t fail_unstarted(pf_check *checks, size_t n, size_t *retry,
-                             size_t *pnretry, size_t *pnext)
+ * cause is spawn_call and spawn_errno). They count as done. */
+static void fail_unstarted(pool *p)
 {
-    size_t nretry = *pnretry, next = *pnext, k = 0;
-
-    while (PENDING > 0) {
-        pf_check_clear(&checks[nretry ? retry[nretry - 1] : next]);
-        pf_check_set_error(&checks[TAKE()], PF_REASON_CRASH,
+    while (pending(p) > 0) {
+        pf_check_clear(&p->checks[peek_job(p)]);
+        pf_check_set_error(&p->checks[take_job(p)], PF_REASON_CRASH,
                            "crash: could not start worker: %s: %s",
                            spawn_call, strerror(spawn_errno));
-        k++;
+        p->done++;
     }
-    *pnretry = nretry;
-    *pnext = next;
-    return k;
 }
 
-int pf_run(const pf_run_config *cfg, pf_check *checks, size_t n, int kind)
+/*
+ * The parent decides tag selection: a worker's "not-selected" stands only
+ * where the run's selection leaves the check out, and a check it leaves
+ * out must not have run. Anything else makes the check a contract error
+ * (so no worker can hide a check by calling it not-selected).
+ */
+static void check_selection(const pf_selection *sel, pf_check *c)
 {
-    worker *ws = NULL;
-    struct pollfd *pfd = NULL;
-    size_t *who = NULL, *retry = NULL;
-    unsigned char *retried = NULL; /* a job re-sent once already */
-    size_t next = 0, done = 0, i, nw = 0, maxw, nretry = 0;
-    long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
-    uint64_t run_deadline = pf_now_ns() + (uint64_t)cfg->run_timeout_ms * 1000000u;
-    uint64_t last_progress = pf_now_ns();
-    struct sigaction old_pipe, ign;
-    int rc = 0, spawn_failed = 0, pipeline = 1, start_failed;
+    int selected;
+    char *id;
 
-    if (n == 0)
+    if (c->status == PF_STATUS_ERROR)
+        return;
+    selected = pf_selected(sel, c->id, c->tags, c->ntags);
+    if (selected == (c->status != PF_STATUS_NOT_SELECTED))
+        return;
+    id = c->id;
+    c->id = NULL;
+    pf_check_clear(c); /* keeps c->file */
+    c->id = id;
+    pf_check_set_error(c, PF_REASON_CONTRACT,
+                       selected ? "contract: worker left out a check the run "
+                                  "selected"
+                                : "contract: worker ran a check the run left "
+                                  "out");
+}
+
+void pf_worker_config_from_run(const pf_run_config *cfg, pf_selection *sel,
+                               pf_worker_config *out)
+{
+    pf_selection_init(sel, cfg->tags, cfg->ntags, cfg->manifest,
+                      cfg->nmanifest);
+    memset(out, 0, sizeof *out);
+    out->timeout_ms = cfg->timeout_ms;
+    out->sb = cfg->sb;
+    out->redactor = cfg->redactor;
+    out->select = sel;
+}
+
+/* Set up p for a run of n checks. Returns 0, or -1 when out of memory
+ * (pool_free still applies). */
+static int pool_init(pool *p, const pf_run_config *cfg, pf_check *checks,
+                     size_t n, int kind)
+{
+    size_t i;
+
+    memset(p, 0, sizeof *p);
+    p->cfg = cfg;
+    p->checks = checks;
+    p->n = n;
+    p->kind = kind;
+    p->ncpu = sysconf(_SC_NPROCESSORS_ONLN);
+    p->run_deadline = pf_now_ns() + (uint64_t)cfg->run_timeout_ms * 1000000u;
+    p->last_progress = pf_now_ns();
+    p->pipeline = 1;
+    pf_worker_config_from_run(cfg, &p->sel, &p->wc);
+    p->maxw = (size_t)(cfg->jobs > 0 ? cfg->jobs : 1);
+    if (p->maxw > n)
+        p->maxw = n;
+    p->ws = calloc(p->maxw, sizeof *p->ws);
+    p->pfd = calloc(p->maxw + 1, sizeof *p->pfd);
+    p->who = calloc(p->maxw + 1, sizeof *p->who);
+    p->retry = calloc(n, sizeof *p->retry);
+    p->retried = calloc(n, 1);
+    if (p->ws == NULL || p->pfd == NULL || p->who == NULL ||
+        p->retry == NULL || p->retried == NULL)
+        return -1;
+    for (i = 0; i < p->maxw; i++)
+        p->ws[i].job_fd = p->ws[i].res_fd = -1;
+    return 0;
+}
+
+static void pool_free(pool *p)
+{
+    free(p->ws);
+    free(p->pfd);
+    free(p->who);
+    free(p->retry);
+    free(p->retried);
+    pf_selection_free(&p->sel);
+}
+
+/*
+ * Grow the pool when jobs wait and every worker is busy: one worker per
+ * core to start; more only while every worker has been on its check for
+ * over 2 ms (waiting on the network, say), so quick checks never pay for
+ * forks they do not need. Returns -1 when no worker at all could be
+ * started (the jobs left then failed), else 0.
+ */
+static int grow(pool *p, uint64_t now)
+{
+    size_t i, busy = 0, want;
+    int all_slow = 1;
+
+    for (i = 0; i < p->nw; i++)
+        busy += p->ws[i].busy;
+    if (pending(p) == 0 || busy != p->nw || p->nw >= p->maxw ||
+        p->spawn_failed)
         return 0;
-    maxw = (size_t)(cfg->jobs > 0 ? cfg->jobs : 1);
-    if (maxw > n)
-        maxw = n;
-    ws = calloc(maxw, sizeof *ws);
-    pfd = calloc(maxw + 1, sizeof *pfd);
-    who = calloc(maxw + 1, sizeof *who);
-    retry = calloc(n, sizeof *retry);
-    retried = calloc(n, 1);
-    if (ws == NULL || pfd == NULL || who == NULL || retry == NULL ||
-        retried == NULL) {
-        for (i = 0; i < n; i++)
-            pf_check_set_error(&checks[i], PF_REASON_CRASH,
-                               "crash: out of memory in the runner");
-        rc = 0;
-        goto cleanup;
+    want = p->nw == 0 ? (size_t)(p->ncpu > 1 ? p->ncpu : 2) : 0;
+    for (i = 0; i < p->nw; i++)
+        all_slow &= now - p->ws[i].start_ns > 2000000u;
+    if (p->nw > 0 && all_slow) {
+        want = pending(p);   /* network-bound checks: fan out */
+        p->pipeline = 0;     /* and never queue behind a slow check */
+        pf_plugin_preload(); /* inherited by the new workers */
     }
-    for (i = 0; i < maxw; i++)
-        ws[i].job_fd = ws[i].res_fd = -1;
-
-    memset(&ign, 0, sizeof ign);
-    ign.sa_handler = SIG_IGN;
-    sigaction(SIGPIPE, &ign, &old_pipe);
-    if (cfg->handle_signals)
-        pf_signals_install(); /* the CLI installed them already */
-
-    while (done < n) {
-        uint64_t now = pf_now_ns(), wake;
-        size_t np = 0, idle = 0, busy = 0;
-        int timeout_ms, any_wait = 0;
-
-        requeue(ws, nw, retry, &nretry, 0);
-        if (interrupted_run(cfg) || now >= run_deadline)
+    for (i = 0; i < want && p->nw < p->maxw; i++) {
+        if (spawn(p->cfg, &p->wc, p->checks, p->n, &p->ws[p->nw]) != 0) {
+            p->spawn_failed = p->nw == 0;
             break;
-        /* dispatch to idle workers, growing the pool when all are busy */
-        for (i = 0; i < nw; i++)
-            busy += ws[i].busy;
-        if (PENDING > 0 && busy == nw && nw < maxw && !spawn_failed) {
-            /* one worker per core to start; more only while every worker
-             * has been on its check for over 2 ms (waiting on the network,
-             * say): quick checks never pay for forks they do not need */
-            size_t want = nw == 0 ? (size_t)(ncpu > 1 ? ncpu : 2) : 0;
-            int all_slow = 1;
-            for (i = 0; i < nw; i++)
-                all_slow &= now - ws[i].start_ns > 2000000u;
-            if (nw > 0 && all_slow) {
-                want = PENDING; /* network-bound checks: fan out */
-                pipeline = 0;   /* and never queue behind a slow check */
-                pf_plugin_preload(); /* inherited by the new workers */
-            }
-            for (size_t k = 0; k < want && nw < maxw; k++) {
-                if (spawn(cfg, checks, n, &ws[nw]) != 0) {
-                    spawn_failed = nw == 0;
-                    break;
+        }
+        p->nw++;
+    }
+    if (p->spawn_failed) {
+        fail_unstarted(p);
+        return -1;
+    }
+    return 0;
+}
+
+/*
+ * Send the next jobs to idle workers (a worker that died while idle is
+ * replaced at once and keeps the job, or nothing may be left to wake the
+ * loop). Returns 1 when a worker could not be (re)started and none is
+ * running: nothing would wake the loop before the run deadline, so the
+ * jobs left failed now, with the cause. Else 0 (while others run, their
+ * ends free slots and the job is tried again then).
+ */
+static int dispatch(pool *p)
+{
+    size_t i, busy = 0;
+    int start_failed = 0;
+
+    for (i = 0; i < p->nw && pending(p) > 0; i++) {
+        worker *w = &p->ws[i];
+        size_t j;
+        uint64_t start;
+        if (w->busy)
+            continue;
+        j = peek_job(p);
+        start = pf_now_ns();
+        if (send_job(p->cfg, &p->wc, p->checks, p->n, w, j, p->kind,
+                     start) != 0) {
+            reap(w);
+            if (send_job(p->cfg, &p->wc, p->checks, p->n, w, j, p->kind,
+                         start) != 0) {
+                if (w->pid != 0) { /* started but took no job */
+                    spawn_call = "write";
+                    spawn_errno = errno;
                 }
-                nw++;
+                reap(w);
+                start_failed = 1;
+                continue;
             }
-            if (spawn_failed) {
-                done += fail_unstarted(checks, n, retry, &nretry, &next);
+        }
+        (void)take_job(p);
+        start_running(p->cfg, w, j, start, p->run_deadline);
+    }
+    if (!start_failed || pending(p) == 0)
+        return 0;
+    for (i = 0; i < p->nw; i++)
+        busy += p->ws[i].busy;
+    if (busy > 0)
+        return 0;
+    fail_unstarted(p);
+    return 1;
+}
+
+/* Quick checks: queue one more job behind each busy worker whose last
+ * check was quick, so it starts the next one without waiting for the
+ * parent (a worker's first check is never queued behind; re-sent jobs are
+ * never queued: they go to an idle worker). */
+static void queue_behind(pool *p)
+{
+    size_t i;
+
+    for (i = 0; p->pipeline && i < p->nw && p->next < p->n; i++) {
+        worker *w = &p->ws[i];
+        if (!w->busy || w->queued || w->pid == 0 || !w->quick)
+            continue;
+        if (send_job(p->cfg, &p->wc, p->checks, p->n, w, p->next, p->kind,
+                     0) != 0)
+            continue; /* the running check's end will tell */
+        w->queued = 1;
+        w->qcheck = p->next++;
+    }
+}
+
+/* Wait for frames, deaths, deadlines or a signal. Returns -1 when poll
+ * failed (not EINTR), else 0 with p->pfd / p->np to read. */
+static int wait_frames(pool *p)
+{
+    const pf_run_config *cfg = p->cfg;
+    uint64_t wake = p->run_deadline, now;
+    size_t i, idle = 0;
+    int timeout_ms, any_wait = 0;
+
+    p->np = 0;
+    for (i = 0; i < p->nw; i++) {
+        if (!p->ws[i].busy) {
+            idle++;
+            continue;
+        }
+        p->pfd[p->np].fd = p->ws[i].res_fd;
+        p->pfd[p->np].events = POLLIN;
+        p->who[p->np++] = i;
+        if (p->ws[i].deadline_ns < wake)
+            wake = p->ws[i].deadline_ns;
+    }
+    if (cfg->handle_signals && pf_signals_fd() >= 0) {
+        p->pfd[p->np].fd = pf_signals_fd();
+        p->pfd[p->np].events = POLLIN;
+        p->who[p->np++] = (size_t)-1;
+    }
+    if (pending(p) > 0 && idle == 0 && p->nw < p->maxw)
+        any_wait = 1; /* come back soon to grow the pool */
+    now = pf_now_ns();
+    timeout_ms = wake > now ? (int)((wake - now + 999999u) / 1000000u) : 0;
+    if (any_wait && timeout_ms > 2)
+        timeout_ms = 2;
+    if (cfg->progress != NULL && timeout_ms > PF_PROGRESS_MS)
+        timeout_ms = PF_PROGRESS_MS; /* wake to refresh the progress */
+    if (poll(p->pfd, p->np, timeout_ms) < 0 && errno != EINTR)
+        return -1;
+    return 0;
+}
+
+/*
+ * Read what the polled workers sent and finish their checks. A worker that
+ * died before it said it began its job (right after its previous one,
+ * say, with this job queued behind it) has the job run once more
+ * elsewhere; a second death counts against the check. A worker whose
+ * check ended in error is never reused; one with a job queued behind goes
+ * on with it (its frames may already be here).
+ */
+static void collect(pool *p)
+{
+    size_t k;
+
+    for (k = 0; k < p->np; k++) {
+        worker *w;
+        if (p->who[k] == (size_t)-1 ||
+            !(p->pfd[k].revents & (POLLIN | POLLHUP | POLLERR)))
+            continue;
+        w = &p->ws[p->who[k]];
+        if (!w->busy)
+            continue;
+        for (int fin = on_readable(p->cfg, w, &p->checks[w->check]); fin;) {
+            pf_check *c = &p->checks[w->check];
+            uint64_t end = pf_now_ns();
+            if (w->pid == 0 && !w->started &&
+                c->reason == PF_REASON_CRASH && !p->retried[w->check]) {
+                pf_check_clear(c);
+                p->retried[w->check] = 1;
+                p->retry[p->nretry++] = w->check;
+                w->busy = 0;
                 break;
             }
-        }
-        start_failed = 0;
-        for (i = 0; i < nw && PENDING > 0; i++) {
-            size_t j;
-            uint64_t start;
-            if (ws[i].busy)
-                continue;
-            j = nretry ? retry[nretry - 1] : next;
-            start = pf_now_ns();
-            if (send_job(cfg, checks, n, &ws[i], j, kind, start) != 0) {
-                /* died while idle: replace it at once and keep the job,
-                 * or nothing may be left to wake this loop */
-                reap(&ws[i]);
-                if (send_job(cfg, checks, n, &ws[i], j, kind, start) != 0) {
-                    if (ws[i].pid != 0) { /* started but took no job */
-                        spawn_call = "write";
-                        spawn_errno = errno;
-                    }
-                    reap(&ws[i]);
-                    start_failed = 1;
-                    continue;
-                }
+            if (p->kind == PF_JOB_RUN)
+                check_selection(&p->sel, c);
+            c->duration_ms = ms_between(w->start_ns, end);
+            if (c->duration_ms > 2.0)
+                p->pipeline = 0; /* slow checks: no queueing from now on */
+            w->quick = c->duration_ms < 1.0;
+            w->busy = 0;
+            p->done++;
+            if (c->status == PF_STATUS_ERROR && w->pid > 0)
+                reap(w); /* never reuse a worker after an error */
+            fin = 0;
+            if (w->pid > 0 && w->queued) {
+                w->queued = 0;
+                start_running(p->cfg, w, w->qcheck, end, p->run_deadline);
+                if (w->in.len > 0)
+                    fin = on_frames(p->cfg, w, &p->checks[w->check]);
             }
-            (void)TAKE();
-            start_running(cfg, &ws[i], j, start, run_deadline);
-        }
-        if (start_failed && PENDING > 0) {
-            /* a worker could not be (re)started: while others run, their
-             * ends free slots and the job is tried again then; with none
-             * running nothing would ever wake this loop before the run
-             * deadline, so the jobs left fail now, with the cause */
-            busy = 0;
-            for (i = 0; i < nw; i++)
-                busy += ws[i].busy;
-            if (busy == 0) {
-                done += fail_unstarted(checks, n, retry, &nretry, &next);
-                continue; /* all done: nothing to wait for */
-            }
-        }
-        /* quick checks: queue one more job behind each busy worker whose
-         * last check was quick, so it starts the next one without waiting
-         * for the parent (a worker's first check is never queued behind) */
-        for (i = 0; pipeline && i < nw && next < n; i++) {
-            if (!ws[i].busy || ws[i].queued || ws[i].pid == 0 || !ws[i].quick)
-                continue;
-            /* re-sent jobs are never queued: they go to an idle worker */
-            if (send_job(cfg, checks, n, &ws[i], next, kind, 0) != 0)
-                continue; /* the running check's end will tell */
-            ws[i].queued = 1;
-            ws[i].qcheck = next++;
-        }
-        /* wait for frames, deaths, deadlines or a signal */
-        wake = run_deadline;
-        for (i = 0; i < nw; i++) {
-            if (!ws[i].busy) {
-                idle++;
-                continue;
-            }
-            pfd[np].fd = ws[i].res_fd;
-            pfd[np].events = POLLIN;
-            who[np++] = i;
-            if (ws[i].deadline_ns < wake)
-                wake = ws[i].deadline_ns;
-        }
-        if (cfg->handle_signals && pf_signals_fd() >= 0) {
-            pfd[np].fd = pf_signals_fd();
-            pfd[np].events = POLLIN;
-            who[np++] = (size_t)-1;
-        }
-        if (PENDING > 0 && idle == 0 && nw < maxw)
-            any_wait = 1; /* come back soon to grow the pool */
-        now = pf_now_ns();
-        timeout_ms = wake > now ? (int)((wake - now + 999999u) / 1000000u) : 0;
-        if (any_wait && timeout_ms > 2)
-            timeout_ms = 2;
-        if (cfg->progress != NULL && timeout_ms > PF_PROGRESS_MS)
-            timeout_ms = PF_PROGRESS_MS; /* wake to refresh the progress */
-        if (poll(pfd, np, timeout_ms) < 0 && errno != EINTR)
-            break;
-        for (size_t k = 0; k < np; k++) {
-            worker *w;
-            if (who[k] == (size_t)-1 || !(pfd[k].revents & (POLLIN | POLLHUP |
-                                                             POLLERR)))
-                continue;
-            w = &ws[who[k]];
-            if (!w->busy)
-                continue;
-            for (int fin = on_readable(cfg, w, &checks[w->check]); fin;) {
-                pf_check *c = &checks[w->check];
-                uint64_t end = pf_now_ns();
-                if (w->pid == 0 && !w->started &&
-                    c->reason == PF_REASON_CRASH && !retried[w->check]) {
-                    /* the worker died before it said it began this job
-                     * (right after its previous one, say, with this job
-                     * queued behind it): run it once more elsewhere; a
-                     * second death counts against the check */
-                    pf_check_clear(c);
-                    retried[w->check] = 1;
-                    retry[nretry++] = w->check;
-                    w->busy = 0;
-                    break;
-                }
-                c->duration_ms = ms_between(w->start_ns, end);
-                if (c->duration_ms > 2.0)
-                    pipeline = 0; /* slow checks: no queueing from now on */
-                w->quick = c->duration_ms < 1.0;
-                w->busy = 0;
-                done++;
-                if (c->status == PF_STATUS_ERROR && w->pid > 0)
-                    reap(w); /* never reuse a worker after an error */
-                fin = 0;
-                if (w->pid > 0 && w->queued) {
-                    /* the queued job is running now; its frames may
-                     * already be here */
-                    w->queued = 0;
-                    start_running(cfg, w, w->qcheck, end, run_deadline);
-                    if (w->in.len > 0)
-                        fin = on_frames(cfg, w, &checks[w->check]);
-                }
-            }
-        }
-        now = pf_now_ns();
-        for (i = 0; i < nw; i++) {
-            pf_check *c;
-            if (!ws[i].busy || now < ws[i].deadline_ns)
-                continue;
-            c = &checks[ws[i].check];
-            pf_check_clear(c);
-            if (ws[i].id[0])
-                c->id = strdup(ws[i].id);
-            pf_check_set_error(c, PF_REASON_TIMEOUT,
-                               "timeout: exceeded its %u ms limit; worker "
-                               "killed", (unsigned)ws[i].budget_ms);
-            reap(&ws[i]);
-            c->duration_ms = ms_between(ws[i].start_ns, now);
-            done++;
-        }
-        if (cfg->progress != NULL &&
-            now - last_progress >= (uint64_t)PF_PROGRESS_MS * 1000000u) {
-            last_progress = now;
-            report_progress(cfg, ws, nw, checks, done, n, now);
         }
     }
-    requeue(ws, nw, retry, &nretry, 1);
-    if (done < n) {
-        /* interrupted, run deadline passed, or poll failed */
+}
+
+/* Kill the workers past their check's deadline: the check is a timeout. */
+static void expire(pool *p, uint64_t now)
+{
+    size_t i;
+
+    for (i = 0; i < p->nw; i++) {
+        worker *w = &p->ws[i];
+        pf_check *c;
+        if (!w->busy || now < w->deadline_ns)
+            continue;
+        c = &p->checks[w->check];
+        pf_check_clear(c);
+        if (w->id[0])
+            c->id = strdup(w->id);
+        pf_check_set_error(c, PF_REASON_TIMEOUT,
+                           "timeout: exceeded its %u ms limit; worker "
+                           "killed", (unsigned)w->budget_ms);
+        reap(w);
+        c->duration_ms = ms_between(w->start_ns, now);
+        p->done++;
+    }
+}
+
+/* Call the progress callback at most every PF_PROGRESS_MS. */
+static void progress(pool *p, uint64_t now)
+{
+    if (p->cfg->progress != NULL &&
+        now - p->last_progress >= (uint64_t)PF_PROGRESS_MS * 1000000u) {
+        p->last_progress = now;
+        report_progress(p->cfg, p->ws, p->nw, p->checks, p->done, p->n, now);
+    }
+}
+
+/*
+ * End the run: a check still running or never started when the loop
+ * stopped (interrupted, run deadline passed, or poll failed) is a timeout
+ * that says why, and every worker is reaped. Returns 1 when a signal
+ * interrupted the run, else 0.
+ */
+static int drain(pool *p)
+{
+    const pf_run_config *cfg = p->cfg;
+    int rc = 0;
+    size_t i;
+
+    requeue(p, 1);
+    if (p->done < p->n) {
         uint64_t now = pf_now_ns();
         char sigwhy[64];
         const char *why = "run deadline passed";
@@ -803,26 +945,69 @@ int pf_run(const pf_run_config *cfg, pf_check *checks, size_t n, int kind)
                      pf_signal_name(pf_signals_caught()));
             why = sigwhy;
         }
-        for (i = 0; i < nw; i++) {
-            if (ws[i].busy) {
-                pf_check *c = &checks[ws[i].check];
-                reap(&ws[i]);
+        for (i = 0; i < p->nw; i++) {
+            if (p->ws[i].busy) {
+                pf_check *c = &p->checks[p->ws[i].check];
+                reap(&p->ws[i]);
                 pf_check_clear(c);
                 pf_check_set_error(c, PF_REASON_TIMEOUT, "timeout: %s", why);
-                c->duration_ms = ms_between(ws[i].start_ns, now);
-                done++;
+                c->duration_ms = ms_between(p->ws[i].start_ns, now);
+                p->done++;
             }
         }
-        while (PENDING > 0)
-            pf_check_set_error(&checks[TAKE()], PF_REASON_TIMEOUT,
+        while (pending(p) > 0)
+            pf_check_set_error(&p->checks[take_job(p)], PF_REASON_TIMEOUT,
                                "timeout: not started, %s", why);
         if (interrupted_run(cfg))
             rc = 1;
     }
-    for (i = 0; i < nw; i++) {
-        if (ws[i].pid > 0)
-            reap(&ws[i]);
+    for (i = 0; i < p->nw; i++) {
+        if (p->ws[i].pid > 0)
+            reap(&p->ws[i]);
     }
+    return rc;
+}
+
+int pf_run(const pf_run_config *cfg, pf_check *checks, size_t n, int kind)
+{
+    pool p;
+    struct sigaction old_pipe, ign;
+    int rc = 0;
+    size_t i;
+
+    if (n == 0)
+        return 0;
+    if (pool_init(&p, cfg, checks, n, kind) != 0) {
+        for (i = 0; i < n; i++)
+            pf_check_set_error(&checks[i], PF_REASON_CRASH,
+                               "crash: out of memory in the runner");
+        goto cleanup;
+    }
+    memset(&ign, 0, sizeof ign);
+    ign.sa_handler = SIG_IGN;
+    sigaction(SIGPIPE, &ign, &old_pipe);
+    if (cfg->handle_signals)
+        pf_signals_install(); /* the CLI installed them already */
+
+    while (p.done < n) {
+        uint64_t now = pf_now_ns();
+
+        requeue(&p, 0);
+        if (interrupted_run(cfg) || now >= p.run_deadline)
+            break;
+        if (grow(&p, now) != 0)
+            break;
+        if (dispatch(&p))
+            continue; /* all done: nothing to wait for */
+        queue_behind(&p);
+        if (wait_frames(&p) != 0)
+            break;
+        collect(&p);
+        now = pf_now_ns();
+        expire(&p, now);
+        progress(&p, now);
+    }
+    rc = drain(&p);
     sigaction(SIGPIPE, &old_pipe, NULL);
 cleanup:
     /* one place masks every outcome, whatever ended it: a result, a kill
@@ -830,15 +1015,9 @@ cleanup:
      * worker named in its START frame is the check's own text too) */
     for (i = 0; i < n; i++)
         redact_check(cfg->redactor, &checks[i]);
-    free(ws);
-    free(pfd);
-    free(who);
-    free(retry);
-    free(retried);
+    pool_free(&p);
     return rc;
 }
-#undef PENDING
-#undef TAKE
 
 void pf_run_config_init(pf_run_config *cfg)
 {

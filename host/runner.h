@@ -11,13 +11,13 @@
 #include "redact.h"
 #include "result.h"
 #include "sandbox.h"
+#include "worker.h"
 
 #define PF_DEFAULT_TIMEOUT_MS 5000
 #define PF_DEFAULT_RUN_TIMEOUT_MS 300000
 #define PF_DEFAULT_JOBS 32
 #define PF_DEFAULT_MEMORY_MB 64
 #define PF_DEFAULT_INSTR_BUDGET 2000000000ull
-#define PF_MAX_CHECK_FILE (1L << 20)
 #define PF_KILL_GRACE_MS 50 /* parent's margin past a deadline */
 #define PF_PROGRESS_MS 100  /* least time between progress calls */
 
@@ -34,9 +34,8 @@ typedef struct pf_run_config {
     int handle_signals;  /* SIGINT/SIGTERM end the run (the CLI) */
     /* what a forked worker runs; NULL means pf_worker_main. Tests put a
      * misbehaving worker here to prove the parent fails closed. */
-    void (*worker_main)(const struct pf_run_config *cfg,
-                        const pf_check *checks, size_t n, int job_fd,
-                        int result_fd);
+    void (*worker_main)(const pf_worker_config *cfg, const pf_check *checks,
+                        size_t n, int job_fd, int result_fd);
     /* optional, called by the parent's loop in pf_run at most every
      * PF_PROGRESS_MS (never from a worker): done of total checks finished,
      * and the check running longest (its id once the worker named it,
@@ -71,14 +70,9 @@ void pf_checks_free(pf_check *checks, size_t n);
  */
 int pf_run(const pf_run_config *cfg, pf_check *checks, size_t n, int kind);
 
-/* The worker's side: serve jobs from job_fd until EOF, then _exit. */
-void pf_worker_main(const pf_run_config *cfg, const pf_check *checks,
-                    size_t n, int job_fd, int result_fd)
-    __attribute__((noreturn));
-
-/* Run one check in this process (what a worker does for one job) and
- * fill out; exposed for tests. start_fd gets the START frame, or -1. */
-void pf_worker_one(const pf_run_config *cfg, const char *file, int kind,
-                   uint64_t start_ns, int start_fd, pf_check *out);
+/* The worker's config for this run: its part of cfg, and sel, the run's
+ * tag selection (initialised from cfg; the caller frees it). */
+void pf_worker_config_from_run(const pf_run_config *cfg, pf_selection *sel,
+                               pf_worker_config *out);
 
 #endif

@@ -65,6 +65,68 @@ static int cmp_id_at(const void *a, const void *b)
     return r ? r : (x->at > y->at) - (x->at < y->at);
 }
 
+static int cmp_str(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* The selection over these filters and manifest ids (both borrowed). */
+void pf_selection_init(pf_selection *s, char *const *tags, size_t ntags,
+                       char *const *manifest, size_t nmanifest)
+{
+    s->tags = tags;
+    s->ntags = ntags;
+    s->manifest = manifest;
+    s->nmanifest = nmanifest;
+    s->sorted = NULL;
+    if (ntags > 0 && nmanifest > 1) {
+        s->sorted = malloc(nmanifest * sizeof *s->sorted);
+        if (s->sorted != NULL) {
+            memcpy(s->sorted, manifest, nmanifest * sizeof *s->sorted);
+            qsort(s->sorted, nmanifest, sizeof *s->sorted, cmp_str);
+        }
+    }
+}
+
+void pf_selection_free(pf_selection *s)
+{
+    free(s->sorted);
+    s->sorted = NULL;
+}
+
+/* 1 when s is one of the n strings of list. */
+static int in_list(char *const *list, size_t n, const char *s)
+{
+    size_t i;
+
+    for (i = 0; i < n; i++) {
+        if (strcmp(list[i], s) == 0)
+            return 1;
+    }
+    return 0;
+}
+
+/* Selected: no filter, a manifest id, or a tag that is a filter. */
+int pf_selected(const pf_selection *s, const char *id, char *const *tags,
+                size_t ntags)
+{
+    size_t i;
+
+    if (s == NULL || s->ntags == 0)
+        return 1;
+    if (id != NULL &&
+        (s->sorted != NULL
+             ? bsearch(&id, s->sorted, s->nmanifest, sizeof *s->sorted,
+                       cmp_str) != NULL
+             : in_list(s->manifest, s->nmanifest, id)))
+        return 1;
+    for (i = 0; i < ntags; i++) {
+        if (in_list(s->tags, s->ntags, tags[i]))
+            return 1;
+    }
+    return 0;
+}
+
 /* Indexes of the checks with an id, sorted by id then index in
  * O(n log n). Returns a malloc'd array of *m entries, or NULL. */
 static size_t *sorted_by_id(pf_check *checks, size_t n, size_t *m)

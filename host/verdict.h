@@ -56,6 +56,32 @@ int pf_verdict_compute(pf_check *checks, size_t n, char *const *manifest,
                        size_t nmanifest, pf_verdict *v);
 
 /*
+ * Tag selection (--tag), run policy decided by the parent: a check is
+ * selected when no tag filter is given, when its id is a manifest id (a
+ * manifest id always runs), or when one of its tags is a filter. The
+ * worker applies the parent's selection to skip a check without running
+ * it, and the parent accepts "not-selected" from a worker only where
+ * pf_selected says so. The struct borrows tags and manifest; init keeps a
+ * sorted copy of the manifest's pointers so that n checks against m ids
+ * cost O((n + m) log m) (without it, a linear scan).
+ */
+typedef struct pf_selection {
+    char *const *tags; /* the filters; none: every check is selected */
+    size_t ntags;
+    char *const *manifest;
+    size_t nmanifest;
+    char **sorted; /* manifest pointers sorted, or NULL */
+} pf_selection;
+
+void pf_selection_init(pf_selection *s, char *const *tags, size_t ntags,
+                       char *const *manifest, size_t nmanifest);
+void pf_selection_free(pf_selection *s);
+/* 1 when the check with this id and these tags is selected, else 0 (an id
+ * of NULL is never a manifest id). */
+int pf_selected(const pf_selection *s, const char *id, char *const *tags,
+                size_t ntags);
+
+/*
  * Parse a manifest: one id a line, blank lines and lines starting with '#'
  * (after optional spaces) ignored, surrounding spaces trimmed. Any other
  * line must be a valid id, listed once. Returns 0 and appends the ids to

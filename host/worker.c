@@ -25,7 +25,7 @@
 #include "atomic.h"
 #include "buf.h"
 #include "proto.h"
-#include "runner.h"
+#include "worker.h"
 #include "sha256.h"
 
 /* private memory a worker may use beyond the Lua cap (library buffers;
@@ -144,198 +144,220 @@ fail:
     return NULL;
 }
 
-static int in_list(char *const *list, size_t n, const char *s)
-{
-    size_t i;
+typedef struct meta_field meta_field;
 
-    for (i = 0; i < n; i++) {
-        if (strcmp(list[i], s) == 0)
-            return 1;
-    }
+/* Set the field's message for a wrong value as c's contract error; -1. */
+static int meta_bad(pf_check *c, const meta_field *f);
+
+/*
+ * One known field of the check table: its name, the Lua type its value
+ * must have, whether it may be absent, the message for a wrong value, and
+ * read, called with a value of that type on top of the stack: it checks
+ * the rest and fills c, returning 0, or -1 with c's error set. The table
+ * below is the one list of known fields (the order they are checked in).
+ */
+struct meta_field {
+    const char *name;
+    int type;
+    int optional;
+    const char *bad;
+    int (*read)(lua_State *L, pf_check *c, const pf_redactor *r,
+                const meta_field *f);
+};
+
+static int meta_bad(pf_check *c, const meta_field *f)
+{
+    pf_check_set_error(c, PF_REASON_CONTRACT, "%s", f->bad);
+    return -1;
+}
+
+/* id: the whole string (an "a.b\0../../x" is not "a.b") must be valid. */
+static int meta_id(lua_State *L, pf_check *c, const pf_redactor *r,
+                   const meta_field *f)
+{
+    (void)r;
+    if (!pf_id_valid(pf_tostring_nonul(L, -1, NULL)))
+        return meta_bad(c, f);
+    c->id = strdup(lua_tostring(L, -1));
     return 0;
 }
 
-static int cmp_str(const void *a, const void *b)
+/* title: 1 to PF_MAX_TITLE bytes, no NUL; kept masked. */
+static int meta_title(lua_State *L, pf_check *c, const pf_redactor *r,
+                      const meta_field *f)
 {
-    return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
-/* 1 when s is a manifest id. The worker sorts a copy of the manifest once
- * and searches it, so N checks against M ids cost O((N + M) log M), not
- * O(N * M); if the copy cannot be made it falls back to a linear scan. */
-static int in_manifest(const pf_run_config *cfg, const char *s)
-{
-    static char **sorted;
-    static char *const *sorted_for; /* the manifest it copies */
-    static size_t nsorted;
-
-    if ((sorted_for != cfg->manifest || nsorted != cfg->nmanifest) &&
-        cfg->nmanifest > 1) {
-        free(sorted);
-        sorted = malloc(cfg->nmanifest * sizeof *sorted);
-        sorted_for = sorted ? cfg->manifest : NULL;
-        nsorted = cfg->nmanifest;
-        if (sorted != NULL) {
-            memcpy(sorted, cfg->manifest, cfg->nmanifest * sizeof *sorted);
-            qsort(sorted, cfg->nmanifest, sizeof *sorted, cmp_str);
-        }
-    }
-    if (cfg->nmanifest <= 1 || sorted_for != cfg->manifest)
-        return in_list(cfg->manifest, cfg->nmanifest, s);
-    return bsearch(&s, sorted, cfg->nmanifest, sizeof *sorted, cmp_str) != NULL;
-}
-
-/* 1 when --tag filters are given, none matches and the id is not in the
- * manifest (a manifest id always runs). */
-static int deselected(const pf_run_config *cfg, const pf_check *c)
-{
-    size_t i;
-
-    if (cfg->ntags == 0 || in_manifest(cfg, c->id))
-        return 0;
-    for (i = 0; i < c->ntags; i++) {
-        if (in_list(cfg->tags, cfg->ntags, c->tags[i]))
-            return 0;
-    }
-    return 1;
-}
-
-/*
- * Validate the check table at the top with raw reads only and fill id,
- * title, tags, timeout_ms. Returns 0, or -1 with a contract error set.
- */
-static int read_meta(lua_State *L, pf_check *c, const pf_redactor *r)
-{
-    static const char *const known[] = {"id", "title", "tags", "timeout_ms",
-                                        "run", "guard_failures"};
-    int t = lua_gettop(L);
-    size_t i;
-
-    lua_pushnil(L);
-    while (lua_next(L, t) != 0) {
-        int ok = 0;
-        lua_pop(L, 1); /* drop value */
-        const char *k = pf_tostring_nonul(L, -1, NULL); /* whole keys */
-        if (k != NULL) {
-            for (i = 0; i < sizeof known / sizeof known[0]; i++)
-                ok |= strcmp(k, known[i]) == 0;
-        }
-        if (!ok) {
-            char b[64];
-            if (k != NULL) {
-                /* the check's own text: masked, then cut */
-                char *m = copy_str(L, -1, r, 40);
-                snprintf(b, sizeof b, "%s", m ? m : "?");
-                free(m);
-            } else if (lua_type(L, -1) == LUA_TSTRING) {
-                snprintf(b, sizeof b, "a key with a NUL byte");
-            } else {
-                snprintf(b, sizeof b, "a %s key", luaL_typename(L, -1));
-            }
-            lua_pop(L, 1); /* drop key */
-            pf_check_set_error(c, PF_REASON_CONTRACT,
-                               "unknown field \"%s\" in the check table "
-                               "(known: id, title, tags, timeout_ms, run, "
-                               "guard_failures)", b);
-            return -1;
-        }
-    }
-    lua_pushliteral(L, "id");
-    /* the whole id: "a.b\0../../x" is not "a.b" */
-    if (lua_rawget(L, t) != LUA_TSTRING ||
-        !pf_id_valid(pf_tostring_nonul(L, -1, NULL))) {
-        pf_check_set_error(c, PF_REASON_CONTRACT,
-                           "id must be a string matching "
-                           "^[a-z0-9][a-z0-9_.-]*$ (at most 128 bytes)");
-        return -1;
-    }
-    c->id = strdup(lua_tostring(L, -1));
-    lua_pop(L, 1); /* drop id */
-    lua_pushliteral(L, "title");
-    if (lua_rawget(L, t) != LUA_TSTRING || lua_rawlen(L, -1) == 0 ||
-        lua_rawlen(L, -1) > PF_MAX_TITLE) {
-        pf_check_set_error(c, PF_REASON_CONTRACT,
-                           "title must be a non-empty string of at most %d "
-                           "bytes", PF_MAX_TITLE);
-        return -1;
-    }
+    if (lua_rawlen(L, -1) == 0 || lua_rawlen(L, -1) > PF_MAX_TITLE)
+        return meta_bad(c, f);
     if (pf_tostring_nonul(L, -1, NULL) == NULL) {
         pf_check_set_error(c, PF_REASON_CONTRACT,
                            "title must not contain a NUL byte");
         return -1;
     }
     c->title = copy_str(L, -1, r, PF_MAX_TITLE * 4);
-    lua_pop(L, 1); /* drop title */
-    lua_pushliteral(L, "tags");
-    switch (lua_rawget(L, t)) {
-    case LUA_TNIL:
-        break;
-    case LUA_TTABLE: {
-        lua_Unsigned len = lua_rawlen(L, -1), k;
-        int extra = 0;
-        lua_pushnil(L);
-        while (lua_next(L, -2) != 0) {
-            extra += !lua_isinteger(L, -2);
-            lua_pop(L, 1); /* drop value */
-        }
-        if (extra || len > PF_MAX_TAGS) {
+    return 0;
+}
+
+/* tags: a list (no other keys) of at most PF_MAX_TAGS valid tags. */
+static int meta_tags(lua_State *L, pf_check *c, const pf_redactor *r,
+                     const meta_field *f)
+{
+    lua_Unsigned len = lua_rawlen(L, -1), k;
+    int extra = 0;
+
+    (void)r;
+    (void)f;
+    lua_pushnil(L);
+    while (lua_next(L, -2) != 0) {
+        extra += !lua_isinteger(L, -2);
+        lua_pop(L, 1); /* drop value */
+    }
+    if (extra || len > PF_MAX_TAGS) {
+        pf_check_set_error(c, PF_REASON_CONTRACT,
+                           "tags must be a list of at most %d strings",
+                           PF_MAX_TAGS);
+        return -1;
+    }
+    for (k = 1; k <= len; k++) {
+        if (lua_rawgeti(L, -1, (lua_Integer)k) != LUA_TSTRING ||
+            !pf_tag_valid(pf_tostring_nonul(L, -1, NULL))) {
             pf_check_set_error(c, PF_REASON_CONTRACT,
-                               "tags must be a list of at most %d strings",
-                               PF_MAX_TAGS);
+                               "tag %d must be a string matching "
+                               "^[a-z0-9_-]+$", (int)k);
             return -1;
         }
-        for (k = 1; k <= len; k++) {
-            if (lua_rawgeti(L, -1, (lua_Integer)k) != LUA_TSTRING ||
-                !pf_tag_valid(pf_tostring_nonul(L, -1, NULL))) {
-                pf_check_set_error(c, PF_REASON_CONTRACT,
-                                   "tag %d must be a string matching "
-                                   "^[a-z0-9_-]+$", (int)k);
-                return -1;
-            }
-            c->tags[c->ntags++] = strdup(lua_tostring(L, -1));
-            lua_pop(L, 1); /* drop tag */
+        c->tags[c->ntags++] = strdup(lua_tostring(L, -1));
+        lua_pop(L, 1); /* drop tag */
+    }
+    return 0;
+}
+
+/* An integer from lo to hi, or the field's message. */
+static int meta_int(lua_State *L, pf_check *c, const meta_field *f,
+                    lua_Integer lo, lua_Integer hi)
+{
+    if (!lua_isinteger(L, -1) || lua_tointeger(L, -1) < lo ||
+        lua_tointeger(L, -1) > hi)
+        return meta_bad(c, f);
+    return 0;
+}
+
+/* timeout_ms: 1 to 86400000. */
+static int meta_timeout(lua_State *L, pf_check *c, const pf_redactor *r,
+                        const meta_field *f)
+{
+    (void)r;
+    if (meta_int(L, c, f, 1, 86400000) != 0)
+        return -1;
+    c->timeout_ms = (long)lua_tointeger(L, -1);
+    return 0;
+}
+
+/* guard_failures (8.1): failed guard cycles in a row before the guard
+ * acts, 1 to 5 (default 1); validated now, used by the guard (8.8). */
+static int meta_guard(lua_State *L, pf_check *c, const pf_redactor *r,
+                      const meta_field *f)
+{
+    (void)r;
+    return meta_int(L, c, f, 1, 5);
+}
+
+#define META_STR_(x) #x
+#define META_STR(x) META_STR_(x)
+
+static const meta_field meta_fields[] = {
+    {"id", LUA_TSTRING, 0,
+     "id must be a string matching ^[a-z0-9][a-z0-9_.-]*$ (at most 128 "
+     "bytes)", meta_id},
+    {"title", LUA_TSTRING, 0,
+     "title must be a non-empty string of at most " META_STR(PF_MAX_TITLE)
+     " bytes", meta_title},
+    {"tags", LUA_TTABLE, 1, "tags must be a list", meta_tags},
+    {"timeout_ms", LUA_TNUMBER, 1, "timeout_ms must be a positive integer",
+     meta_timeout},
+    {"run", LUA_TFUNCTION, 0, "run must be a function", NULL},
+    {"guard_failures", LUA_TNUMBER, 1,
+     "guard_failures must be an integer from 1 to 5", meta_guard},
+};
+#define META_NFIELDS (sizeof meta_fields / sizeof meta_fields[0])
+
+/* The field of meta_fields named k, or NULL. */
+static const meta_field *meta_find(const char *k)
+{
+    size_t i;
+
+    for (i = 0; k != NULL && i < META_NFIELDS; i++) {
+        if (strcmp(k, meta_fields[i].name) == 0)
+            return &meta_fields[i];
+    }
+    return NULL;
+}
+
+/* The contract error for the key on top of the stack, which is not a known
+ * field: its text masked and cut, and the names of meta_fields. */
+static void meta_unknown(lua_State *L, pf_check *c, const pf_redactor *r,
+                         const char *k)
+{
+    char b[64], known[128];
+    size_t i, n = 0;
+
+    if (k != NULL) {
+        /* the check's own text: masked, then cut */
+        char *m = copy_str(L, -1, r, 40);
+        snprintf(b, sizeof b, "%s", m ? m : "?");
+        free(m);
+    } else if (lua_type(L, -1) == LUA_TSTRING) {
+        snprintf(b, sizeof b, "a key with a NUL byte");
+    } else {
+        snprintf(b, sizeof b, "a %s key", luaL_typename(L, -1));
+    }
+    known[0] = '\0';
+    for (i = 0; i < META_NFIELDS && n < sizeof known; i++) {
+        int w = snprintf(known + n, sizeof known - n, "%s%s", i ? ", " : "",
+                         meta_fields[i].name);
+        n += w > 0 ? (size_t)w : 0;
+    }
+    pf_check_set_error(c, PF_REASON_CONTRACT,
+                       "unknown field \"%s\" in the check table (known: %s)",
+                       b, known);
+}
+
+/*
+ * Validate the check table at the top with raw reads only and fill id,
+ * title, tags, timeout_ms: first every key must be a field of meta_fields,
+ * then each field in table order. Returns 0, or -1 with a contract error
+ * set.
+ */
+static int read_meta(lua_State *L, pf_check *c, const pf_redactor *r)
+{
+    int t = lua_gettop(L);
+    size_t i;
+
+    lua_pushnil(L);
+    while (lua_next(L, t) != 0) {
+        lua_pop(L, 1); /* drop value */
+        const char *k = pf_tostring_nonul(L, -1, NULL); /* whole keys */
+        if (meta_find(k) == NULL) {
+            meta_unknown(L, c, r, k);
+            lua_pop(L, 1); /* drop key */
+            return -1;
         }
-        break;
     }
-    default:
-        pf_check_set_error(c, PF_REASON_CONTRACT, "tags must be a list");
-        return -1;
-    }
-    lua_pop(L, 1); /* drop tags */
-    lua_pushliteral(L, "timeout_ms");
-    switch (lua_rawget(L, t)) {
-    case LUA_TNIL:
-        break;
-    case LUA_TNUMBER:
-        if (lua_isinteger(L, -1) && lua_tointeger(L, -1) > 0 &&
-            lua_tointeger(L, -1) <= 86400000) {
-            c->timeout_ms = (long)lua_tointeger(L, -1);
-            break;
+    for (i = 0; i < META_NFIELDS; i++) {
+        const meta_field *f = &meta_fields[i];
+        int type;
+
+        lua_pushstring(L, f->name);
+        type = lua_rawget(L, t);
+        if (type == LUA_TNIL && f->optional) {
+            lua_pop(L, 1);
+            continue;
         }
-        /* fall through */
-    default:
-        pf_check_set_error(c, PF_REASON_CONTRACT,
-                           "timeout_ms must be a positive integer");
-        return -1;
+        if (type != f->type)
+            return meta_bad(c, f);
+        if (f->read != NULL && f->read(L, c, r, f) != 0)
+            return -1;
+        lua_pop(L, 1); /* drop the value */
     }
-    lua_pop(L, 1); /* drop timeout_ms */
-    /* guard_failures (8.1): failed guard cycles in a row before the guard
-     * acts, 1 to 5 (default 1); validated now, used by the guard (8.8) */
-    lua_pushliteral(L, "guard_failures");
-    if (lua_rawget(L, t) != LUA_TNIL &&
-        (!lua_isinteger(L, -1) || lua_tointeger(L, -1) < 1 ||
-         lua_tointeger(L, -1) > 5)) {
-        pf_check_set_error(c, PF_REASON_CONTRACT,
-                           "guard_failures must be an integer from 1 to 5");
-        return -1;
-    }
-    lua_pop(L, 1); /* drop guard_failures */
-    lua_pushliteral(L, "run");
-    if (lua_rawget(L, t) != LUA_TFUNCTION) {
-        pf_check_set_error(c, PF_REASON_CONTRACT, "run must be a function");
-        return -1;
-    }
-    lua_pop(L, 1); /* drop run */
     return 0;
 }
 
@@ -409,7 +431,7 @@ static void apply_flags(pf_sandbox *sb, pf_check *c, long budget_ms)
                            sb->conf->memory_bytes >> 20);
 }
 
-void pf_worker_one(const pf_run_config *cfg, const char *file, int kind,
+void pf_worker_one(const pf_worker_config *cfg, const char *file, int kind,
                    uint64_t start_ns, int start_fd, pf_check *out)
 {
     pf_sandbox sb = {0};
@@ -467,7 +489,8 @@ void pf_worker_one(const pf_run_config *cfg, const char *file, int kind,
         goto flags;
     if (out->timeout_ms > 0 && out->timeout_ms < budget)
         budget = out->timeout_ms;
-    if (kind == PF_JOB_META || deselected(cfg, out)) {
+    if (kind == PF_JOB_META ||
+        !pf_selected(cfg->select, out->id, out->tags, out->ntags)) {
         out->status = PF_STATUS_NOT_SELECTED;
         out->reason = PF_REASON_NONE;
         free(out->message);
@@ -570,7 +593,7 @@ static void vm_now(rlim_t *size, rlim_t *data)
  * plus PF_WORKER_DATA_SLACK for library buffers, so its peak RSS stays
  * under --memory-mb + 128 MiB whatever a peer sends (in an ASan build,
  * 64 MiB more: see __asan_default_options). */
-static void limit_process(const pf_run_config *cfg)
+static void limit_process(const pf_worker_config *cfg)
 {
     struct rlimit rl = {0, 0};
     rlim_t size, data;
@@ -588,7 +611,7 @@ static void limit_process(const pf_run_config *cfg)
 #endif
 }
 
-void pf_worker_main(const pf_run_config *cfg, const pf_check *checks,
+void pf_worker_main(const pf_worker_config *cfg, const pf_check *checks,
                     size_t n, int job_fd, int result_fd)
 {
     unsigned char jb[16];

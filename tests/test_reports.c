@@ -736,7 +736,7 @@ static void record(void *ud, size_t done, size_t total, const char *slowest,
 }
 
 /* A worker that names its check, takes 450 ms, then passes. */
-static void slow_worker(const pf_run_config *cfg, const pf_check *checks,
+static void slow_worker(const pf_worker_config *cfg, const pf_check *checks,
                         size_t n, int jfd, int rfd)
 {
     unsigned char jb[16];

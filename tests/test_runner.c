@@ -65,7 +65,7 @@ static void good_result(pf_buf *b, const char *id, pf_status st,
 
 /* Stand-in workers: each serves one job its own way. */
 #define FAKE(name, ...)                                                        \
-    static void name(const pf_run_config *cfg, const pf_check *checks,        \
+    static void name(const pf_worker_config *cfg, const pf_check *checks,     \
                      size_t n, int jfd, int rfd)                               \
     {                                                                          \
         pf_job j;                                                              \
@@ -105,6 +105,10 @@ FAKE(fake_no_index, {
     pf_proto_result(&b, &c);
     send_buf(rfd, &b);
 })
+/* "not-selected" is the parent's word: a worker cannot hide a check */
+FAKE(fake_not_selected,
+     good_result(&b, "a.b", PF_STATUS_NOT_SELECTED, j.index);
+     send_buf(rfd, &b);)
 /* serves one job, then dies: a job queued behind it must run elsewhere */
 FAKE(fake_one_then_exit, good_result(&b, "a.b", PF_STATUS_PASS, j.index);
      send_buf(rfd, &b); _exit(0);)
@@ -147,7 +151,7 @@ FAKE(fake_pass_with_reason, {
 
 typedef struct {
     const char *name;
-    void (*fake)(const pf_run_config *, const pf_check *, size_t, int, int);
+    void (*fake)(const pf_worker_config *, const pf_check *, size_t, int, int);
     pf_status status;
     pf_reason reason;
     const char *needle; /* substring of the message */
@@ -172,6 +176,8 @@ static const fake_row fake_rows[] = {
     {"truncated", fake_truncated, PF_STATUS_ERROR, PF_REASON_CRASH, "exited"},
     {"pass with reason", fake_pass_with_reason, PF_STATUS_ERROR,
      PF_REASON_CONTRACT, "reason"},
+    {"forged not-selected", fake_not_selected, PF_STATUS_ERROR,
+     PF_REASON_CONTRACT, "left out a check the run selected"},
 };
 
 static void base_config(pf_run_config *cfg)
@@ -210,12 +216,42 @@ static void test_runner_fake_workers(void **state)
     }
 }
 
+/* With --tag x a check without that tag is left out by the parent's
+ * selection: a worker that ran it anyway (or says it was left out when
+ * the run selected it) ends in a contract error, never a pass. */
+static void test_runner_parent_decides_selection(void **state)
+{
+    char *tags[] = {(char *)"x"};
+    pf_run_config cfg;
+    pf_check c;
+
+    (void)state;
+    base_config(&cfg);
+    cfg.tags = tags;
+    cfg.ntags = 1;
+    cfg.worker_main = fake_good; /* "ok.check", no tags, a pass */
+    memset(&c, 0, sizeof c);
+    c.file = (char *)"fake.lua";
+    assert_int_equal(pf_run(&cfg, &c, 1, PF_JOB_RUN), 0);
+    assert_int_equal(c.status, PF_STATUS_ERROR);
+    assert_int_equal(c.reason, PF_REASON_CONTRACT);
+    assert_non_null(strstr(c.message, "ran a check the run left out"));
+    pf_check_clear(&c);
+    /* and the same worker's "not-selected" now stands */
+    cfg.worker_main = fake_not_selected;
+    memset(&c, 0, sizeof c);
+    c.file = (char *)"fake.lua";
+    assert_int_equal(pf_run(&cfg, &c, 1, PF_JOB_RUN), 0);
+    assert_int_equal(c.status, PF_STATUS_NOT_SELECTED);
+    pf_check_clear(&c);
+}
+
 /* The id a worker named in START is the check's own text: when the
  * worker then crashes or is killed at its deadline, it is masked like any
  * result (it was reported whole). */
 static void test_runner_masks_killed_and_crashed(void **state)
 {
-    void (*fakes[])(const pf_run_config *, const pf_check *, size_t, int,
+    void (*fakes[])(const pf_worker_config *, const pf_check *, size_t, int,
                     int) = {fake_secret_start_then_segv,
                             fake_secret_start_then_silent};
     pf_redactor red;
@@ -273,7 +309,7 @@ static void test_runner_every_check_accounted(void **state)
 static void test_runner_queued_jobs(void **state)
 {
     enum { N = 200 };
-    void (*fakes[])(const pf_run_config *, const pf_check *, size_t, int,
+    void (*fakes[])(const pf_worker_config *, const pf_check *, size_t, int,
                     int) = {fake_good, fake_one_then_exit};
     size_t f, i, passed;
 
@@ -381,6 +417,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_runner_fake_workers),
+        cmocka_unit_test(test_runner_parent_decides_selection),
         cmocka_unit_test(test_runner_masks_killed_and_crashed),
         cmocka_unit_test(test_runner_every_check_accounted),
         cmocka_unit_test(test_runner_queued_jobs),

@@ -182,6 +182,24 @@ static const row rows[] = {
     {"unknown field", "return { id = 'a.b', title = 't', timeout = 5, "
                       "run = function() " P " end }",
      PF_STATUS_ERROR, PF_REASON_CONTRACT, "unknown field \"timeout\""},
+    /* the message names every known field (read_meta's table) */
+    {"unknown field lists the known", "return { id = 'a.b', title = 't', "
+                                      "x = 5, run = function() " P " end }",
+     PF_STATUS_ERROR, PF_REASON_CONTRACT,
+     "(known: id, title, tags, timeout_ms, run, guard_failures)"},
+    {"title too long", "return { id = 'a.b', title = ('t'):rep(201), "
+                       "run = function() " P " end }",
+     PF_STATUS_ERROR, PF_REASON_CONTRACT,
+     "title must be a non-empty string of at most 200 bytes"},
+    {"title not a string", "return { id = 'a.b', title = 5, "
+                           "run = function() " P " end }",
+     PF_STATUS_ERROR, PF_REASON_CONTRACT, "title must be a non-empty"},
+    {"tags not a list", "return { id = 'a.b', title = 't', tags = 'x', "
+                        "run = function() " P " end }",
+     PF_STATUS_ERROR, PF_REASON_CONTRACT, "tags must be a list"},
+    {"timeout_ms a float", "return { id = 'a.b', title = 't', "
+                           "timeout_ms = 1.5, run = function() " P " end }",
+     PF_STATUS_ERROR, PF_REASON_CONTRACT, "timeout_ms must be a positive"},
     {"run not a function", "return { id = 'a.b', title = 't', run = 1 }",
      PF_STATUS_ERROR, PF_REASON_CONTRACT, "run must be"},
     {"bad tag", "return { id = 'a.b', title = 't', tags = {'Up'}, "

@@ -641,6 +641,72 @@ static void test_manifest_100k_ids(void **state)
     free(text);
 }
 
+/* Tag selection (pf_selected): one row per rule, each with a manifest of
+ * one id and of several (the sorted path), so both lookups are covered. */
+typedef struct {
+    const char *name;
+    const char *filters; /* space-separated --tag values, "" for none */
+    const char *id;      /* NULL: no id */
+    const char *tags;    /* space-separated check tags */
+    int in_manifest;     /* the id is also listed in the manifest */
+    int selected;
+} select_row;
+
+static const select_row select_rows[] = {
+    {"no filter selects all", "", "a.b", "", 0, 1},
+    {"no filter, no id", "", NULL, "", 0, 1},
+    {"a matching tag", "x", "a.b", "y x", 0, 1},
+    {"one of several filters", "p q x", "a.b", "x", 0, 1},
+    {"no matching tag", "x", "a.b", "y z", 0, 0},
+    {"no tags at all", "x", "a.b", "", 0, 0},
+    {"a manifest id always runs", "x", "a.b", "y", 1, 1},
+    {"no id is never a manifest id", "x", NULL, "y", 0, 0},
+    {"a tag named like the id is no match", "a.b", "c.d", "", 0, 0},
+};
+
+/* Split s at spaces into at most 8 words in buf; returns the count. */
+static size_t words(const char *s, char *buf, size_t buflen, char **out)
+{
+    size_t n = 0;
+    char *p;
+
+    snprintf(buf, buflen, "%s", s);
+    for (p = strtok(buf, " "); p != NULL && n < 8; p = strtok(NULL, " "))
+        out[n++] = p;
+    return n;
+}
+
+static void test_select_table(void **state)
+{
+    size_t i, big;
+
+    (void)state;
+    for (i = 0; i < sizeof select_rows / sizeof select_rows[0]; i++) {
+        const select_row *r = &select_rows[i];
+        for (big = 0; big < 2; big++) {
+            char fb[64], tb[64], *filters[8], *tags[8];
+            char *man[4] = {(char *)"z.z", (char *)"m.m", (char *)"a.a",
+                            (char *)"q.q"};
+            size_t nf = words(r->filters, fb, sizeof fb, filters);
+            size_t nt = words(r->tags, tb, sizeof tb, tags);
+            size_t nm = big ? 4 : 1;
+            pf_selection sel;
+            int got;
+
+            if (r->in_manifest)
+                man[big ? 2 : 0] = (char *)r->id;
+            pf_selection_init(&sel, filters, nf, man, nm);
+            got = pf_selected(&sel, r->id, tags, nt);
+            pf_selection_free(&sel);
+            if (got != r->selected)
+                fail_msg("row %s (manifest of %zu): selected %d, want %d",
+                         r->name, nm, got, r->selected);
+        }
+    }
+    /* no selection at all (NULL) selects every check */
+    assert_int_equal(pf_selected(NULL, "a.b", NULL, 0), 1);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -653,6 +719,7 @@ int main(void)
         cmocka_unit_test(test_manifest_parse_table),
         cmocka_unit_test(test_manifest_parse_appends),
         cmocka_unit_test(test_manifest_100k_ids),
+        cmocka_unit_test(test_select_table),
     };
 
     return cmocka_run_group_tests(tests, 0, NULL);
