@@ -32,7 +32,8 @@
 #define PF_PLUGIN_RELDIR "../lib/preflight"
 #endif
 
-static void *handle; /* per process: each worker loads it at most once */
+static void *handle;      /* per process: each worker loads it at most once */
+static void *sign_handle; /* preflight_sign.so, for the parent's signing */
 
 /*
  * The real folder of the object holding this code into dir (dirlen >=
@@ -72,7 +73,7 @@ static int own_dir(char *dir, size_t dirlen, int *is_exe)
 /* Try dlopen on each candidate path; report the first failure that is
  * not "no such file" (a plugin that exists but does not load), else the
  * last one. */
-static void *load(char *err, size_t errlen)
+static void *load_named(const char *name, char *err, size_t errlen)
 {
     char dir[PATH_MAX], cand[3][PATH_MAX + 300];
     size_t n = 0, i;
@@ -80,17 +81,17 @@ static void *load(char *err, size_t errlen)
     void *h;
 
     if (own_dir(dir, sizeof dir, &is_exe) == 0) {
-        snprintf(cand[n++], sizeof cand[0], "%s/%s", dir, PF_PLUGIN_NAME);
+        snprintf(cand[n++], sizeof cand[0], "%s/%s", dir, name);
         if (is_exe)
             snprintf(cand[n++], sizeof cand[0], "%s/%s/%s", dir,
-                     PF_PLUGIN_RELDIR, PF_PLUGIN_NAME);
+                     PF_PLUGIN_RELDIR, name);
         else
             snprintf(cand[n++], sizeof cand[0], "%s/../%s", dir,
-                     PF_PLUGIN_NAME);
+                     name);
     }
     snprintf(cand[n++], sizeof cand[0], "%s/%s", PF_INSTALL_PLUGINDIR,
-             PF_PLUGIN_NAME);
-    snprintf(err, errlen, "%s not found", PF_PLUGIN_NAME);
+             name);
+    snprintf(err, errlen, "%s not found", name);
     for (i = 0; i < n; i++) {
         const char *e;
         h = dlopen(cand[i], RTLD_NOW | RTLD_LOCAL);
@@ -103,6 +104,11 @@ static void *load(char *err, size_t errlen)
         }
     }
     return NULL;
+}
+
+static void *load(char *err, size_t errlen)
+{
+    return load_named(PF_PLUGIN_NAME, err, errlen);
 }
 
 lua_CFunction pf_plugin_symbol(const char *symbol, char *err, size_t errlen)
@@ -126,7 +132,19 @@ lua_CFunction pf_plugin_symbol(const char *symbol, char *err, size_t errlen)
 
 pf_plugin_fn pf_plugin_function(const char *symbol, char *err, size_t errlen)
 {
-    return (pf_plugin_fn)pf_plugin_symbol(symbol, err, errlen);
+    void *f = dlsym(RTLD_DEFAULT, symbol); /* tests link it statically */
+
+    if (f != NULL)
+        return (pf_plugin_fn)f;
+    if (sign_handle == NULL &&
+        (sign_handle = load_named(PF_SIGN_PLUGIN_NAME, err, errlen)) == NULL)
+        return NULL;
+    f = dlsym(sign_handle, symbol);
+    if (f == NULL) {
+        snprintf(err, errlen, "%s: %s", PF_SIGN_PLUGIN_NAME, dlerror());
+        return NULL;
+    }
+    return (pf_plugin_fn)f;
 }
 
 void pf_plugin_preload(void)

@@ -14,6 +14,10 @@
 #include <lua.h>
 
 #define PF_PLUGIN_NAME "preflight_net.so"
+/* sign.c alone, with libcrypto: what keygen, approve and the live gate
+ * load, so that checking two signatures does not load libcurl, hiredis
+ * and libpq (about 9 ms) in the parent */
+#define PF_SIGN_PLUGIN_NAME "preflight_sign.so"
 
 /*
  * Find a family's open function (for example "pf_open_http") in the
@@ -22,10 +26,11 @@
  */
 lua_CFunction pf_plugin_symbol(const char *symbol, char *err, size_t errlen);
 
-/* Any other function of the plugin (the signing functions of sign.h, for
- * the commands that sign or verify), as a generic function pointer the
- * caller casts back to the function's own type. NULL with err set when the
- * plugin or the symbol cannot be found. */
+/* A function of the signing plugin, preflight_sign.so (sign.h), found
+ * like the network plugin (the real executable's folder, the install
+ * folder; never argv[0]), as a generic function pointer the caller casts
+ * back to the function's own type. NULL with err set when the plugin or
+ * the symbol cannot be found. */
 typedef void (*pf_plugin_fn)(void);
 pf_plugin_fn pf_plugin_function(const char *symbol, char *err, size_t errlen);
 
