@@ -293,7 +293,7 @@ static int str(const char **p, const char *end, char cls, size_t min,
     return lit(p, end, "\"");
 }
 
-/* A JSON integer 0..10^12, no sign, no leading zero. */
+/* A JSON integer of at most 13 digits, no sign, no leading zero. */
 static int num(const char **p, const char *end, int64_t *out)
 {
     int64_t v = 0;
@@ -328,6 +328,14 @@ static int parse_payload(const char *s, size_t n, pf_token *t)
         lit(&p, end, ",\"nonce\":") || str(&p, end, 'h', 32, 32, t->nonce) ||
         lit(&p, end, "}") || p != end)
         return -1;
+    /* the cap as approve writes it: digits, a point, two digits */
+    {
+        size_t cl = strlen(t->cap);
+        if (cl < 4 || t->cap[cl - 3] != '.' ||
+            strspn(t->cap, "0123456789") != cl - 3 ||
+            strspn(t->cap + cl - 2, "0123456789") != 2)
+            return -1;
+    }
     return 0;
 }
 

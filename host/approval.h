@@ -124,8 +124,8 @@ typedef struct pf_approval_result {
     int enough; /* naccepted >= require and require >= 1 and keys listed */
 } pf_approval_result;
 
-/* Apply every rule of 8.5 to every token line (blank lines skipped, at
- * most PF_TOKENS_MAX lines; more are rejected as malformed). */
+/* Apply every rule of 8.5 to every token line (blank lines skipped; the
+ * lines after the first PF_TOKENS_MAX are not read, so never accepted). */
 void pf_approval_check(const pf_approval_input *in, pf_approval_result *out);
 
 #endif

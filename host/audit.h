@@ -16,6 +16,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "buf.h"
+
 #define PF_AUDIT_MAX_LINE (16 * 1024)
 #define PF_AUDIT_ZERO                                                          \
     "0000000000000000000000000000000000000000000000000000000000000000"
@@ -63,5 +65,14 @@ int pf_audit_verify(const char *path, size_t *nlines, char *err,
  */
 int pf_audit_nonce_seen(const char *path, const char *nonce, char *err,
                         size_t errlen);
+
+/*
+ * The last n records of the log (all when n is 0), one a line into b:
+ * as text ("seq time command outcome exit user@host pack reason", each
+ * field made terminal-safe by the caller's printer) or, with json, the
+ * lines as they are. Returns 0, or 2 unreadable / 1 broken line (err).
+ */
+int pf_audit_show(const char *path, size_t n, int json, pf_buf *b, char *err,
+                  size_t errlen);
 
 #endif

@@ -46,7 +46,7 @@ extern char **environ;
 
 enum {
     CMD_RUN, CMD_LIST, CMD_ARM, CMD_EXEC, CMD_KILL, CMD_LOCK, CMD_KEYGEN,
-    CMD_APPROVE
+    CMD_APPROVE, CMD_AUDIT
 };
 
 typedef struct opts {
@@ -69,6 +69,8 @@ typedef struct opts {
     const char *out, *name; /* keygen */
     const char *key, *cap, *host; /* approve */
     long ttl_s;
+    long last;       /* audit show --last N */
+    int audit_show;  /* audit show (else verify) */
     const char *reason;
     const char *ceiling;
     char **tags;
@@ -98,6 +100,8 @@ static const char usage_text[] =
     "                              make an approver's Ed25519 key\n"
     "  approve --key FILE --cap USD --host ID [--ttl-s S] [PATH]\n"
     "                              print a signed approval of PATH's pack\n"
+    "  audit verify|show [FILE]    check the audit log's hash chain, or\n"
+    "                              show its last records\n"
     "  version                     print the version\n"
     "  help [COMMAND]              this text, or the help of one command\n"
     "\n";
@@ -256,6 +260,15 @@ static const cmd_help helps[] = {
      "random nonce. Live arm and exec read tokens from --approvals FILE or\n"
      "LIVE_APPROVALS; each is used once.\n\n",
      H_EXIT},
+    {"audit",
+     "usage: preflight audit verify [FILE]\n"
+     "       preflight audit show [--last N] [--format text|json] [FILE]\n\n"
+     "FILE: the audit log (default: the policy's audit of checks/, else\n"
+     "evidence/audit.jsonl). verify checks the hash chain: exit 0 intact,\n"
+     "1 broken (naming the first bad line and why), 2 unreadable. show\n"
+     "prints the last N records (default 20; 0 all) as text, or the\n"
+     "lines themselves with --format json.\n\n",
+     H_EXIT},
     {"version", "usage: preflight version\n\nPrint the name and version.\n",
      0},
     {"help",
@@ -375,7 +388,8 @@ static int parse_opts(int argc, char **argv, opts *o)
                 usage_error("keygen takes no PATH ('%s')", a);
                 return -1;
             }
-            if ((o->cmd == CMD_LOCK || o->cmd == CMD_APPROVE) &&
+            if ((o->cmd == CMD_LOCK || o->cmd == CMD_APPROVE ||
+                 o->cmd == CMD_AUDIT) &&
                 o->npaths == 1) {
                 usage_error("one PATH only ('%s' is a second)", a);
                 return -1;
@@ -420,6 +434,10 @@ static int parse_opts(int argc, char **argv, opts *o)
             !IS("--lib")) {
             usage_error("approve takes only --key, --cap, --host, --ttl-s, "
                         "--root and --lib, not '%s'", a);
+            return -1;
+        }
+        if (o->cmd == CMD_AUDIT && !IS("--last") && !IS("--format")) {
+            usage_error("audit takes only --last and --format, not '%s'", a);
             return -1;
         }
         if (o->cmd == CMD_LOCK && !IS("--root") && !IS("--lib")) {
@@ -476,6 +494,11 @@ static int parse_opts(int argc, char **argv, opts *o)
             o->cap = val;
         } else if (IS("--host")) {
             o->host = val;
+        } else if (IS("--last")) {
+            if (parse_long(val, 1, 1000000, &o->last) != 0) {
+                usage_error("--last must be 1..1000000 (got '%s')", val);
+                return -1;
+            }
         } else if (IS("--ttl-s")) {
             if (parse_long(val, 1, PF_APPROVAL_MAX_TTL_S, &o->ttl_s) != 0) {
                 usage_error("--ttl-s must be 1..600 (got '%s')", val);
@@ -998,6 +1021,7 @@ typedef struct binding {
     char host[PF_HOST_ID_MAX + 1];
     char audit[PATH_MAX];  /* "" when no audit record is written */
     char ks[PATH_MAX];     /* the kill-switch file */
+    char pack_err[PATH_MAX + 700]; /* the pack could not be read */
     pf_buf trust;          /* 8.4: what others could change, a line each */
     size_t ntrust;
     char trust_first[600];
@@ -1035,6 +1059,7 @@ static int bind_gather(const opts *o, pf_mode mode, binding *b, char *err,
     if (b->has_pack &&
         pf_pack_open(&b->pk, path, o->root, o->lib, err, errlen) != 0) {
         b->has_pack = 0;
+        snprintf(b->pack_err, sizeof b->pack_err, "%s", err);
         return -1;
     }
     host_id(b->host, sizeof b->host);
@@ -1205,6 +1230,7 @@ static void bind_facts(const opts *o, const binding *b, const session *s,
     size_t rl = strlen(b->pk.root);
 
     oi->one_folder = b->has_pack;
+    oi->pack_err = b->pack_err[0] ? b->pack_err : NULL;
     oi->cli_override = o->kill_switch          ? "--kill-switch"
                        : o->ceiling            ? "--notional-ceiling-usd"
                        : o->audit              ? "--audit"
@@ -1466,14 +1492,50 @@ record:
     return rc;
 }
 
+/*
+ * lock, approve and kill record what they did in the pack's audit log
+ * (8.6) when its policy names one, or in live mode (then the policy's or
+ * the default). key_id: an approval's key, or NULL. Returns 0, or -1 (said
+ * on stderr: the command's own work is done, its record is missing).
+ */
+static int audit_command(const pf_pack *pk, const char *command,
+                         const char *outcome, int exit_code,
+                         const char *key_id, const char *reason)
+{
+    const char *keys[1] = {key_id};
+    char host[PF_HOST_ID_MAX + 1], err[PATH_MAX + 400];
+    pf_audit_rec rec;
+    int64_t seq;
+
+    if (!pk->audit_set &&
+        pf_mode_parse(getenv("ARBITRAGE_ENV")) != PF_MODE_LIVE)
+        return 0;
+    host_id(host, sizeof host);
+    memset(&rec, 0, sizeof rec);
+    rec.command = command;
+    rec.outcome = outcome;
+    rec.exit_code = exit_code;
+    rec.host = host;
+    rec.pack = pk->lock_state == PF_LOCKST_MATCH ? pk->digest : NULL;
+    rec.key_ids = keys;
+    rec.nkeys = key_id != NULL;
+    rec.reason = reason;
+    rec.now_ms = pf_utc_now_ms();
+    if (pf_mkdirs(pk->audit, 0750, err, sizeof err) != 0 ||
+        pf_audit_append(pk->audit, &rec, &seq, NULL, err, sizeof err) != 0) {
+        pf_term_error("audit: %s (the %s itself is done)", err, command);
+        return -1;
+    }
+    return 0;
+}
+
 /* kill: create the kill-switch file; of concurrent kills exactly one
  * engages it, the others report whose record is kept (exit 0: the switch
  * is engaged, which is what was asked). Something at the path that is not
  * a readable kill-switch record (a FIFO, a folder, garbage) is exit 2: the
  * gate treats it as engaged, but no reason could be recorded or read. */
-static int cmd_kill(const opts *o)
+static int kill_engage(const opts *o, pf_pack *pk, int *has_pack_out)
 {
-    static pf_pack pk;
     char err[PATH_MAX + 700], shown[PATH_MAX], ks[PATH_MAX];
     const char *pack = o->npaths ? o->paths[0] : "checks", *path;
     const char *p;
@@ -1483,18 +1545,19 @@ static int cmd_kill(const opts *o)
 
     /* the switch the gate and the guard watch: PATH's policy (8.3) */
     has_pack = stat(pack, &st) == 0 && S_ISDIR(st.st_mode);
+    *has_pack_out = 0;
     if (o->npaths && !has_pack) {
         pf_term_error("kill: %s is not a checks folder", pack);
         return PF_EXIT_ERROR;
     }
-    if (has_pack && pf_pack_open(&pk, pack, o->root, NULL, err,
+    if (has_pack && pf_pack_open(pk, pack, o->root, NULL, err,
                                  sizeof err) != 0) {
         pf_term_error("kill: %s", err);
         return PF_EXIT_ERROR;
     }
+    *has_pack_out = has_pack;
     if (has_pack) {
-        snprintf(ks, sizeof ks, "%s", pk.kill_switch);
-        pf_pack_free(&pk);
+        snprintf(ks, sizeof ks, "%s", pk->kill_switch);
     } else {
         snprintf(ks, sizeof ks, "%s", PF_KILL_SWITCH_DEFAULT);
     }
@@ -1554,6 +1617,33 @@ static int cmd_kill(const opts *o)
     return PF_EXIT_PASS;
 }
 
+/* kill, then its audit record (engaged, or already engaged: the reason
+ * given is recorded masked, the kill switch keeps the first). */
+static int cmd_kill(const opts *o)
+{
+    static pf_pack pk;
+    pf_redactor red;
+    char *masked;
+    int has_pack = 0, rc = kill_engage(o, &pk, &has_pack);
+
+    if (!has_pack)
+        return rc;
+    pf_redactor_init(&red);
+    masked = pf_redactor_from_env(&red, environ, o->secrets, o->nsecrets) == 0
+                 ? pf_redact(&red, o->reason ? o->reason : "")
+                 : NULL;
+    if (o->reason != NULL &&
+        audit_command(&pk, "kill", rc == PF_EXIT_PASS ? "engaged" : "error",
+                      rc, NULL, masked ? masked : "(reason not recorded)") !=
+            0 &&
+        rc == PF_EXIT_PASS)
+        rc = PF_EXIT_ERROR;
+    free(masked);
+    pf_redactor_free(&red);
+    pf_pack_free(&pk);
+    return rc;
+}
+
 /*
  * lock: write PATH/preflight.lock, or with --check compare it with the
  * pack. Exit 0 written / matches, 1 differences (listed), 2 the pack or
@@ -1597,6 +1687,15 @@ static int cmd_lock(const opts *o)
     } else if (realpath(cand, lib) != NULL) {
         libp = lib;
     }
+    {
+        /* a policy that does not parse is not locked as reviewed */
+        static pf_pack pk;
+        if (pf_pack_open(&pk, checks, o->root, o->lib, err, sizeof err) != 0) {
+            pf_term_error("lock: %s", err);
+            return PF_EXIT_ERROR;
+        }
+        pf_pack_free(&pk);
+    }
     if (pf_lock_collect(root, checks, libp, &have, err, sizeof err) != 0) {
         pf_term_error("lock: %s", err);
         return PF_EXIT_ERROR;
@@ -1615,6 +1714,15 @@ static int cmd_lock(const opts *o)
         pf_term_put(stdout, file);
         printf(" (%zu files)\npack digest %s\n", have.n, digest);
         rc = PF_EXIT_PASS;
+        {
+            static pf_pack pk;
+            if (pf_pack_open(&pk, checks, o->root, o->lib, err,
+                             sizeof err) == 0) {
+                if (audit_command(&pk, "lock", "locked", 0, NULL, NULL) != 0)
+                    rc = PF_EXIT_ERROR;
+                pf_pack_free(&pk);
+            }
+        }
         goto out;
     }
     lrc = pf_lock_load(file, &want, digest, err, sizeof err);
@@ -1852,13 +1960,78 @@ static int cmd_approve(const opts *o)
     if (tok.oom) {
         pf_term_error("approve: out of memory");
     } else {
+        char what[320];
         printf("%s\n", tok.data);
         rc = fflush(stdout) == 0 ? PF_EXIT_PASS : PF_EXIT_ERROR;
+        /* the nonce is not recorded here: a recorded nonce reads as used */
+        snprintf(what, sizeof what, "approved by %s: cap %s USD, host %s, "
+                                    "%lld s", me->name, t.cap, t.host,
+                 (long long)(t.exp - t.iat));
+        if (rc == PF_EXIT_PASS &&
+            audit_command(&pk, "approve", "approved", 0, me->kid, what) != 0)
+            rc = PF_EXIT_ERROR;
     }
     pf_buf_free(&tok);
 out:
     pf_pack_free(&pk);
     return rc;
+}
+
+/* audit verify|show [FILE] */
+static int cmd_audit(const opts *o)
+{
+    static pf_pack pk;
+    char path[PATH_MAX], err[PATH_MAX + 300];
+    struct stat st;
+    size_t n = 0;
+    pf_buf b;
+    int rc, json = strcmp(o->format, "json") == 0;
+
+    if (strcmp(o->format, "text") != 0 && !json)
+        return usage_error("audit show --format must be text or json (got "
+                           "'%s')", o->format);
+    if (o->npaths) {
+        snprintf(path, sizeof path, "%s", o->paths[0]);
+    } else if (stat("checks", &st) == 0 && S_ISDIR(st.st_mode) &&
+               pf_pack_open(&pk, "checks", NULL, NULL, err, sizeof err) == 0) {
+        snprintf(path, sizeof path, "%s", pk.audit);
+        pf_pack_free(&pk);
+    } else {
+        snprintf(path, sizeof path, "%s", PF_AUDIT_DEFAULT);
+    }
+    if (!o->audit_show) {
+        rc = pf_audit_verify(path, &n, err, sizeof err);
+        if (rc == 0) {
+            fputs("audit log intact: ", stdout);
+            pf_term_put(stdout, path);
+            printf(" (%zu record%s)\n", n, n == 1 ? "" : "s");
+        } else if (rc == 1) {
+            fputs("audit log BROKEN: ", stdout);
+            pf_term_put(stdout, path);
+            fputs(": ", stdout);
+            pf_term_put(stdout, err);
+            printf("\n(the %zu record%s before it chain correctly)\n", n,
+                   n == 1 ? "" : "s");
+        } else {
+            pf_term_error("audit: %s", err);
+        }
+        return fflush(stdout) == 0 ? rc : PF_EXIT_ERROR;
+    }
+    pf_buf_init(&b);
+    rc = pf_audit_show(path, o->last ? (size_t)o->last : 20, json, &b, err,
+                       sizeof err);
+    if (rc != 0)
+        pf_term_error("audit: %s", err);
+    for (char *l = b.data, *nl; l != NULL && *l != '\0'; l = nl + 1) {
+        nl = strchr(l, '\n');
+        if (nl == NULL)
+            break;
+        *nl = '\0';
+        pf_term_put(stdout, l); /* each record's line, terminal-safe */
+        putchar('\n');
+    }
+    pf_buf_free(&b);
+    return fflush(stdout) == 0 ? rc : PF_EXIT_ERROR;
 }
 
 int main(int argc, char **argv)
@@ -1904,6 +2077,16 @@ int main(int argc, char **argv)
         o.cmd = CMD_KEYGEN;
     else if (strcmp(cmd, "approve") == 0)
         o.cmd = CMD_APPROVE;
+    else if (strcmp(cmd, "audit") == 0) {
+        o.cmd = CMD_AUDIT;
+        if (argc < 3 || (strcmp(argv[2], "verify") != 0 &&
+                         strcmp(argv[2], "show") != 0))
+            return usage_error("audit needs verify or show (preflight audit "
+                               "verify|show [FILE])", NULL);
+        o.audit_show = strcmp(argv[2], "show") == 0;
+        argv++; /* the subcommand is not an operand */
+        argc--;
+    }
     else
         return usage_error("unknown command '%s'", cmd);
     o.cmdname = cmd;
@@ -1914,7 +2097,7 @@ int main(int argc, char **argv)
         return PF_EXIT_ERROR;
     }
     if (o.cmd != CMD_KILL && o.cmd != CMD_LOCK && o.cmd != CMD_KEYGEN &&
-        o.cmd != CMD_APPROVE)
+        o.cmd != CMD_APPROVE && o.cmd != CMD_AUDIT)
         pf_signals_install(); /* a signal ends the run with whole evidence */
     switch (o.cmd) {
     case CMD_LIST: rc = cmd_list(&o); break;
@@ -1922,6 +2105,7 @@ int main(int argc, char **argv)
     case CMD_LOCK: rc = cmd_lock(&o); break;
     case CMD_KEYGEN: rc = cmd_keygen(&o); break;
     case CMD_APPROVE: rc = cmd_approve(&o); break;
+    case CMD_AUDIT: rc = cmd_audit(&o); break;
     default: rc = cmd_checks(&o); break;
     }
     free(o.paths);

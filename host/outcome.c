@@ -91,6 +91,10 @@ static void addf(pf_outcome *out, const char *fmt, ...)
  * enough valid approvals. */
 static void pack_rules(const pf_outcome_input *in, pf_outcome *out)
 {
+    if (in->pack_err != NULL) {
+        addf(out, "the pack cannot be read: %s", in->pack_err);
+        return;
+    }
     if (!in->one_folder)
         add(out, R_FOLDER);
     if (in->cli_override != NULL)

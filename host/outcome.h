@@ -43,6 +43,7 @@ typedef struct pf_outcome_input {
     int manifest_ok;       /* every checks folder has a manifest with ids */
     /* the pack, for live arm and exec (DESIGN.md 8.2-8.5) */
     int one_folder;        /* PATH is one checks folder */
+    const char *pack_err;  /* the pack cannot be read (its policy), or NULL */
     const char *cli_override; /* an option the policy owns, given on the
                                  command line (live refuses it), or NULL */
     int lock_state;        /* pf_lock_state (pack.h) */

@@ -69,6 +69,7 @@ arm_with other-pack 3 pack "$(sign_payload "$(variant "d['pack']='0'*64")")"
 arm_with expired 3 expired "$(sign_payload "$(variant "d['iat']=now-700; d['exp']=now-100")")"
 arm_with future 3 future "$(sign_payload "$(variant "d['iat']=now+120; d['exp']=now+400")")"
 arm_with over-long 3 ttl "$(sign_payload "$(variant "d['exp']=d['iat']+601")")"
+arm_with odd-cap 3 malformed "$(sign_payload "$(variant "d['cap']='1.2.3'")")"
 # carol signs for a pack that lists her: presented here, her key is unlisted
 pass_check "$T/q/a.lua" p.a
 printf 'p.a\n' >"$T/q/manifest"
@@ -130,5 +131,24 @@ if command -v setpriv >/dev/null 2>&1 && [ "$(id -u)" = 0 ]; then
     rc=$?; [ $rc -eq 3 ] && ok || { bad "pack owned by the user running preflight: exit $rc, want 3"; cat "$T/out" "$T/err" | head; }
     contains "own pack: reason" "$T/out" "the user running preflight"
 fi
+
+# ---- a policy that does not parse -------------------------------------------
+cp -r "$T/p" "$T/bad"
+printf 'kill_switch = KS\nguard_interval_s = 0\n' >"$T/bad/policy"
+expect 2 "lock refuses a malformed policy" "$BIN" lock "$T/bad"
+contains "lock: policy line" "$T/err" "policy: line 2: guard_interval_s"
+LIVE_ARM_AT=$(date -u +%s) expect 3 "live arm: malformed policy" "$BIN" arm --http real "$T/bad"
+contains "live arm: names the policy" "$T/out" "the pack cannot be read"
+unset ARBITRAGE_ENV
+expect 2 "paper run: malformed policy" "$BIN" run "$T/bad"
+export ARBITRAGE_ENV=live
+
+# ---- the shipped pack (stage D98): no approvers, so LIVE cannot arm; the
+# refusal comes before any check runs (no real API call is made)
+SRC=${PREFLIGHT_SRC:-$(cd "$(dirname "$0")/.." && pwd)}
+LIVE_ARM_AT=$(date -u +%s) expect 3 "shipped pack: LIVE refused" "$BIN" arm --http real \
+    --evidence "$T/d98.json" "$SRC/checks"
+contains "shipped pack: no approvers" "$T/out" "no approvers: LIVE cannot be armed at this stage (D98)"
+[ "$(jsonq "$T/d98.json" "len(d['checks']), d['arming']['state']")" = "0 refused" ] && ok || bad "shipped pack: no check ran"
 
 finish approvals

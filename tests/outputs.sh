@@ -687,6 +687,7 @@ printf 'kill_switch = %s\n' "$T/ex/state/KILL_SWITCH" >"$T/ex/srv/checks/policy"
 sed -e "s#/usr/bin/preflight#$BIN#" \
     -e "s#/srv/arbitrage/bin/arbitrage-bot#/bin/touch $T/ex/started#" \
     -e "s#/var/lib/node_exporter/textfile_collector#$T/ex/tc#g" \
+    -e "s#/run/arbitrage#$T/ex/run#g" \
     -e "s#/var/lib/arbitrage#$T/ex/state#g" \
     -e "s#/srv/arbitrage#$T/ex/srv#g" \
     -e "s#/etc/arbitrage/bot.env#$T/ex/bot.env#" "$UNIT" >"$T/ex/arbitrage-bot.service"

@@ -67,12 +67,14 @@ typedef struct row {
 enum {
     PK_OK, PK_FOLDERS, PK_CLI, PK_NOLOCK, PK_DIFF, PK_BADLOCK, PK_LIB,
     PK_TRUST, PK_NOAPPROVERS, PK_NOKEYS, PK_BADAPPROVERS, PK_NOTENOUGH,
-    PK_COMPILED, PK_AUDIT
+    PK_COMPILED, PK_AUDIT, PK_POLICY
 };
 
 static void pack_for(int pk, pf_outcome_input *in)
 {
-    in->one_folder = pk != PK_FOLDERS;
+    in->one_folder = pk != PK_FOLDERS && pk != PK_POLICY;
+    in->pack_err = pk == PK_POLICY ? "checks/policy: line 2: unknown key"
+                                   : NULL;
     in->cli_override = pk == PK_CLI ? "--kill-switch" : NULL;
     in->lock_state = pk == PK_NOLOCK ? 0 : pk == PK_DIFF ? 2
                      : pk == PK_BADLOCK ? 3 : 1;
@@ -145,6 +147,7 @@ static const row rows[] = {
     {"paper exec needs no manifest", EXEC, B, ENV_PAPER, 0, 1, 0, 0, VP, 0,   NR, VP, 0, 1, 0, "", PK_OK},
     {"paper run: interrupted",       RUN, A, ENV_PAPER, 0, 1, 0, 1, VP, 1,    NR, VE, 2, 0, 0, "", PK_OK},
     /* the pack a live start is bound to (8.2-8.5) */
+    {"live arm: a malformed policy", ARM, B, ENV_LIVE_OK, 0, 0, 2, 1, VP, 0, REF, VR, 3, 0, 0, "the pack cannot be read: checks/policy: line 2", PK_POLICY},
     {"live arm: two folders",        ARM, B, ENV_LIVE_OK, 0, 0, 0, 1, VP, 0,  REF, VR, 3, 0, 0, "one checks folder", PK_FOLDERS},
     {"live arm: option the policy owns", ARM, B, ENV_LIVE_OK, 0, 0, 0, 1, VP, 0, REF, VR, 3, 0, 0, "--kill-switch from the policy", PK_CLI},
     {"live arm: no lock",            ARM, B, ENV_LIVE_OK, 0, 0, 0, 1, VP, 0,  REF, VR, 3, 0, 0, "no preflight.lock", PK_NOLOCK},
@@ -233,7 +236,7 @@ static void test_outcome_never_starts_by_accident(void **state)
         for (int ph = B; ph <= A; ph++)
             for (int env = ENV_PAPER; env <= ENV_LIVE_STALE; env++)
                 for (int bits = 0; bits < 64; bits++)
-                  for (int pk = PK_OK; pk <= PK_AUDIT; pk++)
+                  for (int pk = PK_OK; pk <= PK_POLICY; pk++)
                     for (int vk = VP; vk <= VR; vk++) {
                         pf_arming_result g;
                         pf_outcome_input in;
