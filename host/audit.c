@@ -364,44 +364,6 @@ int pf_audit_nonce_seen(const char *path, const char *nonce, char *err,
     return -1;
 }
 
-/* The value of "key" in a record line as text into out: a string (its
- * escapes decoded; \u escapes and control bytes shown as '?'), a number,
- * or "-" for null or a missing key. Never reads past the line. */
-static void field(const char *s, size_t n, const char *key, char *out,
-                  size_t outlen)
-{
-    char pat[40];
-    const char *p, *end = s + n;
-    size_t o = 0;
-
-    snprintf(pat, sizeof pat, "\"%s\":", key);
-    p = memmem(s, n, pat, strlen(pat));
-    snprintf(out, outlen, "-");
-    if (p == NULL)
-        return;
-    p += strlen(pat);
-    if (p < end && *p == '"') {
-        for (p++; p < end && *p != '"' && o + 1 < outlen; p++) {
-            char c = *p;
-            if (c == '\\' && p + 1 < end) {
-                p++;
-                c = *p == 'n' || *p == 't' || *p == 'r' || *p == 'u' ||
-                            *p == 'b' || *p == 'f'
-                        ? '?'
-                        : *p;
-            }
-            out[o++] = (unsigned char)c < 0x20 ? '?' : c;
-        }
-        out[o] = '\0';
-        return;
-    }
-    while (p < end && o + 1 < outlen && *p != ',' && *p != '}')
-        out[o++] = *p++;
-    out[o] = '\0';
-    if (strcmp(out, "null") == 0)
-        snprintf(out, outlen, "-");
-}
-
 typedef struct shown {
     pf_buf *b;
     size_t skip; /* lines before the first shown */
@@ -429,15 +391,15 @@ static int show_line(void *ud, size_t no, const char *s, size_t n)
         pf_buf_addc(w->b, '\n');
         return 0;
     }
-    field(s, n, "seq", seq, sizeof seq);
-    field(s, n, "time", t, sizeof t);
-    field(s, n, "command", cmd, sizeof cmd);
-    field(s, n, "outcome", oc, sizeof oc);
-    field(s, n, "exit_code", ex, sizeof ex);
-    field(s, n, "user", user, sizeof user);
-    field(s, n, "host", host, sizeof host);
-    field(s, n, "pack", pack, sizeof pack);
-    field(s, n, "reason", reason, sizeof reason);
+    pf_json_field(s, n, "seq", seq, sizeof seq);
+    pf_json_field(s, n, "time", t, sizeof t);
+    pf_json_field(s, n, "command", cmd, sizeof cmd);
+    pf_json_field(s, n, "outcome", oc, sizeof oc);
+    pf_json_field(s, n, "exit_code", ex, sizeof ex);
+    pf_json_field(s, n, "user", user, sizeof user);
+    pf_json_field(s, n, "host", host, sizeof host);
+    pf_json_field(s, n, "pack", pack, sizeof pack);
+    pf_json_field(s, n, "reason", reason, sizeof reason);
     pack[12] = '\0'; /* the digest's first 12 digits */
     pf_buf_addf(w->b, "%6s  %-24s %-10s %-8s exit %-3s %s@%s  pack %s%s%s\n",
                 seq, t, cmd, oc, ex, user, host, pack,

@@ -1,6 +1,7 @@
 /*
  * buf.c: growable byte buffer and JSON value writer (see buf.h).
  */
+#define _GNU_SOURCE
 #include "buf.h"
 
 #include <math.h>
@@ -198,4 +199,39 @@ int pf_hexval(int c)
     if (c >= 'A' && c <= 'F')
         return c - 'A' + 10;
     return -1;
+}
+
+void pf_json_field(const char *s, size_t n, const char *key, char *out,
+                   size_t outlen)
+{
+    char pat[64];
+    const char *p, *end = s + n;
+    size_t o = 0;
+
+    snprintf(pat, sizeof pat, "\"%s\":", key);
+    p = memmem(s, n, pat, strlen(pat));
+    snprintf(out, outlen, "-");
+    if (p == NULL)
+        return;
+    p += strlen(pat);
+    if (p < end && *p == '"') {
+        for (p++; p < end && *p != '"' && o + 1 < outlen; p++) {
+            char c = *p;
+            if (c == '\\' && p + 1 < end) {
+                p++;
+                c = *p == 'n' || *p == 't' || *p == 'r' || *p == 'u' ||
+                            *p == 'b' || *p == 'f'
+                        ? '?'
+                        : *p;
+            }
+            out[o++] = (unsigned char)c < 0x20 ? '?' : c;
+        }
+        out[o] = '\0';
+        return;
+    }
+    while (p < end && o + 1 < outlen && *p != ',' && *p != '}')
+        out[o++] = *p++;
+    out[o] = '\0';
+    if (strcmp(out, "null") == 0)
+        snprintf(out, outlen, "-");
 }

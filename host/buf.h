@@ -42,6 +42,17 @@ void pf_json_num(pf_buf *b, double v);
  * of \u escapes and %XX escapes. */
 int pf_hexval(int c);
 
+/*
+ * The first value of "key" in a JSON text the host wrote itself (an audit
+ * line, an evidence document whose top-level fields come before any
+ * check's), as text into out: a string with its escapes decoded (\u
+ * escapes and control bytes as '?'), a number or true/false as written,
+ * "-" for null or a missing key. Never reads past s + n. Not a parser
+ * for JSON from elsewhere.
+ */
+void pf_json_field(const char *s, size_t n, const char *key, char *out,
+                   size_t outlen);
+
 /* Decode one character of s[0..n), n > 0, into *cp and return the bytes
  * it used: an invalid, overlong, surrogate or truncated sequence uses one
  * byte and gives U+FFFD (the JSON writer and the report writers share

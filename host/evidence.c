@@ -165,6 +165,8 @@ void pf_evidence_json(pf_buf *b, const pf_report *r)
     pf_json_num(b, (double)(int64_t)(r->duration_ms * 1000.0) / 1000.0);
     pf_buf_addc(b, ',');
     str_member(b, "hostname", r->hostname ? r->hostname : "");
+    str_member(b, "host_id", r->host_id ? r->host_id : "");
+    str_member(b, "signed_key_id", r->signed_key_id);
     str_member(b, "mode", r->mode);
     str_member(b, "http", r->http);
     key(b, "arming");

@@ -43,6 +43,8 @@ typedef struct pf_report {
     const char *pack_diffs;   /* "changed PATH\n..." lines, may be NULL */
     const pf_lock *pack_files; /* the files of the pack, may be NULL */
     const pf_approval_result *approvals; /* 8.5; NULL: none looked at */
+    const char *host_id;      /* PREFLIGHT_HOST_ID, else the host name */
+    const char *signed_key_id; /* 8.9: --sign-key's key id, NULL: unsigned */
     int64_t audit_seq;        /* 8.6: the run's audit record, 0 none */
     const char *audit_hash;   /* sha256 of that line */
 } pf_report;

@@ -46,7 +46,7 @@ extern char **environ;
 
 enum {
     CMD_RUN, CMD_LIST, CMD_ARM, CMD_EXEC, CMD_KILL, CMD_LOCK, CMD_KEYGEN,
-    CMD_APPROVE, CMD_AUDIT
+    CMD_APPROVE, CMD_AUDIT, CMD_VERIFY
 };
 
 typedef struct opts {
@@ -70,6 +70,9 @@ typedef struct opts {
     const char *key, *cap, *host; /* approve */
     long ttl_s;
     long last;       /* audit show --last N */
+    const char *sign_key; /* --sign-key FILE (run, arm, exec) */
+    const char *pubkey, *require; /* verify */
+    long max_age_s;
     int audit_show;  /* audit show (else verify) */
     const char *reason;
     const char *ceiling;
@@ -102,6 +105,8 @@ static const char usage_text[] =
     "                              print a signed approval of PATH's pack\n"
     "  audit verify|show [FILE]    check the audit log's hash chain, or\n"
     "                              show its last records\n"
+    "  verify EVIDENCE --pubkey FILE --require pass|armed\n"
+    "                              check a signed evidence document\n"
     "  version                     print the version\n"
     "  help [COMMAND]              this text, or the help of one command\n"
     "\n";
@@ -118,6 +123,8 @@ static const char help_report[] =
     "                              problems and the verdict; no progress line\n"
     "  --verbose                   text: also every check's title, file, tags,\n"
     "                              reason and details\n"
+    "  --sign-key FILE             sign the evidence with this Ed25519 key\n"
+    "                              (EVIDENCE.sig; preflight verify checks it)\n"
     "\n";
 
 static const char help_run[] =
@@ -269,6 +276,17 @@ static const cmd_help helps[] = {
      "prints the last N records (default 20; 0 all) as text, or the\n"
      "lines themselves with --format json.\n\n",
      H_EXIT},
+    {"verify",
+     "usage: preflight verify EVIDENCE --pubkey FILE --require pass|armed\n"
+     "                        [--max-age-s S] [--host ID]\n\n"
+     "Check a signed evidence document (written with --sign-key): exit 0\n"
+     "only if EVIDENCE.sig is a valid Ed25519 signature of the file's\n"
+     "exact bytes by the key in FILE (a line \"ed25519 BASE64 NAME\" as in\n"
+     "approvers), finished_at is at most S seconds ago (default 600) and\n"
+     "not in the future, the outcome is the one required (pass: verdict\n"
+     "pass; armed: also ARMED) and, with --host, the host id matches.\n"
+     "Else exit 1 listing every reason; 2 when an input cannot be read.\n\n",
+     H_EXIT},
     {"version", "usage: preflight version\n\nPrint the name and version.\n",
      0},
     {"help",
@@ -389,7 +407,7 @@ static int parse_opts(int argc, char **argv, opts *o)
                 return -1;
             }
             if ((o->cmd == CMD_LOCK || o->cmd == CMD_APPROVE ||
-                 o->cmd == CMD_AUDIT) &&
+                 o->cmd == CMD_AUDIT || o->cmd == CMD_VERIFY) &&
                 o->npaths == 1) {
                 usage_error("one PATH only ('%s' is a second)", a);
                 return -1;
@@ -434,6 +452,12 @@ static int parse_opts(int argc, char **argv, opts *o)
             !IS("--lib")) {
             usage_error("approve takes only --key, --cap, --host, --ttl-s, "
                         "--root and --lib, not '%s'", a);
+            return -1;
+        }
+        if (o->cmd == CMD_VERIFY && !IS("--pubkey") && !IS("--require") &&
+            !IS("--max-age-s") && !IS("--host")) {
+            usage_error("verify takes only --pubkey, --require, --max-age-s "
+                        "and --host, not '%s'", a);
             return -1;
         }
         if (o->cmd == CMD_AUDIT && !IS("--last") && !IS("--format")) {
@@ -494,6 +518,21 @@ static int parse_opts(int argc, char **argv, opts *o)
             o->cap = val;
         } else if (IS("--host")) {
             o->host = val;
+        } else if (IS("--sign-key")) {
+            o->sign_key = val;
+        } else if (IS("--pubkey")) {
+            o->pubkey = val;
+        } else if (IS("--require")) {
+            if (strcmp(val, "pass") != 0 && strcmp(val, "armed") != 0) {
+                usage_error("--require must be pass or armed (got '%s')", val);
+                return -1;
+            }
+            o->require = val;
+        } else if (IS("--max-age-s")) {
+            if (parse_long(val, 1, 86400 * 366, &o->max_age_s) != 0) {
+                usage_error("--max-age-s must be 1..31622400 (got '%s')", val);
+                return -1;
+            }
         } else if (IS("--last")) {
             if (parse_long(val, 1, 1000000, &o->last) != 0) {
                 usage_error("--last must be 1..1000000 (got '%s')", val);
@@ -710,11 +749,45 @@ out:
 
 /* The evidence file of a command: the path, whether it is a default name
  * still to be created (never replacing anything), and what is in place. */
+/* The signing functions of sign.h, found in the plugin (libcrypto is
+ * loaded only by the commands that sign or verify). */
+typedef int (*keygen_fn)(const char *, const char *, unsigned char[32],
+                         char *, size_t);
+typedef pf_sign_key *(*load_fn)(const char *, const char *, unsigned char[32],
+                                char *, size_t);
+typedef int (*sign_fn)(pf_sign_key *, const unsigned char *, size_t,
+                       unsigned char[64]);
+typedef void (*free_fn)(pf_sign_key *);
+
+/* Base64 (standard, padded) of n bytes into out (4 * ((n + 2) / 3) + 1
+ * bytes). */
+static void b64_std(const unsigned char *in, size_t n, char *out)
+{
+    static const char abc[] =
+        "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    size_t o = 0;
+
+    for (size_t i = 0; i < n; i += 3) {
+        unsigned long v = (unsigned long)in[i] << 16;
+        if (i + 1 < n)
+            v |= (unsigned long)in[i + 1] << 8;
+        if (i + 2 < n)
+            v |= in[i + 2];
+        out[o++] = abc[(v >> 18) & 63];
+        out[o++] = abc[(v >> 12) & 63];
+        out[o++] = i + 1 < n ? abc[(v >> 6) & 63] : '=';
+        out[o++] = i + 2 < n ? abc[v & 63] : '=';
+    }
+    out[o] = '\0';
+}
+
 typedef struct ev_target {
     const char *path; /* NULL: no evidence */
     char buf[PATH_MAX];
     const char *cmd;
     int fresh;        /* a default name not created yet */
+    pf_sign_key *key; /* --sign-key: EVIDENCE.sig after every write */
+    sign_fn sign;
 } ev_target;
 
 /* The files of a run (evidence, metrics) that hold what this run wrote:
@@ -794,18 +867,49 @@ static int write_metrics(const opts *o, const pf_report *r, char *err,
     return pf_metrics_write(o->metrics, r, err, errlen);
 }
 
+/* EVIDENCE.sig: the Ed25519 signature of the evidence file's exact bytes
+ * as written (read back), base64 and a newline, written atomically (8.9).
+ * Returns 0, or -1 with err set. */
+static int sign_evidence(const ev_target *ev, char *err, size_t errlen)
+{
+    char sigpath[PATH_MAX + 8], b64[100], why[PATH_MAX + 200], *data = NULL;
+    unsigned char sig[64];
+    size_t len = 0;
+    int rc;
+
+    snprintf(sigpath, sizeof sigpath, "%s.sig", ev->path);
+    if (pf_read_regular(ev->path, O_NOFOLLOW, 256u << 20, &data, &len, why,
+                        sizeof why) != 0) {
+        snprintf(err, errlen, "signature: %.500s", why);
+        return -1;
+    }
+    rc = ev->sign(ev->key, (const unsigned char *)data, len, sig);
+    free(data);
+    if (rc != 0) {
+        snprintf(err, errlen, "signature: signing failed");
+        return -1;
+    }
+    b64_std(sig, sizeof sig, b64);
+    strcat(b64, "\n");
+    if (pf_atomic_write(sigpath, b64, strlen(b64), 0644, why, sizeof why) !=
+        0) {
+        snprintf(err, errlen, "signature: %.500s", why);
+        return -1;
+    }
+    return 0;
+}
+
 /* Write the evidence; a fresh default name is created, never replacing a
  * file (on a clash another name is drawn). Folders are made (0750). */
 static int write_evidence(ev_target *ev, const pf_report *r, char *err,
                           size_t errlen)
 {
-    int rc, tries;
+    int rc = -1, tries;
 
     if (pf_mkdirs(ev->path, 0750, err, errlen) != 0)
         return -1;
-    if (!ev->fresh)
-        return pf_evidence_write(ev->path, r, err, errlen);
-    for (tries = 0; tries < 8; tries++) {
+    rc = ev->fresh ? -1 : pf_evidence_write(ev->path, r, err, errlen);
+    for (tries = 0; ev->fresh && tries < 8; tries++) {
         rc = pf_evidence_create(ev->path, r, err, errlen);
         if (!(rc == -1 && errno == EEXIST))
             break;
@@ -817,6 +921,8 @@ static int write_evidence(ev_target *ev, const pf_report *r, char *err,
     }
     if (rc == 0 || rc == PF_ATOMIC_IN_PLACE)
         ev->fresh = 0;
+    if (rc == 0 && ev->key != NULL && sign_evidence(ev, err, errlen) != 0)
+        return -1;
     return rc;
 }
 
@@ -991,6 +1097,43 @@ static void cents_text(int64_t c, char *out, size_t outlen)
 {
     snprintf(out, outlen, "%lld.%02lld", (long long)(c / 100),
              (long long)(c % 100));
+}
+
+/* --sign-key: load the key through the signing plugin into ev (and its
+ * id into kid). Returns 0, or -1 (said on stderr). */
+static int open_sign_key(const opts *o, ev_target *ev, char kid[17])
+{
+    char err[PATH_MAX + 300];
+    unsigned char pub[32];
+    load_fn load = (load_fn)pf_plugin_function("pf_sign_load", err,
+                                               sizeof err);
+
+    ev->sign = (sign_fn)pf_plugin_function("pf_sign", err, sizeof err);
+    if (load == NULL || ev->sign == NULL) {
+        pf_term_error("--sign-key: %s", err);
+        return -1;
+    }
+    ev->key = load(o->sign_key, getenv("PREFLIGHT_KEY_PASSPHRASE"), pub, err,
+                   sizeof err);
+    if (ev->key == NULL) {
+        pf_term_error("--sign-key: %s", err);
+        return -1;
+    }
+    pf_key_id(pub, kid);
+    return 0;
+}
+
+static void close_sign_key(ev_target *ev)
+{
+    char err[300];
+    free_fn kfree;
+
+    if (ev->key == NULL)
+        return;
+    kfree = (free_fn)pf_plugin_function("pf_sign_free", err, sizeof err);
+    if (kfree != NULL)
+        kfree(ev->key);
+    ev->key = NULL;
 }
 
 /* The arming gate as it is now: the environment, the clock, the kill
@@ -1324,7 +1467,7 @@ static int cmd_checks(const opts *o)
     pf_verdict v;
     pf_report r;
     char kill_why[1200], cap[48], ceil_text[48], err[PATH_MAX + 700];
-    char audit_hash[65];
+    char audit_hash[65], sign_kid[17];
     char *reasons[PF_OUTCOME_MAX_REASONS + 1];
     ev_target ev;
     run_files files;
@@ -1358,8 +1501,16 @@ static int cmd_checks(const opts *o)
         return PF_EXIT_ERROR;
     }
 
+    if (o->sign_key != NULL && open_sign_key(o, &ev, sign_kid) != 0)
+        return PF_EXIT_ERROR;
+    if (ev.key != NULL && ev.path == NULL)
+        return usage_error("--sign-key signs the evidence: give --evidence "
+                           "FILE (run writes none by default)", NULL);
+    r.signed_key_id = ev.key != NULL ? sign_kid : NULL;
+
     /* gather: the pack, the gate's inputs, the kill switch, the checks */
     rc = bind_gather(o, mode, &bd, err, sizeof err) != 0 ? PF_EXIT_ERROR : 0;
+    r.host_id = bd.host;
     if (bd.has_pack && (o->ceiling == NULL || mode == PF_MODE_LIVE))
         ceiling = bd.pk.policy.ceiling_cents; /* live: the policy's only */
     memset(&base, 0, sizeof base);
@@ -1489,6 +1640,7 @@ record:
     pf_verdict_free(&v);
     session_free(&s);
     bind_free(&bd);
+    close_sign_key(&ev);
     return rc;
 }
 
@@ -1752,36 +1904,6 @@ out:
     return rc;
 }
 
-/* The signing functions of sign.h, found in the plugin (libcrypto is
- * loaded only by the commands that sign or verify). */
-typedef int (*keygen_fn)(const char *, const char *, unsigned char[32],
-                         char *, size_t);
-typedef pf_sign_key *(*load_fn)(const char *, const char *, unsigned char[32],
-                                char *, size_t);
-typedef int (*sign_fn)(pf_sign_key *, const unsigned char *, size_t,
-                       unsigned char[64]);
-typedef void (*free_fn)(pf_sign_key *);
-
-/* Base64 (standard, padded) of 32 bytes into out (at least 45 bytes). */
-static void b64_32(const unsigned char *in, char *out)
-{
-    static const char abc[] =
-        "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-    size_t o = 0;
-
-    for (size_t i = 0; i < 32; i += 3) {
-        unsigned long v = (unsigned long)in[i] << 16;
-        if (i + 1 < 32)
-            v |= (unsigned long)in[i + 1] << 8;
-        if (i + 2 < 32)
-            v |= in[i + 2];
-        out[o++] = abc[(v >> 18) & 63];
-        out[o++] = abc[(v >> 12) & 63];
-        out[o++] = i + 1 < 32 ? abc[(v >> 6) & 63] : '=';
-        out[o++] = i + 2 < 32 ? abc[v & 63] : '=';
-    }
-    out[o] = '\0';
-}
 
 /* keygen --out FILE --name NAME */
 static int cmd_keygen(const opts *o)
@@ -1805,7 +1927,7 @@ static int cmd_keygen(const opts *o)
         pf_term_error("keygen: %s", err);
         return PF_EXIT_ERROR;
     }
-    b64_32(pub, b64);
+    b64_std(pub, 32, b64);
     printf("ed25519 %s %s\n", b64, o->name);
     fputs("preflight: wrote the private key to ", stderr);
     pf_term_put(stderr, o->out);
@@ -2034,6 +2156,143 @@ static int cmd_audit(const opts *o)
     return fflush(stdout) == 0 ? rc : PF_EXIT_ERROR;
 }
 
+/* Decode the base64 of a 64-byte signature (one line, a newline allowed
+ * at the end). Returns 0, or -1 when it is anything else. */
+static int sig_decode(const char *s, size_t n, unsigned char sig[64])
+{
+    static const char abc[] =
+        "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    unsigned long acc = 0;
+    size_t bits = 0, o = 0;
+
+    if (n > 0 && s[n - 1] == '\n')
+        n--;
+    if (n != 88 || s[86] != '=' || s[87] != '=')
+        return -1;
+    for (size_t i = 0; i < 86; i++) {
+        const char *p = s[i] ? strchr(abc, s[i]) : NULL;
+        if (p == NULL)
+            return -1;
+        acc = (acc << 6) | (unsigned long)(p - abc);
+        bits += 6;
+        if (bits >= 8) {
+            bits -= 8;
+            sig[o++] = (unsigned char)(acc >> bits);
+            acc &= (1ul << bits) - 1;
+        }
+    }
+    return o == 64 && acc == 0 ? 0 : -1;
+}
+
+/* verify EVIDENCE --pubkey FILE --require pass|armed [--max-age-s S]
+ * [--host ID] (8.9): exit 0 only when every rule holds, 1 listing every
+ * reason, 2 when an input cannot be read. */
+static int cmd_verify(const opts *o)
+{
+    char sigpath[PATH_MAX + 8], err[PATH_MAX + 300], v[128], why[1600] = "";
+    char *doc = NULL, *sigtext = NULL, *keytext = NULL;
+    size_t dlen = 0, slen = 0, klen = 0, nwhy = 0;
+    static pf_approvers key;
+    unsigned char sig[64];
+    int64_t fin, now = pf_utc_now_ms();
+    long max_age = o->max_age_s > 0 ? o->max_age_s : 600;
+    pf_verify_fn verify;
+    int rc = PF_EXIT_ERROR, started;
+
+#define WHY(...)                                                               \
+    do {                                                                       \
+        size_t at_ = strlen(why);                                              \
+        snprintf(why + at_, sizeof why - at_, "  - " __VA_ARGS__);             \
+        at_ = strlen(why);                                                     \
+        snprintf(why + at_, sizeof why - at_, "\n");                           \
+        nwhy++;                                                                \
+    } while (0)
+    if (o->npaths != 1 || o->pubkey == NULL || o->require == NULL)
+        return usage_error("verify needs EVIDENCE, --pubkey FILE and "
+                           "--require pass|armed", NULL);
+    if (pf_read_regular(o->pubkey, 0, 4096, &keytext, &klen, err,
+                        sizeof err) != 0 ||
+        pf_approvers_parse(keytext, klen, &key, err, sizeof err) != 0 ||
+        key.n != 1) {
+        pf_term_error("verify: --pubkey %s: %s", o->pubkey,
+                      key.n != 1 && err[0] == '\0'
+                          ? "want one line \"ed25519 BASE64 NAME\""
+                          : err);
+        goto out;
+    }
+    if (pf_read_regular(o->paths[0], 0, 256u << 20, &doc, &dlen, err,
+                        sizeof err) != 0) {
+        pf_term_error("verify: %s", err);
+        goto out;
+    }
+    verify = (pf_verify_fn)pf_plugin_function("pf_sign_verify", err,
+                                              sizeof err);
+    if (verify == NULL) {
+        pf_term_error("verify: %s", err);
+        goto out;
+    }
+    snprintf(sigpath, sizeof sigpath, "%s.sig", o->paths[0]);
+    if (pf_read_regular(sigpath, 0, 1024, &sigtext, &slen, err,
+                        sizeof err) != 0)
+        WHY("no signature: %.300s", err);
+    else if (sig_decode(sigtext, slen, sig) != 0)
+        WHY("%.300s is not one base64 Ed25519 signature", sigpath);
+    else if (verify(key.a[0].key, (const unsigned char *)doc, dlen, sig) != 1)
+        WHY("the signature is not valid for key %s (%s): another key, or "
+            "the document changed", key.a[0].kid, key.a[0].name);
+    pf_json_field(doc, dlen, "finished_at", v, sizeof v);
+    if (pf_parse_arm_at(v, &fin) != 0)
+        WHY("finished_at is missing or not a UTC time");
+    else if (fin > now + 1000)
+        WHY("finished_at %s is in the future", v);
+    else if (now - fin > (int64_t)max_age * 1000)
+        WHY("finished_at %s is %lld s ago (at most %ld)", v,
+            (long long)((now - fin) / 1000), max_age);
+    pf_json_field(doc, dlen, "verdict", v, sizeof v);
+    if (strcmp(v, "pass") != 0)
+        WHY("verdict is %s, not pass", v);
+    pf_json_field(doc, dlen, "started", v, sizeof v);
+    started = strcmp(v, "true") == 0;
+    pf_json_field(doc, dlen, "exit_code", v, sizeof v);
+    if (!(strcmp(v, "0") == 0 || (started && strcmp(v, "-") == 0)))
+        WHY("exit_code is %s, not 0", v);
+    if (strcmp(o->require, "armed") == 0) {
+        pf_json_field(doc, dlen, "state", v, sizeof v);
+        if (strcmp(v, "armed") != 0)
+            WHY("arming state is %s, not armed", v);
+    }
+    if (o->host != NULL) {
+        pf_json_field(doc, dlen, "host_id", v, sizeof v);
+        if (strcmp(v, o->host) != 0)
+            WHY("host id is %s, not %s", v, o->host);
+    }
+#undef WHY
+    if (nwhy == 0) {
+        fputs("evidence verified: ", stdout);
+        pf_term_put(stdout, o->paths[0]);
+        printf(" (signed by %s, key %s; %s)\n", key.a[0].name, key.a[0].kid,
+               o->require);
+        rc = PF_EXIT_PASS;
+    } else {
+        fputs("evidence NOT verified: ", stdout);
+        pf_term_put(stdout, o->paths[0]);
+        putchar('\n');
+        for (char *l = why, *nl; (nl = strchr(l, '\n')) != NULL; l = nl + 1) {
+            *nl = '\0';
+            pf_term_put(stdout, l);
+            putchar('\n');
+        }
+        rc = PF_EXIT_FAIL;
+    }
+    if (fflush(stdout) != 0)
+        rc = PF_EXIT_ERROR;
+out:
+    free(doc);
+    free(sigtext);
+    free(keytext);
+    return rc;
+}
+
 int main(int argc, char **argv)
 {
     opts o;
@@ -2077,6 +2336,8 @@ int main(int argc, char **argv)
         o.cmd = CMD_KEYGEN;
     else if (strcmp(cmd, "approve") == 0)
         o.cmd = CMD_APPROVE;
+    else if (strcmp(cmd, "verify") == 0)
+        o.cmd = CMD_VERIFY;
     else if (strcmp(cmd, "audit") == 0) {
         o.cmd = CMD_AUDIT;
         if (argc < 3 || (strcmp(argv[2], "verify") != 0 &&
@@ -2097,7 +2358,7 @@ int main(int argc, char **argv)
         return PF_EXIT_ERROR;
     }
     if (o.cmd != CMD_KILL && o.cmd != CMD_LOCK && o.cmd != CMD_KEYGEN &&
-        o.cmd != CMD_APPROVE && o.cmd != CMD_AUDIT)
+        o.cmd != CMD_APPROVE && o.cmd != CMD_AUDIT && o.cmd != CMD_VERIFY)
         pf_signals_install(); /* a signal ends the run with whole evidence */
     switch (o.cmd) {
     case CMD_LIST: rc = cmd_list(&o); break;
@@ -2106,6 +2367,7 @@ int main(int argc, char **argv)
     case CMD_KEYGEN: rc = cmd_keygen(&o); break;
     case CMD_APPROVE: rc = cmd_approve(&o); break;
     case CMD_AUDIT: rc = cmd_audit(&o); break;
+    case CMD_VERIFY: rc = cmd_verify(&o); break;
     default: rc = cmd_checks(&o); break;
     }
     free(o.paths);
