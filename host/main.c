@@ -1199,8 +1199,14 @@ static int bind_gather(const opts *o, pf_mode mode, binding *b, char *err,
     memset(b, 0, sizeof *b);
     b->has_pack = o->npaths <= 1 && stat(path, &st) == 0 &&
                   S_ISDIR(st.st_mode);
+    /* the pack's files are hashed when something shows them (evidence,
+     * JSON, metrics), when there is a lock to compare, or to arm */
     if (b->has_pack &&
-        pf_pack_open(&b->pk, path, o->root, o->lib, err, errlen) != 0) {
+        pf_pack_open_for(&b->pk, path, o->root, o->lib,
+                         live || o->cmd != CMD_RUN || o->evidence != NULL ||
+                             o->metrics != NULL ||
+                             strcmp(o->format, "text") != 0,
+                         err, errlen) != 0) {
         b->has_pack = 0;
         snprintf(b->pack_err, sizeof b->pack_err, "%s", err);
         return -1;
@@ -1702,8 +1708,8 @@ static int kill_engage(const opts *o, pf_pack *pk, int *has_pack_out)
         pf_term_error("kill: %s is not a checks folder", pack);
         return PF_EXIT_ERROR;
     }
-    if (has_pack && pf_pack_open(pk, pack, o->root, NULL, err,
-                                 sizeof err) != 0) {
+    if (has_pack && pf_pack_open_for(pk, pack, o->root, NULL, 0, err,
+                                     sizeof err) != 0) {
         pf_term_error("kill: %s", err);
         return PF_EXIT_ERROR;
     }
@@ -2115,7 +2121,8 @@ static int cmd_audit(const opts *o)
     if (o->npaths) {
         snprintf(path, sizeof path, "%s", o->paths[0]);
     } else if (stat("checks", &st) == 0 && S_ISDIR(st.st_mode) &&
-               pf_pack_open(&pk, "checks", NULL, NULL, err, sizeof err) == 0) {
+               pf_pack_open_for(&pk, "checks", NULL, NULL, 0, err,
+                                sizeof err) == 0) {
         snprintf(path, sizeof path, "%s", pk.audit);
         pf_pack_free(&pk);
     } else {

@@ -42,13 +42,19 @@ static int read_pack_file(const pf_pack *p, const char *name, size_t max,
     return rc == 0 ? 0 : -1;
 }
 
-static void load_lock(pf_pack *p)
+static void load_lock(pf_pack *p, int need_files)
 {
     char file[PATH_MAX + 32], err[PATH_MAX + 700];
+    struct stat st;
     pf_lock want;
     int rc;
 
     memset(&want, 0, sizeof want);
+    snprintf(file, sizeof file, "%s/%s", p->dir, PF_LOCK_FILE);
+    if (!need_files && lstat(file, &st) != 0 && errno == ENOENT) {
+        p->lock_state = PF_LOCKST_NONE; /* nothing to compare: not hashed */
+        return;
+    }
     if (pf_lock_collect(p->root, p->dir, p->lib[0] ? p->lib : NULL, &p->files,
                         err, sizeof err) != 0) {
         p->lock_state = PF_LOCKST_BAD;
@@ -95,6 +101,13 @@ static void load_approvers(pf_pack *p)
 
 int pf_pack_open(pf_pack *p, const char *path, const char *root_opt,
                  const char *lib_opt, char *err, size_t errlen)
+{
+    return pf_pack_open_for(p, path, root_opt, lib_opt, 1, err, errlen);
+}
+
+int pf_pack_open_for(pf_pack *p, const char *path, const char *root_opt,
+                     const char *lib_opt, int need_files, char *err,
+                     size_t errlen)
 {
     char cand[PATH_MAX + 8], why[PATH_MAX + 700], *text = NULL;
     struct stat st;
@@ -152,7 +165,7 @@ int pf_pack_open(pf_pack *p, const char *path, const char *root_opt,
     pf_pack_path(p, p->policy.kill_switch, p->kill_switch,
                  sizeof p->kill_switch);
     pf_pack_path(p, p->policy.audit, p->audit, sizeof p->audit);
-    load_lock(p);
+    load_lock(p, need_files);
     load_approvers(p);
     return 0;
 }

@@ -53,6 +53,12 @@ typedef struct pf_pack {
 int pf_pack_open(pf_pack *p, const char *path, const char *root_opt,
                  const char *lib_opt, char *err, size_t errlen);
 
+/* The same; with need_files 0 a pack without a lock is not hashed (files
+ * stays empty): for a run whose report shows no pack. */
+int pf_pack_open_for(pf_pack *p, const char *path, const char *root_opt,
+                     const char *lib_opt, int need_files, char *err,
+                     size_t errlen);
+
 void pf_pack_free(pf_pack *p); /* accepts NULL */
 
 /* A path from the policy (or a default) resolved against the root: an

@@ -570,37 +570,22 @@ static const char *const allow_math[] = {
 static const char *const allow_utf8[] = {
     "char", "charpattern", "codepoint", "codes", "len", "offset", NULL};
 
-static int allowed(const char *const *list, const char *name)
+/* Push a new table holding only the names in list (NULL-terminated) as
+ * the table at src has them: what is not listed is simply not there. A
+ * lookup per allowed name, no comparison per defined one. */
+static void copy_allowed(lua_State *L, int src, const char *const *list,
+                         int size)
 {
-    for (; *list != NULL; list++)
-        if (strcmp(*list, name) == 0)
-            return 1;
-    return 0;
-}
-
-/* Remove from the table at idx every key that is not a string in list.
- * Keys are collected first: a table must not change under lua_next. */
-static void keep_only(lua_State *L, int idx, const char *const *list)
-{
-    int n = 0;
-
-    idx = lua_absindex(L, idx);
-    lua_newtable(L); /* the keys to drop */
-    lua_pushnil(L);
-    while (lua_next(L, idx) != 0) {
-        lua_pop(L, 1); /* drop value */
-        if (lua_type(L, -1) != LUA_TSTRING ||
-            !allowed(list, lua_tostring(L, -1))) {
-            lua_pushvalue(L, -1);
-            lua_rawseti(L, -3, ++n);
+    src = lua_absindex(L, src);
+    lua_createtable(L, 0, size);
+    for (; *list != NULL; list++) {
+        lua_pushstring(L, *list);
+        if (lua_rawget(L, src) == LUA_TNIL) {
+            lua_pop(L, 1); /* drop nil: not defined by this Lua */
+            continue;
         }
+        lua_setfield(L, -2, *list);
     }
-    for (; n > 0; n--) {
-        lua_rawgeti(L, -1, n);
-        lua_pushnil(L);
-        lua_rawset(L, idx);
-    }
-    lua_pop(L, 1); /* drop the key list */
 }
 
 /* Build the globals; runs under lua_pcall so out-of-memory is caught. */
@@ -617,19 +602,31 @@ static int sb_setup(lua_State *L)
                 {LUA_MATHLIBNAME, luaopen_math, allow_math},
                 {LUA_UTF8LIBNAME, luaopen_utf8, allow_utf8}};
 
-    /* globals sized for what goes in (base's ~25, 5 libraries, preflight),
-     * so filling them never rehashes */
-    lua_createtable(L, 0, 48);
-    lua_pushvalue(L, -1);
+    /* base fills a scratch globals table; the real one (sized for what
+     * goes in: base's allowed names, 5 libraries, preflight, so filling it
+     * never rehashes) gets only the allowed names */
+    lua_settop(L, 0);
+    lua_createtable(L, 0, 32);
     lua_rawseti(L, LUA_REGISTRYINDEX, LUA_RIDX_GLOBALS);
-    luaopen_base(L); /* fills the globals; pushes them again */
-    lua_settop(L, 1);
-    keep_only(L, 1, allow_base);
+    luaopen_base(L); /* fills the scratch globals; pushes them */
+    copy_allowed(L, 1, allow_base, 28);
+    lua_replace(L, 1); /* the real globals at 1, the scratch dropped */
+    lua_pushvalue(L, 1);
+    lua_rawseti(L, LUA_REGISTRYINDEX, LUA_RIDX_GLOBALS);
+    lua_pushvalue(L, 1);
+    lua_setfield(L, 1, "_G");
     for (i = 0; i < sizeof libs / sizeof libs[0]; i++) {
         libs[i].open(L); /* no package.loaded: there is no package */
-        keep_only(L, -1, libs[i].allow);
+        copy_allowed(L, -1, libs[i].allow, 28);
+        lua_remove(L, -2); /* drop the library as Lua opened it */
         lua_setfield(L, 1, libs[i].name);
     }
+    /* strings index the allowed string table, not the one Lua opened */
+    lua_pushliteral(L, "");
+    lua_getmetatable(L, -1);
+    lua_getfield(L, 1, LUA_STRLIBNAME);
+    lua_setfield(L, -2, "__index");
+    lua_pop(L, 2); /* drop metatable and "" */
     lua_pushcfunction(L, base_setmetatable);
     lua_setfield(L, 1, "setmetatable");
     lua_pushcfunction(L, base_require);
