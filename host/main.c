@@ -1223,6 +1223,8 @@ static int bind_gather(const opts *o, pf_mode mode, binding *b, char *err,
             snprintf(b->audit, sizeof b->audit, "%s", o->audit);
         else if (b->has_pack && (live || b->pk.audit_set))
             snprintf(b->audit, sizeof b->audit, "%s", b->pk.audit);
+        else if (live) /* no pack bound: refused, and recorded all the same */
+            snprintf(b->audit, sizeof b->audit, "%s", PF_AUDIT_DEFAULT);
     }
     if (!live)
         return 0;
@@ -1937,8 +1939,10 @@ static int cmd_keygen(const opts *o)
     printf("ed25519 %s %s\n", b64, o->name);
     fputs("preflight: wrote the private key to ", stderr);
     pf_term_put(stderr, o->out);
-    fputs(" (mode 0600; keep it to yourself). Add the line above to "
-          "PATH/approvers in a reviewed commit.\n",
+    fputs(" (mode 0600; keep it to yourself). The line above is its "
+          "public key: for an approver, add it to PATH/approvers in a "
+          "reviewed commit; for signed evidence, give it to `preflight "
+          "verify --pubkey`.\n",
           stderr);
     return fflush(stdout) == 0 ? PF_EXIT_PASS : PF_EXIT_ERROR;
 }
@@ -2089,15 +2093,15 @@ static int cmd_approve(const opts *o)
         pf_term_error("approve: out of memory");
     } else {
         char what[320];
-        printf("%s\n", tok.data);
-        rc = fflush(stdout) == 0 ? PF_EXIT_PASS : PF_EXIT_ERROR;
-        /* the nonce is not recorded here: a recorded nonce reads as used */
+        /* recorded first: no record, no token. The nonce is not recorded
+         * here: a recorded nonce reads as used */
         snprintf(what, sizeof what, "approved by %s: cap %s USD, host %s, "
                                     "%lld s", me->name, t.cap, t.host,
                  (long long)(t.exp - t.iat));
-        if (rc == PF_EXIT_PASS &&
-            audit_command(&pk, "approve", "approved", 0, me->kid, what) != 0)
-            rc = PF_EXIT_ERROR;
+        if (audit_command(&pk, "approve", "approved", 0, me->kid, what) == 0) {
+            printf("%s\n", tok.data);
+            rc = fflush(stdout) == 0 ? PF_EXIT_PASS : PF_EXIT_ERROR;
+        }
     }
     pf_buf_free(&tok);
 out:
