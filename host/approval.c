@@ -9,67 +9,6 @@
 
 #include "sha256.h"
 
-static const char B64[] =
-    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-static const char B64URL[] =
-    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
-
-/* Decode base64 (alphabet abc; padded when pad, else unpadded) of exactly
- * n characters into out (cap bytes). Returns the length, or -1 for any
- * character outside the alphabet, bad padding, non-zero trailing bits or
- * an output over cap. */
-static long b64_decode(const char *s, size_t n, const char *abc, int pad,
-                       unsigned char *out, size_t cap)
-{
-    unsigned long acc = 0;
-    size_t bits = 0, o = 0, i, npad = 0;
-
-    if (pad) {
-        if (n % 4 != 0)
-            return -1;
-        while (npad < 2 && n > 0 && s[n - 1] == '=') {
-            n--;
-            npad++;
-        }
-    } else if (n % 4 == 1) {
-        return -1;
-    }
-    for (i = 0; i < n; i++) {
-        const char *p = s[i] ? strchr(abc, s[i]) : NULL;
-        if (p == NULL)
-            return -1;
-        acc = (acc << 6) | (unsigned long)(p - abc);
-        bits += 6;
-        if (bits >= 8) {
-            bits -= 8;
-            if (o >= cap)
-                return -1;
-            out[o++] = (unsigned char)(acc >> bits);
-            acc &= (1ul << bits) - 1;
-        }
-    }
-    if (acc != 0 || (pad && (n + npad) % 4 != 0))
-        return -1; /* leftover bits: not the canonical encoding */
-    return (long)o;
-}
-
-static void b64url_encode(const unsigned char *in, size_t n, pf_buf *b)
-{
-    unsigned long acc = 0;
-    size_t bits = 0;
-
-    for (size_t i = 0; i < n; i++) {
-        acc = (acc << 8) | in[i];
-        bits += 8;
-        while (bits >= 6) {
-            bits -= 6;
-            pf_buf_addc(b, B64URL[(acc >> bits) & 63]);
-        }
-    }
-    if (bits > 0)
-        pf_buf_addc(b, B64URL[(acc << (6 - bits)) & 63]);
-}
-
 int pf_name_ok(const char *s, size_t max)
 {
     size_t n = 0;
@@ -151,7 +90,7 @@ static int approver_line(char *s, pf_approvers *out, int *have_require,
         return -1;
     }
     a = &out->a[out->n];
-    if (b64_decode(w[1], strlen(w[1]), B64, 1, a->key, sizeof a->key) != 32) {
+    if (pf_base64_decode(w[1], strlen(w[1]), 0, a->key, sizeof a->key) != 32) {
         snprintf(why, whylen, "the key is not the base64 of 32 bytes");
         return -1;
     }
@@ -250,9 +189,9 @@ void pf_token_encode(const unsigned char *payload, size_t len,
                      const unsigned char sig[64], pf_buf *b)
 {
     pf_buf_adds(b, PREFIX);
-    b64url_encode(payload, len, b);
+    pf_base64_encode(payload, len, 1, b);
     pf_buf_addc(b, '.');
-    b64url_encode(sig, 64, b);
+    pf_base64_encode(sig, 64, 1, b);
 }
 
 /* Take the literal lit at *p. */
@@ -352,12 +291,12 @@ int pf_token_decode(const char *line, size_t len, pf_token *t)
     dot = memchr(body, '.', len - (size_t)(body - line));
     if (dot == NULL)
         return -1;
-    n = b64_decode(body, (size_t)(dot - body), B64URL, 0, t->payload,
+    n = pf_base64_decode(body, (size_t)(dot - body), 1, t->payload,
                    sizeof t->payload);
     if (n <= 0)
         return -1;
     t->payload_len = (size_t)n;
-    if (b64_decode(dot + 1, len - (size_t)(dot + 1 - line), B64URL, 0, t->sig,
+    if (pf_base64_decode(dot + 1, len - (size_t)(dot + 1 - line), 1, t->sig,
                    sizeof t->sig) != 64)
         return -1;
     if (parse_payload((const char *)t->payload, t->payload_len, t) != 0) {

@@ -235,3 +235,66 @@ void pf_json_field(const char *s, size_t n, const char *key, char *out,
     if (strcmp(out, "null") == 0)
         snprintf(out, outlen, "-");
 }
+
+static const char B64[] =
+    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+static const char B64URL[] =
+    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+
+void pf_base64_encode(const unsigned char *in, size_t n, int url, pf_buf *b)
+{
+    const char *abc = url ? B64URL : B64;
+    unsigned long acc = 0;
+    size_t bits = 0;
+
+    for (size_t i = 0; i < n; i++) {
+        acc = (acc << 8) | in[i];
+        bits += 8;
+        while (bits >= 6) {
+            bits -= 6;
+            pf_buf_addc(b, abc[(acc >> bits) & 63]);
+        }
+        acc &= (1ul << bits) - 1;
+    }
+    if (bits > 0)
+        pf_buf_addc(b, abc[(acc << (6 - bits)) & 63]);
+    if (!url)
+        for (; n % 3 != 0; n++)
+            pf_buf_addc(b, '=');
+}
+
+long pf_base64_decode(const char *s, size_t n, int url, unsigned char *out,
+                      size_t cap)
+{
+    const char *abc = url ? B64URL : B64;
+    unsigned long acc = 0;
+    size_t bits = 0, o = 0, i, npad = 0;
+
+    if (!url) {
+        if (n % 4 != 0)
+            return -1;
+        while (npad < 2 && n > 0 && s[n - 1] == '=') {
+            n--;
+            npad++;
+        }
+    } else if (n % 4 == 1) {
+        return -1;
+    }
+    for (i = 0; i < n; i++) {
+        const char *p = s[i] ? strchr(abc, s[i]) : NULL;
+        if (p == NULL)
+            return -1;
+        acc = (acc << 6) | (unsigned long)(p - abc);
+        bits += 6;
+        if (bits >= 8) {
+            bits -= 8;
+            if (o >= cap)
+                return -1;
+            out[o++] = (unsigned char)(acc >> bits);
+            acc &= (1ul << bits) - 1;
+        }
+    }
+    if (acc != 0)
+        return -1; /* leftover bits: not the canonical encoding */
+    return (long)o;
+}

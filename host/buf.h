@@ -43,6 +43,18 @@ void pf_json_num(pf_buf *b, double v);
 int pf_hexval(int c);
 
 /*
+ * Base64 (RFC 4648): url 0 is the standard alphabet, padded; url 1 is
+ * base64url without padding (JWT, approval tokens). pf_base64_encode
+ * appends to b. pf_base64_decode takes exactly n characters and returns
+ * the length decoded into out (cap bytes), or -1 for anything that is not
+ * the canonical encoding (a character outside the alphabet, bad padding,
+ * leftover bits, more than cap bytes).
+ */
+void pf_base64_encode(const unsigned char *in, size_t n, int url, pf_buf *b);
+long pf_base64_decode(const char *s, size_t n, int url, unsigned char *out,
+                      size_t cap);
+
+/*
  * The first value of "key" in a JSON text the host wrote itself (an audit
  * line, an evidence document whose top-level fields come before any
  * check's), as text into out: a string with its escapes decoded (\u

@@ -759,28 +759,6 @@ typedef int (*sign_fn)(pf_sign_key *, const unsigned char *, size_t,
                        unsigned char[64]);
 typedef void (*free_fn)(pf_sign_key *);
 
-/* Base64 (standard, padded) of n bytes into out (4 * ((n + 2) / 3) + 1
- * bytes). */
-static void b64_std(const unsigned char *in, size_t n, char *out)
-{
-    static const char abc[] =
-        "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-    size_t o = 0;
-
-    for (size_t i = 0; i < n; i += 3) {
-        unsigned long v = (unsigned long)in[i] << 16;
-        if (i + 1 < n)
-            v |= (unsigned long)in[i + 1] << 8;
-        if (i + 2 < n)
-            v |= in[i + 2];
-        out[o++] = abc[(v >> 18) & 63];
-        out[o++] = abc[(v >> 12) & 63];
-        out[o++] = i + 1 < n ? abc[(v >> 6) & 63] : '=';
-        out[o++] = i + 2 < n ? abc[v & 63] : '=';
-    }
-    out[o] = '\0';
-}
-
 typedef struct ev_target {
     const char *path; /* NULL: no evidence */
     char buf[PATH_MAX];
@@ -872,8 +850,9 @@ static int write_metrics(const opts *o, const pf_report *r, char *err,
  * Returns 0, or -1 with err set. */
 static int sign_evidence(const ev_target *ev, char *err, size_t errlen)
 {
-    char sigpath[PATH_MAX + 8], b64[100], why[PATH_MAX + 200], *data = NULL;
+    char sigpath[PATH_MAX + 8], why[PATH_MAX + 200], *data = NULL;
     unsigned char sig[64];
+    pf_buf enc;
     size_t len = 0;
     int rc;
 
@@ -889,10 +868,14 @@ static int sign_evidence(const ev_target *ev, char *err, size_t errlen)
         snprintf(err, errlen, "signature: signing failed");
         return -1;
     }
-    b64_std(sig, sizeof sig, b64);
-    strcat(b64, "\n");
-    if (pf_atomic_write(sigpath, b64, strlen(b64), 0644, why, sizeof why) !=
-        0) {
+    pf_buf_init(&enc);
+    pf_base64_encode(sig, sizeof sig, 0, &enc);
+    pf_buf_addc(&enc, '\n');
+    rc = enc.oom ? -1
+                 : pf_atomic_write(sigpath, enc.data, enc.len, 0644, why,
+                                   sizeof why);
+    pf_buf_free(&enc);
+    if (rc != 0) {
         snprintf(err, errlen, "signature: %.500s", why);
         return -1;
     }
@@ -1916,8 +1899,9 @@ out:
 /* keygen --out FILE --name NAME */
 static int cmd_keygen(const opts *o)
 {
-    char err[PATH_MAX + 300], b64[48];
+    char err[PATH_MAX + 300];
     unsigned char pub[32];
+    pf_buf b64;
     keygen_fn keygen;
 
     if (o->out == NULL || o->name == NULL)
@@ -1935,8 +1919,14 @@ static int cmd_keygen(const opts *o)
         pf_term_error("keygen: %s", err);
         return PF_EXIT_ERROR;
     }
-    b64_std(pub, 32, b64);
-    printf("ed25519 %s %s\n", b64, o->name);
+    pf_buf_init(&b64);
+    pf_base64_encode(pub, 32, 0, &b64);
+    if (b64.oom) {
+        pf_term_error("keygen: out of memory");
+        return PF_EXIT_ERROR;
+    }
+    printf("ed25519 %s %s\n", b64.data, o->name);
+    pf_buf_free(&b64);
     fputs("preflight: wrote the private key to ", stderr);
     pf_term_put(stderr, o->out);
     fputs(" (mode 0600; keep it to yourself). The line above is its "
@@ -2171,28 +2161,9 @@ static int cmd_audit(const opts *o)
  * at the end). Returns 0, or -1 when it is anything else. */
 static int sig_decode(const char *s, size_t n, unsigned char sig[64])
 {
-    static const char abc[] =
-        "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-    unsigned long acc = 0;
-    size_t bits = 0, o = 0;
-
     if (n > 0 && s[n - 1] == '\n')
         n--;
-    if (n != 88 || s[86] != '=' || s[87] != '=')
-        return -1;
-    for (size_t i = 0; i < 86; i++) {
-        const char *p = s[i] ? strchr(abc, s[i]) : NULL;
-        if (p == NULL)
-            return -1;
-        acc = (acc << 6) | (unsigned long)(p - abc);
-        bits += 6;
-        if (bits >= 8) {
-            bits -= 8;
-            sig[o++] = (unsigned char)(acc >> bits);
-            acc &= (1ul << bits) - 1;
-        }
-    }
-    return o == 64 && acc == 0 ? 0 : -1;
+    return pf_base64_decode(s, n, 0, sig, 64) == 64 ? 0 : -1;
 }
 
 /* verify EVIDENCE --pubkey FILE --require pass|armed [--max-age-s S]
