@@ -16,7 +16,7 @@ srcs() {
     case $1 in
     fuzz_arm_at | fuzz_notional) echo host/arming.c ;;
     fuzz_manifest) echo host/verdict.c host/result.c ;;
-    fuzz_fixture) echo host/fixtures.c host/buf.c ;;
+    fuzz_fixture) echo host/fixtures.c host/buf.c host/atomic.c ;;
     fuzz_proto) echo host/proto.c host/buf.c host/result.c ;;
     fuzz_redact) echo host/redact.c ;;
     fuzz_json_str) echo host/buf.c ;;
