@@ -1492,11 +1492,11 @@ static int cmd_checks(const opts *o)
         return PF_EXIT_ERROR;
     }
 
-    if (o->sign_key != NULL && open_sign_key(o, &ev, sign_kid) != 0)
-        return PF_EXIT_ERROR;
-    if (ev.key != NULL && ev.path == NULL)
+    if (o->sign_key != NULL && ev.path == NULL)
         return usage_error("--sign-key signs the evidence: give --evidence "
                            "FILE (run writes none by default)", NULL);
+    if (o->sign_key != NULL && open_sign_key(o, &ev, sign_kid) != 0)
+        return PF_EXIT_ERROR;
     r.signed_key_id = ev.key != NULL ? sign_kid : NULL;
 
     /* gather: the pack, the gate's inputs, the kill switch, the checks */
