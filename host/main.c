@@ -1385,6 +1385,54 @@ static void bind_facts(const opts *o, const binding *b, const session *s,
     oi->approvals_why = b->ap_why;
 }
 
+/* The pack and the approvals in the report (8.2, 8.5); in paper a pack
+ * that differs from its lock is noted, not refused. */
+static void bind_report(const binding *b, int live_arm, pf_report *r)
+{
+    r->has_pack = b->has_pack;
+    r->pack_digest = b->pk.lock_state == PF_LOCKST_MATCH ||
+                             b->pk.lock_state == PF_LOCKST_DIFF
+                         ? b->pk.digest
+                         : NULL;
+    r->pack_locked = b->pk.lock_state == PF_LOCKST_MATCH;
+    r->pack_diffs = b->pk.diffs.data;
+    r->pack_files = &b->pk.files;
+    r->approvals = b->ap_done ? &b->ap : NULL;
+    if (b->has_pack && !live_arm && b->pk.lock_state == PF_LOCKST_DIFF)
+        pf_term_error("note: the pack differs from its lock (%zu "
+                      "difference%s: preflight lock --check); live arm and "
+                      "exec refuse it",
+                      b->pk.ndiffs, b->pk.ndiffs == 1 ? "" : "s");
+}
+
+/* After the checks (live arm and exec): the lock read again (changed or
+ * relocked meanwhile is a difference), the approvals checked again with
+ * the clock as it is now, and the bytes each worker compiled compared
+ * with the lock; into the outcome's facts. */
+static void bind_again(const opts *o, binding *b, const session *s,
+                       const pf_arming_result *gate, pf_outcome_input *oi)
+{
+    static pf_pack again;
+    char err[PATH_MAX + 700];
+
+    if (pf_pack_open(&again, b->pk.dir, o->root, o->lib, err, sizeof err) ==
+        0) {
+        oi->lock_state = again.lock_state;
+        oi->lock_diffs = again.ndiffs;
+        if (again.lock_state == PF_LOCKST_MATCH &&
+            strcmp(again.digest, b->pk.digest) != 0)
+            oi->lock_state = PF_LOCKST_DIFF; /* relocked meanwhile */
+        pf_pack_free(&again);
+    } else {
+        oi->lock_state = PF_LOCKST_BAD;
+        oi->lock_err = "the pack cannot be read again after the checks";
+    }
+    if (b->pk.approvers.n > 0)
+        bind_approvals(b, gate);
+    oi->approvals_enough = b->ap_done && b->ap.enough;
+    oi->compiled_differs = compiled_differs(b, s->checks, s->n);
+}
+
 /* Append the run's audit record (8.6): the approvals it used are recorded
  * only when it armed. Returns 0, or -1 (said on stderr). */
 static int bind_audit(const opts *o, const binding *b, const pf_outcome *oc,
@@ -1545,20 +1593,7 @@ static int cmd_checks(const opts *o)
     r.has_arm_at = gate.has_arm_at;
     r.arm_at_ms = gate.arm_at_ms;
     r.arm_age_s = (double)gate.arm_age_ms / 1000.0;
-    r.has_pack = bd.has_pack;
-    r.pack_digest = bd.pk.lock_state == PF_LOCKST_MATCH ||
-                            bd.pk.lock_state == PF_LOCKST_DIFF
-                        ? bd.pk.digest
-                        : NULL;
-    r.pack_locked = bd.pk.lock_state == PF_LOCKST_MATCH;
-    r.pack_diffs = bd.pk.diffs.data;
-    r.pack_files = &bd.pk.files;
-    r.approvals = bd.ap_done ? &bd.ap : NULL;
-    if (bd.has_pack && !live_arm && bd.pk.lock_state == PF_LOCKST_DIFF)
-        pf_term_error("note: the pack differs from its lock (%zu "
-                      "difference%s: preflight lock --check); live arm and "
-                      "exec refuse it",
-                      bd.pk.ndiffs, bd.pk.ndiffs == 1 ? "" : "s");
+    bind_report(&bd, live_arm, &r);
 
     /* gate: a refusal or a pack that does not load runs no check */
     pf_outcome_decide(&oi, &oc);
@@ -1588,25 +1623,8 @@ static int cmd_checks(const opts *o)
      * as they are now, and what the workers compiled */
     gate_now(&base, bd.ks, &in, kill_why, sizeof kill_why, &gate);
     r.arm_age_s = (double)gate.arm_age_ms / 1000.0;
-    if (live_arm && bd.has_pack) {
-        static pf_pack again;
-        if (pf_pack_open(&again, bd.pk.dir, o->root, o->lib, err,
-                         sizeof err) == 0) {
-            oi.lock_state = again.lock_state;
-            oi.lock_diffs = again.ndiffs;
-            if (again.lock_state == PF_LOCKST_MATCH &&
-                strcmp(again.digest, bd.pk.digest) != 0)
-                oi.lock_state = PF_LOCKST_DIFF; /* relocked meanwhile */
-            pf_pack_free(&again);
-        } else {
-            oi.lock_state = PF_LOCKST_BAD;
-            oi.lock_err = "the pack cannot be read again after the checks";
-        }
-        if (bd.pk.approvers.n > 0)
-            bind_approvals(&bd, &gate);
-        oi.approvals_enough = bd.ap_done && bd.ap.enough;
-        oi.compiled_differs = compiled_differs(&bd, s.checks, s.n);
-    }
+    if (live_arm && bd.has_pack)
+        bind_again(o, &bd, &s, &gate, &oi);
     oi.phase = PF_OC_AFTER;
     oi.kill_engaged = in.kill_switch_engaged;
     oi.verdict = v.kind;

@@ -40,7 +40,9 @@ describe("the host module", function()
       run = function() while true do end end }]])
     assert.equal("error", c.status)
     assert.equal("timeout", c.reason)
-    assert.is_true(c.duration_ms < 1000)
+    -- its own deadline ended it, not the run's (a property, not a timing:
+    -- a busy machine may take longer)
+    assert.is_nil(c.message:find("run deadline", 1, true))
   end)
 
   it("masks secret environment values in messages", function()
