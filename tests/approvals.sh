@@ -11,7 +11,6 @@ BIN=${PREFLIGHT_BIN:?set PREFLIGHT_BIN to the preflight binary}
 . "$(dirname "$0")/lib.sh"
 tmpdir approvals
 
-jsonq() { $PY -c "import json,sys; d=json.load(open(sys.argv[1])); print($2)" "$1"; }
 
 export PREFLIGHT_HOST_ID=bot-1 ARBITRAGE_ENV=live
 export LIVE_ARM_ACK=I_UNDERSTAND_LIVE_RISK LIVE_MAX_NOTIONAL_USD=250

@@ -13,7 +13,6 @@ SRC=${PREFLIGHT_SRC:-$(pwd)}
 . "$(dirname "$0")/lib.sh"
 tmpdir attest
 
-jsonq() { $PY -c "import json,sys; d=json.load(open(sys.argv[1])); print($2)" "$1"; }
 unset ARBITRAGE_ENV LIVE_APPROVALS LIVE_ARM_ACK LIVE_ARM_AT LIVE_MAX_NOTIONAL_USD
 export PREFLIGHT_HOST_ID=attest-host
 cd "$T" || exit 2

@@ -9,20 +9,7 @@ SRC=${PREFLIGHT_SRC:-$(pwd)}
 . "$(dirname "$0")/lib.sh"
 tmpdir e2e
 
-# jsonq FILE EXPR: evaluate a Python expression over the document d
-jsonq() { $PY -c "import json,sys; d=json.load(open(sys.argv[1])); print($2)" "$1"; }
 
-# schema FILE: validate against docs/evidence.schema.json
-schema() {
-    if $PY - "$1" "$SRC/docs/evidence.schema.json" <<'PYEOF'
-import json, sys
-import jsonschema
-doc = json.load(open(sys.argv[1]))
-sch = json.load(open(sys.argv[2]))
-jsonschema.validate(doc, sch, cls=jsonschema.Draft202012Validator)
-PYEOF
-    then ok; else bad "schema: $1 does not match"; fi
-}
 
 unset ARBITRAGE_ENV LIVE_ARM_ACK LIVE_ARM_AT LIVE_MAX_NOTIONAL_USD NO_COLOR
 

@@ -101,3 +101,19 @@ approval() {
     "$BIN" approve --key "$1.keys/alice.key" --cap "$2" \
         --host "${PREFLIGHT_HOST_ID:-test-host}" "$1" 2>/dev/null
 }
+
+# jsonq FILE EXPR: print a Python expression over the JSON document d
+jsonq() { $PY -c "import json,sys; d=json.load(open(sys.argv[1])); print($2)" "$1"; }
+
+# schema FILE: one assertion, FILE validates against
+# docs/evidence.schema.json (of $SRC, else the working directory)
+schema() {
+    if $PY - "$1" "${SRC:-$(pwd)}/docs/evidence.schema.json" <<'PYEOF2'
+import json, sys
+import jsonschema
+doc = json.load(open(sys.argv[1]))
+sch = json.load(open(sys.argv[2]))
+jsonschema.validate(doc, sch, cls=jsonschema.Draft202012Validator)
+PYEOF2
+    then ok; else bad "schema: $1 does not match"; fi
+}

@@ -15,17 +15,6 @@ tmpdir truth
 unset ARBITRAGE_ENV LIVE_ARM_ACK LIVE_ARM_AT LIVE_MAX_NOTIONAL_USD NO_COLOR
 cd "$T" || exit 2
 
-# schema FILE: validate against docs/evidence.schema.json
-schema() {
-    if $PY - "$1" "$SRC/docs/evidence.schema.json" <<'PYEOF'
-import json, sys
-import jsonschema
-doc = json.load(open(sys.argv[1]))
-sch = json.load(open(sys.argv[2]))
-jsonschema.validate(doc, sch, cls=jsonschema.Draft202012Validator)
-PYEOF
-    then ok; else bad "schema: $1 does not match"; fi
-}
 
 # truthful NAME RC EVIDENCE [METRICS]: the evidence is whole JSON, its
 # exit_code is RC, it says pass only when RC is 0, and the metrics agree
