@@ -1812,104 +1812,67 @@ static int cmd_kill(const opts *o)
  */
 static int cmd_lock(const opts *o)
 {
-    char checks[PATH_MAX], root[PATH_MAX], lib[PATH_MAX], cand[PATH_MAX + 8];
-    char file[PATH_MAX + 32], err[1200], digest[65];
-    const char *path = o->npaths ? o->paths[0] : "checks", *libp = NULL;
-    pf_lock have, want;
+    static pf_pack pk; /* the pack as it is: policy, files, the old lock */
+    char file[PATH_MAX + 32], err[PATH_MAX + 700];
+    const char *path = o->npaths ? o->paths[0] : "checks";
     pf_buf b;
-    struct stat st;
-    int rc = PF_EXIT_ERROR, lrc;
-    size_t n;
+    int rc = PF_EXIT_ERROR;
 
-    memset(&want, 0, sizeof want);
-    if (realpath(path, checks) == NULL || stat(checks, &st) != 0 ||
-        !S_ISDIR(st.st_mode)) {
-        pf_term_error("lock: %s is not a folder", path);
-        return PF_EXIT_ERROR;
-    }
-    if (o->root != NULL) {
-        if (realpath(o->root, root) == NULL) {
-            pf_term_error("lock: --root %s: %s", o->root, strerror(errno));
-            return PF_EXIT_ERROR;
-        }
-    } else {
-        snprintf(root, sizeof root, "%s", checks);
-        *strrchr(root, '/') = '\0';
-        if (root[0] == '\0')
-            snprintf(root, sizeof root, "/");
-    }
-    snprintf(cand, sizeof cand, "%s/lib", root);
-    if (o->lib != NULL) {
-        if (realpath(o->lib, lib) == NULL) {
-            pf_term_error("lock: --lib %s: %s", o->lib, strerror(errno));
-            return PF_EXIT_ERROR;
-        }
-        libp = lib;
-    } else if (realpath(cand, lib) != NULL) {
-        libp = lib;
-    }
-    {
-        /* a policy that does not parse is not locked as reviewed */
-        static pf_pack pk;
-        if (pf_pack_open(&pk, checks, o->root, o->lib, err, sizeof err) != 0) {
-            pf_term_error("lock: %s", err);
-            return PF_EXIT_ERROR;
-        }
-        pf_pack_free(&pk);
-    }
-    if (pf_lock_collect(root, checks, libp, &have, err, sizeof err) != 0) {
+    /* a policy that does not parse is not locked as reviewed */
+    if (pf_pack_open(&pk, path, o->root, o->lib, err, sizeof err) != 0) {
         pf_term_error("lock: %s", err);
         return PF_EXIT_ERROR;
     }
-    snprintf(file, sizeof file, "%s/%s", checks, PF_LOCK_FILE);
+    if (!pk.files_ok) { /* a symlink, a FIFO, a library outside the root */
+        pf_term_error("lock: %s", pk.lock_err);
+        goto out_pack;
+    }
+    snprintf(file, sizeof file, "%s/%s", pk.dir, PF_LOCK_FILE);
     pf_buf_init(&b);
     if (!o->check) {
-        pf_lock_text(&have, &b);
+        pf_lock_text(&pk.files, &b);
         if (b.oom || pf_atomic_write(file, b.data ? b.data : "", b.len, 0644,
                                      err, sizeof err) != 0) {
             pf_term_error("lock: %s", b.oom ? "out of memory" : err);
             goto out;
         }
-        pf_sha256_hex(b.data ? b.data : "", b.len, digest);
+        /* the pack is now locked as it is: its record names the new
+         * digest */
+        pf_sha256_hex(b.data ? b.data : "", b.len, pk.digest);
+        pk.lock_state = PF_LOCKST_MATCH;
         fputs("wrote ", stdout);
         pf_term_put(stdout, file);
-        printf(" (%zu files)\npack digest %s\n", have.n, digest);
-        rc = PF_EXIT_PASS;
-        {
-            static pf_pack pk;
-            if (pf_pack_open(&pk, checks, o->root, o->lib, err,
-                             sizeof err) == 0) {
-                if (audit_command(&pk, "lock", "locked", 0, NULL, NULL) != 0)
-                    rc = PF_EXIT_ERROR;
-                pf_pack_free(&pk);
-            }
-        }
+        printf(" (%zu files)\npack digest %s\n", pk.files.n, pk.digest);
+        rc = audit_command(&pk, "lock", "locked", 0, NULL, NULL) == 0
+                 ? PF_EXIT_PASS
+                 : PF_EXIT_ERROR;
         goto out;
     }
-    lrc = pf_lock_load(file, &want, digest, err, sizeof err);
-    if (lrc != 0) {
-        if (lrc == 1)
-            pf_term_error("lock: no %s (run `preflight lock` and review it)",
-                          file);
-        else
-            pf_term_error("lock: %s", err);
-        rc = lrc == 1 ? PF_EXIT_FAIL : PF_EXIT_ERROR;
-        goto out;
-    }
-    n = pf_lock_diff(&want, &have, &b);
-    if (n > 0) {
-        pf_term_put(stdout, b.data);
-        printf("%zu difference%s: the pack is not the one that was locked\n",
-               n, n == 1 ? "" : "s");
+    switch (pk.lock_state) {
+    case PF_LOCKST_NONE:
+        pf_term_error("lock: no %s (run `preflight lock` and review it)",
+                      file);
         rc = PF_EXIT_FAIL;
-        goto out;
+        break;
+    case PF_LOCKST_DIFF:
+        pf_term_put_lines(stdout, pk.diffs.data);
+        printf("%zu difference%s: the pack is not the one that was locked\n",
+               pk.ndiffs, pk.ndiffs == 1 ? "" : "s");
+        rc = PF_EXIT_FAIL;
+        break;
+    case PF_LOCKST_MATCH:
+        printf("lock matches (%zu files)\npack digest %s\n", pk.files.n,
+               pk.digest);
+        rc = PF_EXIT_PASS;
+        break;
+    default:
+        pf_term_error("lock: %s", pk.lock_err);
+        break;
     }
-    printf("lock matches (%zu files)\npack digest %s\n", have.n, digest);
-    rc = PF_EXIT_PASS;
 out:
     pf_buf_free(&b);
-    pf_lock_free(&have);
-    pf_lock_free(&want);
+out_pack:
+    pf_pack_free(&pk);
     return rc;
 }
 
@@ -2163,14 +2126,7 @@ static int cmd_audit(const opts *o)
                        sizeof err);
     if (rc != 0)
         pf_term_error("audit: %s", err);
-    for (char *l = b.data, *nl; l != NULL && *l != '\0'; l = nl + 1) {
-        nl = strchr(l, '\n');
-        if (nl == NULL)
-            break;
-        *nl = '\0';
-        pf_term_put(stdout, l); /* each record's line, terminal-safe */
-        putchar('\n');
-    }
+    pf_term_put_lines(stdout, b.data); /* each record, terminal-safe */
     pf_buf_free(&b);
     return fflush(stdout) == 0 ? rc : PF_EXIT_ERROR;
 }
@@ -2277,11 +2233,7 @@ static int cmd_verify(const opts *o)
         fputs("evidence NOT verified: ", stdout);
         pf_term_put(stdout, o->paths[0]);
         putchar('\n');
-        for (char *l = why, *nl; (nl = strchr(l, '\n')) != NULL; l = nl + 1) {
-            *nl = '\0';
-            pf_term_put(stdout, l);
-            putchar('\n');
-        }
+        pf_term_put_lines(stdout, why);
         rc = PF_EXIT_FAIL;
     }
     if (fflush(stdout) != 0)

@@ -61,6 +61,7 @@ static void load_lock(pf_pack *p, int need_files)
         snprintf(p->lock_err, sizeof p->lock_err, "%s", err);
         return;
     }
+    p->files_ok = 1;
     snprintf(file, sizeof file, "%s/%s", p->dir, PF_LOCK_FILE);
     rc = pf_lock_load(file, &want, p->digest, err, sizeof err);
     if (rc == 1) {

@@ -34,6 +34,7 @@ typedef struct pf_pack {
     pf_lock_state lock_state;
     char digest[65];     /* the pack digest when there is a lock */
     pf_lock files;       /* the pack as it is on disk (when readable) */
+    int files_ok;        /* files were read (else lock_err says why) */
     pf_buf diffs;        /* "changed PATH\n" ... */
     size_t ndiffs;
     char lock_err[PATH_MAX + 700];

@@ -85,6 +85,18 @@ void pf_term_put(FILE *out, const char *s)
     put_clean(out, s);
 }
 
+void pf_term_put_lines(FILE *out, char *s)
+{
+    while (s != NULL && *s != '\0') {
+        char *nl = strchr(s, '\n');
+        if (nl != NULL)
+            *nl = '\0';
+        put_clean(out, s);
+        fputc('\n', out);
+        s = nl != NULL ? nl + 1 : NULL;
+    }
+}
+
 void pf_term_clean(char *s)
 {
     if (s != NULL)

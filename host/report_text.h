@@ -59,6 +59,9 @@ int pf_want_progress(int fd);
  */
 void pf_term_put(FILE *out, const char *s);
 void pf_term_clean(char *s);
+/* Lines of text, each written as pf_term_put does and ended with a
+ * newline (a last line without one gets one); s is rewritten in place. */
+void pf_term_put_lines(FILE *out, char *s);
 void pf_term_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 #endif

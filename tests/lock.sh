@@ -69,6 +69,8 @@ contains "unlocked policy" "$T/out" "unlocked checks/policy"
 contains "unlocked check" "$T/out" "unlocked checks/c.lua"
 contains "missing module" "$T/out" "missing lib/exchange/probe.lua"
 contains "count" "$T/out" "3 differences"
+# one difference a line (each made terminal-safe on its own)
+grep -qx 'missing lib/exchange/probe.lua' "$T/out" && ok || bad "differences not one a line"
 expect 0 "relock" "$BIN" lock "$P/checks"
 expect 0 "relocked matches" "$BIN" lock --check "$P/checks"
 
