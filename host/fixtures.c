@@ -619,6 +619,22 @@ static int http_date(long long t, char *out, size_t outlen)
     return 0;
 }
 
+/* Format Unix seconds t as an RFC 3339 UTC time with a numeric offset
+ * ("1994-11-06T08:49:37+00:00", the shape of Upbit's expire_at) into out
+ * (at least 26 bytes). */
+static int iso_date(long long t, char *out, size_t outlen)
+{
+    time_t tt = (time_t)t;
+    struct tm tm;
+
+    if (gmtime_r(&tt, &tm) == NULL)
+        return -1;
+    snprintf(out, outlen, "%04d-%02d-%02dT%02d:%02d:%02d+00:00",
+             tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour,
+             tm.tm_min, tm.tm_sec);
+    return 0;
+}
+
 /*
  * Expand the placeholders of the n bytes at in into a new buffer (*out,
  * NUL added, owned by the caller) of *olen bytes. Every "{{" must start a
@@ -638,9 +654,11 @@ static int expand_text(const char *in, size_t n, long long now_ms, char **out,
         size_t plen, k;
         if (i + 1 < n && in[i] == '{' && in[i + 1] == '{') {
             const char *end = NULL, *name = in + i + 2;
+            static const char *const kinds[] = {"now_ms", "now_http",
+                                                "now_iso"};
             long long off = 0, t;
             size_t nlen;
-            int http;
+            int http; /* 0 now_ms, 1 now_http, 2 now_iso */
             for (k = i + 2; k + 1 < n && k < i + 48; k++) {
                 if (in[k] == '}' && in[k + 1] == '}') {
                     end = in + k;
@@ -655,11 +673,16 @@ static int expand_text(const char *in, size_t n, long long now_ms, char **out,
                        memcmp(name, "now_http", 8) == 0) {
                 http = 1;
                 k = 8;
+            } else if (end != NULL && nlen >= 7 &&
+                       memcmp(name, "now_iso", 7) == 0) {
+                http = 2;
+                k = 7;
             } else {
                 free(o);
                 snprintf(err, errlen,
                          "template: \"{{\" does not start a known "
-                         "placeholder ({{now_ms}}, {{now_http}}) at byte %zu",
+                         "placeholder ({{now_ms}}, {{now_http}}, "
+                         "{{now_iso}}) at byte %zu",
                          i);
                 return -1;
             }
@@ -672,9 +695,8 @@ static int expand_text(const char *in, size_t n, long long now_ms, char **out,
                     snprintf(err, errlen,
                              "template: bad placeholder \"{{%.*s}}\" (want "
                              "{{%s}}, {{%s+N}} or {{%s-N}}, N in ms)",
-                             (int)nlen, name, http ? "now_http" : "now_ms",
-                             http ? "now_http" : "now_ms",
-                             http ? "now_http" : "now_ms");
+                             (int)nlen, name, kinds[http], kinds[http],
+                             kinds[http]);
                     return -1;
                 }
                 for (d = k + 1; d < nlen; d++) {
@@ -698,7 +720,8 @@ static int expand_text(const char *in, size_t n, long long now_ms, char **out,
                 return -1;
             }
             if (http) {
-                if (http_date(t / 1000, piece, sizeof piece) != 0) {
+                if ((http == 1 ? http_date(t / 1000, piece, sizeof piece)
+                               : iso_date(t / 1000, piece, sizeof piece)) != 0) {
                     free(o);
                     snprintf(err, errlen, "template: cannot format a date");
                     return -1;

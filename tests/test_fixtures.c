@@ -255,6 +255,12 @@ static const struct {
      "\"headers\":{\"Date\":\"{{now_http+1s}}\"}}}",
      "template: bad offset in \"{{now_http+1s}}\""},
     {"{" REQ ",\"response\":{\"status\":200,\"template\":true,"
+     "\"body\":\"{{now_iso+1d}}\"}}",
+     "template: bad offset in \"{{now_iso+1d}}\""},
+    {"{" REQ ",\"response\":{\"status\":200,\"template\":true,"
+     "\"body\":\"{{now_iso*2}}\"}}",
+     "template: bad placeholder \"{{now_iso*2}}\" (want {{now_iso}}"},
+    {"{" REQ ",\"response\":{\"status\":200,\"template\":true,"
      "\"body\":\"{{now_ms-99999999999999}}\"}}",
      "template: bad placeholder"},
 };
@@ -493,6 +499,23 @@ static void test_expand_template(void **state)
     assert_string_equal(fx.headers[0].value, "Tue, 14 Nov 2023 22:13:25 GMT");
     assert_string_equal(fx.headers[1].value, "1700000000123");
     pf_fixture_free(&fx);
+
+    /* {{now_iso}}: an RFC 3339 time (Upbit's expire_at), seconds kept */
+    {
+        static const char iso[] =
+            "{\"request\":{\"method\":\"GET\",\"url\":\"https://x.test/t\"},"
+            "\"response\":{\"status\":200,\"template\":true,"
+            "\"body\":\"[\\\"{{now_iso}}\\\",\\\"{{now_iso+86400000}}\\\","
+            "\\\"{{now_iso-1000}}\\\"]\"}}";
+        if (pf_fixture_parse(iso, strlen(iso), &fx, err, sizeof err) != 0)
+            fail_msg("%s", err);
+        assert_int_equal(
+            pf_fixture_expand(&fx, 1700000000123LL, err, sizeof err), 0);
+        assert_string_equal(fx.body, "[\"2023-11-14T22:13:20+00:00\","
+                                     "\"2023-11-15T22:13:20+00:00\","
+                                     "\"2023-11-14T22:13:19+00:00\"]");
+        pf_fixture_free(&fx);
+    }
 
     /* not a template: placeholders are plain text */
     assert_int_equal(pf_fixture_parse(plain, strlen(plain), &fx, err,
