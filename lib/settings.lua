@@ -34,6 +34,7 @@ M.DEFAULTS = {
   OPEN_ORDERS_MAX = "0",
   PLANNED_NOTIONAL_USD = "100",
   PAPER_MAX_NOTIONAL_USD = "1000",
+  KEY_EXPIRY_MIN_DAYS = "30",
 }
 
 --- Numeric settings: bounds and whether they must be whole numbers.
@@ -45,13 +46,14 @@ M.NUMBERS = {
   PLANNED_NOTIONAL_USD = { min = 0, max = 100000 },
   PAPER_MAX_NOTIONAL_USD = { min = 0, max = 100000 },
   LIVE_MAX_NOTIONAL_USD = { min = 0, max = 100000 },
+  KEY_EXPIRY_MIN_DAYS = { min = 0, max = 3650, integer = true },
 }
 
 --- The numeric settings in the order they are validated and documented.
 M.NUMBER_ORDER = {
   "EXCHANGE_TIMEOUT_MS", "CLOCK_SKEW_MAX_MS", "RATE_LIMIT_MIN_HEADROOM_PCT",
   "OPEN_ORDERS_MAX", "PLANNED_NOTIONAL_USD", "PAPER_MAX_NOTIONAL_USD",
-  "LIVE_MAX_NOTIONAL_USD",
+  "LIVE_MAX_NOTIONAL_USD", "KEY_EXPIRY_MIN_DAYS",
 }
 
 --- The raw value of a setting: the environment's (empty counts as unset),

@@ -156,6 +156,149 @@ def up_order(uuid, side, volume, price):
             "executed_volume": "0", "trades_count": 0}
 
 
+# Issue 18, part A: the account-safety endpoints (key rights and expiry,
+# system and wallet status). Each description cites the exchange's page.
+DOC_BN_KEY = ("https://developers.binance.com/docs/wallet/account/"
+              "api-key-permission")
+DOC_BN_STATUS = ("https://developers.binance.com/docs/wallet/others/"
+                 "system-status")
+DOC_BN_COINS = ("https://developers.binance.com/docs/wallet/capital/"
+                "all-coins-info")
+DOC_UP_KEYS = "https://docs.upbit.com/kr/reference/list-api-keys"
+DOC_UP_WALLET = "https://docs-e.upbit.com/reference/wallet-status"
+DOC_UP_OPEN = "https://docs-e.upbit.com/reference/query-open-orders"
+# examples/paper.env's fake UPBIT_ACCESS_KEY: the key in use in the demo
+UP_KEY_IN_USE = "paper-fake-upbit-access-key-00000000000000"
+UP_KEY_OTHER = "paper-fake-upbit-other-key-111111111111111"
+DAY_MS = 86400000
+
+
+def sapi_headers(weight):
+    return {"Content-Type": JSON_CT, "Date": "{{now_http}}",
+            "X-SAPI-USED-IP-WEIGHT-1M": str(weight)}
+
+
+def templated(doc, subst):
+    """doc as JSON text with each quoted sentinel replaced by a bare
+    template placeholder (a number placeholder must not be quoted)."""
+    text = json.dumps(doc, ensure_ascii=False)
+    for k, v in subst.items():
+        text = text.replace('"%s"' % k, v)
+    return text
+
+
+def bn_key(ip=True, withdrawals=False, trading=True, expires=None):
+    doc = {"ipRestrict": ip, "createTime": 1764213000000,
+           "enableReading": True, "enableWithdrawals": withdrawals,
+           "enableInternalTransfer": False, "enableMargin": False,
+           "enableFutures": False, "permitsUniversalTransfer": False,
+           "enableVanillaOptions": False, "enableFixApiTrade": False,
+           "enableFixReadOnly": False, "enableSpotAndMarginTrading": trading,
+           "enablePortfolioMarginTrading": False}
+    if expires is None:
+        return doc
+    doc["tradingAuthorityExpirationTime"] = "__EXP__"
+    return templated(doc, {"__EXP__": "{{now_ms%s}}" % expires})
+
+
+def bn_network(coin, network, name, default, dep=True, wd=True):
+    n = {"network": network, "coin": coin, "withdrawIntegerMultiple":
+         "0.00000001", "isDefault": default, "depositEnable": dep,
+         "withdrawEnable": wd, "depositDesc": "" if dep else
+         "Wallet Maintenance, Deposit Suspended",
+         "withdrawDesc": "" if wd else
+         "Wallet Maintenance, Withdrawal Suspended",
+         "specialTips": "", "specialWithdrawTips": "", "name": name,
+         "resetAddressStatus": False, "addressRegex": "^.+$",
+         "memoRegex": "", "withdrawFee": "0.0002", "withdrawMin": "0.001",
+         "withdrawMax": "9999999999", "withdrawInternalMin": "0.00000001",
+         "depositDust": "0.00000001", "minConfirm": 1, "unLockConfirm": 2,
+         "sameAddress": False, "withdrawTag": False,
+         "estimatedArrivalTime": 25, "busy": False,
+         "contractAddressUrl": "", "contractAddress": ""}
+    return n
+
+
+def bn_coin(coin, name, free, networks, dep=True, wd=True):
+    return {"coin": coin, "depositAllEnable": dep, "withdrawAllEnable": wd,
+            "name": name, "free": free, "locked": "0", "freeze": "0",
+            "withdrawing": "0", "ipoing": "0", "ipoable": "0",
+            "storage": "0", "isLegalMoney": False, "trading": True,
+            "networkList": networks}
+
+
+def bn_coins(btc_dep=True, btc_wd=True, btc_nets=None):
+    nets = btc_nets or [
+        bn_network("BTC", "BTC", "Bitcoin", True),
+        bn_network("BTC", "BSC", "BNB Smart Chain (BEP20)", False)]
+    return [bn_coin("BTC", "Bitcoin", "0.001", nets, btc_dep, btc_wd),
+            bn_coin("USDT", "TetherUS", "1500", [
+                bn_network("USDT", "ETH", "Ethereum (ERC20)", False),
+                bn_network("USDT", "TRX", "Tron (TRC20)", True)])]
+
+
+def up_keys(keys):
+    """keys: (access_key, placeholder or literal date) pairs."""
+    doc, subst = [], {}
+    for i, (key, at) in enumerate(keys):
+        if at.startswith("{{"):
+            subst["__AT%d__" % i] = '"%s"' % at
+            at = "__AT%d__" % i
+        doc.append({"access_key": key, "expire_at": at})
+    return templated(doc, subst)
+
+
+def up_wallet(cur, net, name, state="working", block="normal", height=0):
+    return {"currency": cur, "wallet_state": state, "block_state": block,
+            "block_height": height,
+            "block_updated_at": "2026-11-27T03:20:11.000+00:00",
+            "block_elapsed_minutes": 3, "net_type": net,
+            "network_name": name}
+
+
+def up_wallets(btc_state="working", btc_block="normal"):
+    return [up_wallet("BTC", "BTC", "Bitcoin", btc_state, btc_block, 925000),
+            up_wallet("ETH", "ETH", "Ethereum", height=23800000),
+            up_wallet("USDT", "TRX", "Tron", height=77800000)]
+
+
+def up_open_orders_url(state):
+    return UP + "/v1/orders/open?state=%s&page=1&limit=100" % state
+
+
+def account_fixtures():
+    f = {}
+    f["binance_api_restrictions"] = ok(
+        BN + "/sapi/v1/account/apiRestrictions?recvWindow=5000", bn_key(),
+        sapi_headers(1), "binance (signed): API key trades spot, cannot "
+        "withdraw, IP allow-list on, no trading expiry; " + DOC_BN_KEY,
+        SIGNED)
+    f["binance_system_status"] = ok(
+        BN + "/sapi/v1/system/status", {"status": 0, "msg": "normal"},
+        sapi_headers(1), "binance: system status normal; " + DOC_BN_STATUS)
+    f["binance_capital_config"] = ok(
+        BN + "/sapi/v1/capital/config/getall?recvWindow=5000", bn_coins(),
+        sapi_headers(10), "binance (signed): BTC and USDT deposits and "
+        "withdrawals open; " + DOC_BN_COINS, SIGNED)
+    f["upbit_api_keys"] = ok(
+        UP + "/v1/api_keys",
+        up_keys([(UP_KEY_IN_USE, "{{now_iso+%d}}" % (200 * DAY_MS)),
+                 (UP_KEY_OTHER, "{{now_iso+%d}}" % (5 * DAY_MS))]),
+        up_headers("default", 27, 1797), "upbit (JWT): the key in use "
+        "expires in 200 days, another in 5; " + DOC_UP_KEYS)
+    f["upbit_status_wallet"] = ok(
+        UP + "/v1/status/wallet", up_wallets(),
+        up_headers("default", 26, 1796), "upbit (JWT): BTC, ETH and USDT "
+        "wallets working, blocks normal; " + DOC_UP_WALLET)
+    f["upbit_orders_open_wait"] = ok(
+        up_open_orders_url("wait"), [], up_headers("default", 28, 1798),
+        "upbit (JWT): no waiting orders; " + DOC_UP_OPEN)
+    f["upbit_orders_open_watch"] = ok(
+        up_open_orders_url("watch"), [], up_headers("default", 28, 1798),
+        "upbit (JWT): no reserved orders; " + DOC_UP_OPEN)
+    return f
+
+
 def healthy():
     f = {}
     f["binance_ping"] = ok(BN + "/api/v3/ping", {}, bn_headers(1),
@@ -199,9 +342,7 @@ def healthy():
          up_account("BTC", "0.0005", avg="141000000")],
         up_headers("default", 29, 1799),
         "upbit (JWT): 2,000,000 KRW and 0.0005 BTC")
-    f["upbit_orders_wait"] = ok(
-        UP + "/v1/orders?state=wait", [], up_headers("default", 28, 1798),
-        "upbit (JWT): no waiting orders")
+    f.update(account_fixtures())
     return f
 
 
@@ -288,12 +429,19 @@ def open_orders(f):
     f["binance_open_orders"]["response"]["body"] = [
         bn_order(28457, "BUY", "0.00100000", "95000.00000000"),
         bn_order(28458, "SELL", "0.00100000", "99000.00000000")]
-    f["upbit_orders_wait"]["response"]["body"] = [
+    f["upbit_orders_open_wait"]["response"]["body"] = [
         up_order("9ca023a5-851b-4fec-9f0a-48cd83c2eaae", "bid", "0.0005",
                  "140000000")]
+    watch = up_order("0b2a6f0e-3c1d-4e59-8f7a-5d4c3b2a1908", "ask", "0.0005",
+                     "150000000")
+    watch["state"] = "watch"
+    f["upbit_orders_open_watch"]["response"]["body"] = [watch]
     f["binance_open_orders"]["description"] = \
         "binance (signed): two stray open orders"
-    f["upbit_orders_wait"]["description"] = "upbit (JWT): a stray bid"
+    f["upbit_orders_open_wait"]["description"] = \
+        "upbit (JWT): a stray bid; " + DOC_UP_OPEN
+    f["upbit_orders_open_watch"]["description"] = \
+        "upbit (JWT): a stray reserved ask; " + DOC_UP_OPEN
 
 
 def over_cap(f):
@@ -348,6 +496,110 @@ def halted(f):
         "upbit: KRW-BTC under an investment warning"
 
 
+def set_body(f, name, body, desc):
+    f[name]["response"]["body"] = body
+    f[name]["description"] = desc
+
+
+def key_withdrawals(f):
+    set_body(f, "binance_api_restrictions", bn_key(withdrawals=True),
+             "binance (signed): API key may withdraw; " + DOC_BN_KEY)
+
+
+def key_no_ip(f):
+    set_body(f, "binance_api_restrictions", bn_key(ip=False),
+             "binance (signed): API key without an IP allow-list; "
+             + DOC_BN_KEY)
+
+
+def key_no_trading(f):
+    set_body(f, "binance_api_restrictions", bn_key(trading=False),
+             "binance (signed): API key without spot trading; " + DOC_BN_KEY)
+
+
+def key_expiring(f):
+    set_body(f, "binance_api_restrictions",
+             bn_key(expires="+%d" % (10 * DAY_MS)),
+             "binance (signed): API key's trading right ends in 10 days; "
+             + DOC_BN_KEY)
+    set_body(f, "upbit_api_keys",
+             up_keys([(UP_KEY_IN_USE, "{{now_iso+%d}}" % (10 * DAY_MS)),
+                      (UP_KEY_OTHER, "{{now_iso+%d}}" % (300 * DAY_MS))]),
+             "upbit (JWT): the key in use expires in 10 days; "
+             + DOC_UP_KEYS)
+
+
+def key_expired(f):
+    set_body(f, "binance_api_restrictions",
+             bn_key(expires="-%d" % (2 * DAY_MS)),
+             "binance (signed): API key's trading right ended 2 days ago; "
+             + DOC_BN_KEY)
+    set_body(f, "upbit_api_keys",
+             up_keys([(UP_KEY_IN_USE, "2026-03-05T18:19:34+09:00"),
+                      (UP_KEY_OTHER, "{{now_iso+%d}}" % (300 * DAY_MS))]),
+             "upbit (JWT): the key in use expired on 2026-03-05 (KST); "
+             + DOC_UP_KEYS)
+
+
+def key_unlisted(f):
+    set_body(f, "upbit_api_keys",
+             up_keys([(UP_KEY_OTHER, "{{now_iso+%d}}" % (300 * DAY_MS))]),
+             "upbit (JWT): only another key is listed, not the one in use; "
+             + DOC_UP_KEYS)
+
+
+def maintenance(f):
+    set_body(f, "binance_system_status",
+             {"status": 1, "msg": "system_maintenance"},
+             "binance: system maintenance; " + DOC_BN_STATUS)
+
+
+def wallet_suspended(f):
+    set_body(f, "binance_capital_config", bn_coins(btc_wd=False, btc_nets=[
+        bn_network("BTC", "BTC", "Bitcoin", True, wd=False),
+        bn_network("BTC", "BSC", "BNB Smart Chain (BEP20)", False,
+                   wd=False)]),
+        "binance (signed): BTC withdrawals suspended; " + DOC_BN_COINS)
+    set_body(f, "upbit_status_wallet", up_wallets("paused", "inactive"),
+             "upbit (JWT): BTC wallet paused, block inactive; "
+             + DOC_UP_WALLET)
+
+
+def wallet_deposits_closed(f):
+    set_body(f, "binance_capital_config", bn_coins(btc_dep=False),
+             "binance (signed): BTC deposits suspended; " + DOC_BN_COINS)
+    set_body(f, "upbit_status_wallet", up_wallets("withdraw_only"),
+             "upbit (JWT): BTC wallet withdraw_only; " + DOC_UP_WALLET)
+
+
+def wallet_networks_closed(f):
+    set_body(f, "binance_capital_config", bn_coins(btc_nets=[
+        bn_network("BTC", "BTC", "Bitcoin", True, wd=False),
+        bn_network("BTC", "BSC", "BNB Smart Chain (BEP20)", False,
+                   dep=False)]),
+        "binance (signed): no BTC network open both ways; " + DOC_BN_COINS)
+    set_body(f, "upbit_status_wallet", up_wallets("working", "delayed"),
+             "upbit (JWT): BTC wallet working, block delayed; "
+             + DOC_UP_WALLET)
+
+
+def garbled(f):
+    set_body(f, "binance_api_restrictions",
+             dict(bn_key(), enableWithdrawals="false"),
+             "binance (signed): enableWithdrawals as a string (garbled)")
+    set_body(f, "binance_system_status", '{"status":0,"ms',
+             "binance: system status cut short (garbled)")
+    set_body(f, "binance_capital_config", {"coin": "BTC"},
+             "binance (signed): one object, not a list (garbled)")
+    set_body(f, "upbit_api_keys", [{"access_key": UP_KEY_IN_USE,
+                                    "expire_at": "2027-06-18 18:19"}],
+             "upbit (JWT): expire_at without seconds or offset (garbled)")
+    set_body(f, "upbit_status_wallet", "<html><body>점검 중</body></html>",
+             "upbit (JWT): an HTML page, not JSON (garbled)")
+    set_body(f, "upbit_orders_open_wait", {"uuid": "x", "state": "wait"},
+             "upbit (JWT): one object, not a list (garbled)")
+
+
 SETS = [
     degrade("rate_limited", "every request answered 429 with Retry-After",
             rate_limited),
@@ -368,6 +620,26 @@ SETS = [
             "404 and no market)", delisted),
     degrade("halted", "BTCUSDT in BREAK; KRW-BTC under investment warning",
             halted),
+    degrade("key_withdrawals", "the Binance API key may withdraw",
+            key_withdrawals),
+    degrade("key_no_ip", "the Binance API key has no IP allow-list",
+            key_no_ip),
+    degrade("key_no_trading", "the Binance API key may not trade spot",
+            key_no_trading),
+    degrade("key_expiring", "both API keys expire in 10 days", key_expiring),
+    degrade("key_expired", "both API keys have expired", key_expired),
+    degrade("key_unlisted", "Upbit does not list the key in use",
+            key_unlisted),
+    degrade("maintenance", "Binance system status 1 (maintenance)",
+            maintenance),
+    degrade("wallet_suspended", "BTC withdrawals suspended on Binance; "
+            "Upbit BTC wallet paused", wallet_suspended),
+    degrade("wallet_deposits_closed", "BTC deposits suspended on Binance; "
+            "Upbit BTC wallet withdraw_only", wallet_deposits_closed),
+    degrade("wallet_networks_closed", "no Binance BTC network open both "
+            "ways; Upbit BTC block delayed", wallet_networks_closed),
+    degrade("garbled", "the account endpoints answer 200 with garbled "
+            "bodies", garbled),
 ]
 
 

@@ -222,4 +222,104 @@ function M.prices(ctx, assets)
   return out
 end
 
+--- Whether a decoded JSON value is a list (an array, or empty).
+local function is_list(doc)
+  return type(doc) == "table" and (next(doc) == nil or doc[1] ~= nil)
+end
+
+--- The API key's restrictions: GET /sapi/v1/account/apiRestrictions
+--- (signed). A field that is not true/false, or an expiry that is not a
+--- positive number of milliseconds, is an error, never a default.
+-- @return table|nil {ip_restrict, withdrawals, spot_trading, expires_ms}
+--   (expires_ms nil: the response has no tradingAuthorityExpirationTime)
+-- @return string|nil err
+function M.key_permissions(ctx)
+  local doc, err = M.signed(ctx, "/sapi/v1/account/apiRestrictions")
+  if not doc then return nil, err end
+  if type(doc) ~= "table" then return nil, "binance apiRestrictions is not an object" end
+  for _, f in ipairs({ "ipRestrict", "enableWithdrawals", "enableSpotAndMarginTrading" }) do
+    if type(doc[f]) ~= "boolean" then
+      return nil, ("binance apiRestrictions has no true/false %s"):format(f)
+    end
+  end
+  local exp = doc.tradingAuthorityExpirationTime
+  if exp ~= nil and (type(exp) ~= "number" or exp ~= exp or exp <= 0 or exp >= 253402300800000) then
+    return nil, "binance apiRestrictions tradingAuthorityExpirationTime is not a time in ms"
+  end
+  return { ip_restrict = doc.ipRestrict, withdrawals = doc.enableWithdrawals,
+           spot_trading = doc.enableSpotAndMarginTrading, expires_ms = exp }
+end
+
+--- System status: GET /sapi/v1/system/status; 0 is normal.
+-- @return string|nil a summary
+-- @return string|nil err (maintenance, or an unreadable answer)
+function M.system_status(ctx)
+  local doc, err = M.public(ctx, "/sapi/v1/system/status")
+  if not doc then return nil, err end
+  local st = type(doc) == "table" and doc.status
+  if type(st) ~= "number" or st ~= math.floor(st) or math.abs(st) > 1e6 then
+    return nil, "binance /sapi/v1/system/status has no whole-number status"
+  end
+  local msg = type(doc.msg) == "string" and doc.msg:sub(1, 64) or "no msg"
+  if st ~= 0 then
+    return nil, ("binance system status %d (%s), want 0 (normal): wait for the"
+      .. " maintenance to end"):format(math.floor(st), msg)
+  end
+  return ("binance system status 0 (%s)"):format(msg)
+end
+
+--- Deposit and withdrawal status of every traded asset:
+--- GET /sapi/v1/capital/config/getall (signed). Each asset must be listed
+--- with depositAllEnable and withdrawAllEnable true and at least one
+--- network open for both deposit and withdrawal.
+-- @return string|nil a summary
+-- @return string|nil err
+function M.wallet_status(ctx, assets)
+  local doc, err = M.signed(ctx, "/sapi/v1/capital/config/getall")
+  if not doc then return nil, err end
+  if not is_list(doc) then return nil, "binance capital/config/getall is not a list" end
+  local by = {}
+  for _, c in ipairs(doc) do
+    if type(c) ~= "table" or type(c.coin) ~= "string" then
+      return nil, "binance capital/config/getall lists a malformed coin"
+    end
+    by[c.coin] = c
+  end
+  local seen = {}
+  for _, a in ipairs(assets) do
+    local c = by[a]
+    if not c then return nil, ("binance capital/config/getall does not list %s"):format(a) end
+    if type(c.depositAllEnable) ~= "boolean" or type(c.withdrawAllEnable) ~= "boolean"
+        or not is_list(c.networkList) then
+      return nil, ("binance capital/config/getall has a malformed entry for %s"):format(a)
+    end
+    if not c.depositAllEnable then
+      return nil, ("binance %s deposits are suspended (depositAllEnable false)"):format(a)
+    end
+    if not c.withdrawAllEnable then
+      return nil, ("binance %s withdrawals are suspended (withdrawAllEnable false)"):format(a)
+    end
+    local open, closed = {}, {}
+    for _, n in ipairs(c.networkList) do
+      if type(n) ~= "table" or type(n.network) ~= "string"
+          or type(n.depositEnable) ~= "boolean" or type(n.withdrawEnable) ~= "boolean" then
+        return nil, ("binance capital/config/getall lists a malformed network for %s"):format(a)
+      end
+      if n.depositEnable and n.withdrawEnable then
+        open[#open + 1] = n.network
+      else
+        closed[#closed + 1] = ("%s %s"):format(n.network,
+          not n.depositEnable and (n.withdrawEnable and "deposits closed" or "closed")
+          or "withdrawals closed")
+      end
+    end
+    if #open == 0 then
+      return nil, ("binance %s has no network open for both deposit and withdrawal%s"):format(
+        a, #closed > 0 and (" (" .. table.concat(closed, ", ") .. ")") or "")
+    end
+    seen[#seen + 1] = ("%s (%s)"):format(a, table.concat(open, ", "))
+  end
+  return ("binance deposits and withdrawals open: %s"):format(table.concat(seen, "; "))
+end
+
 return M

@@ -5,6 +5,7 @@
 --- nil, err.
 local api = require("exchange.api")
 local httpdate = require("httpdate")
+local isodate = require("isodate")
 local jwt = require("jwt")
 local settings = require("settings")
 
@@ -163,15 +164,35 @@ function M.headroom(ctx)
            what = ("group %s: %d of %d requests per second left"):format(rr.group, rr.sec, limit) }
 end
 
---- Open (waiting) orders.
+--- Orders per page of /v1/orders/open (its maximum).
+M.ORDERS_PAGE = 100
+--- Stop paging past this many orders: more than any OPEN_ORDERS_MAX.
+M.ORDERS_MAX_COUNTED = 10000
+
+--- Open orders: GET /v1/orders/open (the state=wait listing of
+--- /v1/orders is deprecated), waiting orders (state=wait) and reserved
+--- ones (state=watch), page by page until a page is not full (or more
+--- orders than any limit allows have been counted).
 function M.open_orders(ctx)
-  local doc, err = M.private(ctx, "/v1/orders", { { "state", "wait" } })
-  if not doc then return nil, err end
-  if type(doc) ~= "table" then return nil, "upbit /v1/orders is not a list" end
   local out = {}
-  for _, o in ipairs(doc) do
-    out[#out + 1] = { symbol = tostring(o.market), side = tostring(o.side),
-                      qty = tostring(o.remaining_volume or o.volume), price = tostring(o.price) }
+  for _, state in ipairs({ "wait", "watch" }) do
+    local page = 1
+    while true do
+      local doc, err = M.private(ctx, "/v1/orders/open", { { "state", state },
+        { "page", page }, { "limit", M.ORDERS_PAGE } })
+      if not doc then return nil, err end
+      if type(doc) ~= "table" or (next(doc) ~= nil and doc[1] == nil) then
+        return nil, "upbit /v1/orders/open is not a list"
+      end
+      for _, o in ipairs(doc) do
+        if type(o) ~= "table" then return nil, "upbit /v1/orders/open lists a malformed order" end
+        out[#out + 1] = { symbol = tostring(o.market), side = tostring(o.side),
+                          qty = tostring(o.remaining_volume or o.volume),
+                          price = tostring(o.price) }
+      end
+      if #doc < M.ORDERS_PAGE or #out > M.ORDERS_MAX_COUNTED then break end
+      page = page + 1
+    end
   end
   return out
 end
@@ -220,6 +241,69 @@ function M.prices(ctx, assets)
     out[a] = p
   end
   return out
+end
+
+--- The account's API keys: GET /v1/api_keys (JWT; no permission group
+--- needed). Only access keys and expiry dates: Upbit does not say here
+--- which permissions or IP addresses a key has.
+-- @return table|nil list of {access_key, expires_s}
+-- @return string|nil err
+function M.api_keys(ctx)
+  local doc, err = M.private(ctx, "/v1/api_keys")
+  if not doc then return nil, err end
+  if type(doc) ~= "table" or (next(doc) ~= nil and doc[1] == nil) then
+    return nil, "upbit /v1/api_keys is not a list"
+  end
+  local out = {}
+  for _, k in ipairs(doc) do
+    if type(k) ~= "table" or type(k.access_key) ~= "string" then
+      return nil, "upbit /v1/api_keys lists a malformed key"
+    end
+    local t, terr = isodate.parse(k.expire_at)
+    if not t then return nil, "upbit /v1/api_keys expire_at: " .. terr end
+    out[#out + 1] = { access_key = k.access_key, expires_s = t }
+  end
+  return out
+end
+
+--- Deposit and withdrawal status of every traded asset: GET
+--- /v1/status/wallet (JWT). Each asset needs a wallet whose wallet_state
+--- is "working" (deposits and withdrawals) and block_state "normal".
+-- @return string|nil a summary
+-- @return string|nil err
+function M.wallet_status(ctx, assets)
+  local doc, err = M.private(ctx, "/v1/status/wallet")
+  if not doc then return nil, err end
+  if type(doc) ~= "table" or (next(doc) ~= nil and doc[1] == nil) then
+    return nil, "upbit /v1/status/wallet is not a list"
+  end
+  local by = {}
+  for _, w in ipairs(doc) do
+    if type(w) ~= "table" or type(w.currency) ~= "string" or type(w.wallet_state) ~= "string" then
+      return nil, "upbit /v1/status/wallet lists a malformed wallet"
+    end
+    by[w.currency] = by[w.currency] or {}
+    table.insert(by[w.currency], w)
+  end
+  local seen = {}
+  for _, a in ipairs(assets) do
+    local list = by[a]
+    if not list then return nil, ("upbit /v1/status/wallet does not list %s"):format(a) end
+    local ok, states = nil, {}
+    for _, w in ipairs(list) do
+      local block = type(w.block_state) == "string" and w.block_state or "unknown"
+      local net = type(w.net_type) == "string" and w.net_type or a
+      if w.wallet_state == "working" and block == "normal" then ok = ok or net end
+      states[#states + 1] = ("%s wallet %s, block %s"):format(net, w.wallet_state:sub(1, 32),
+        block:sub(1, 32))
+    end
+    if not ok then
+      return nil, ("upbit %s: %s; want wallet working and block normal"):format(a,
+        table.concat(states, "; "))
+    end
+    seen[#seen + 1] = ("%s (%s)"):format(a, ok)
+  end
+  return ("upbit wallets working, blocks normal: %s"):format(table.concat(seen, "; "))
 end
 
 return M

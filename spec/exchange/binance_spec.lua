@@ -59,4 +59,46 @@ describe("exchange.binance", function()
     assert.same({ "FDUSD", 1 }, { binance.quote_usd() })
     pack.unfake()
   end)
+  describe("key_permissions", function()
+    local url = "https://api.binance.com/sapi/v1/account/apiRestrictions?recvWindow=5000"
+      .. "&timestamp=1764213780500&signature=ff"
+    local function read(body)
+      local fake = pack.fake({ BINANCE_API_KEY = "k", BINANCE_API_SECRET = "s" },
+        { [url] = { status = 200, body = body } })
+      fake.crypto = { hmac_sha256 = function() return "ff" end }
+      local r = table.pack(binance.key_permissions(nil))
+      pack.unfake()
+      return r
+    end
+    local base = '"ipRestrict":true,"enableWithdrawals":false,"enableSpotAndMarginTrading":true'
+
+    it("reads the three rights and an expiry in ms", function()
+      local r = read("{" .. base .. ',"tradingAuthorityExpirationTime":1767225600000}')
+      assert.same({ ip_restrict = true, withdrawals = false, spot_trading = true,
+                    expires_ms = 1767225600000 }, r[1])
+      assert.is_nil(read("{" .. base .. "}")[1].expires_ms)
+    end)
+
+    it("never reads a missing or non-boolean right as false or true", function()
+      for _, body in ipairs({
+        '{"ipRestrict":true,"enableSpotAndMarginTrading":true}',
+        '{"ipRestrict":true,"enableWithdrawals":0,"enableSpotAndMarginTrading":true}',
+        '{"ipRestrict":"true","enableWithdrawals":false,"enableSpotAndMarginTrading":true}',
+        '{"ipRestrict":true,"enableWithdrawals":false,"enableSpotAndMarginTrading":null}',
+        "[]", '"ok"',
+      }) do
+        local r = read(body)
+        assert.is_nil(r[1], body)
+        assert.truthy(r[2]:match("^binance apiRestrictions "), r[2])
+      end
+    end)
+
+    it("refuses an expiry that is not a time in ms", function()
+      for _, v in ipairs({ '"1767225600000"', "0", "-5", "null", "1e300" }) do
+        local r = read("{" .. base .. ',"tradingAuthorityExpirationTime":' .. v .. "}")
+        assert.same({ nil, "binance apiRestrictions tradingAuthorityExpirationTime is not a"
+          .. " time in ms", n = 2 }, r, v)
+      end
+    end)
+  end)
 end)

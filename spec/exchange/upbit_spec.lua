@@ -53,4 +53,27 @@ describe("exchange.upbit", function()
     assert.same({ "USDT", 1 }, { upbit.quote_usd() })
     pack.unfake()
   end)
+  it("lists open orders from /v1/orders/open, waiting and reserved, every page", function()
+    local cjson = require("cjson")
+    local function orders(n, state)
+      local list = {}
+      for i = 1, n do
+        list[i] = { market = "KRW-BTC", side = "bid", volume = "0.1", price = tostring(i),
+                    state = state }
+      end
+      return cjson.encode(list)
+    end
+    local base = "https://api.upbit.com/v1/orders/open?state="
+    local fake = pack.fake({ UPBIT_ACCESS_KEY = "a", UPBIT_SECRET_KEY = "s" }, {
+      [base .. "wait&page=1&limit=100"] = { status = 200, body = orders(100, "wait") },
+      [base .. "wait&page=2&limit=100"] = { status = 200, body = orders(1, "wait") },
+      [base .. "watch&page=1&limit=100"] = { status = 200, body = orders(2, "watch") },
+    })
+    fake.crypto = { uuid4 = function() return "n" end, sha512 = function() return "h" end,
+                    hmac_sha256 = function() return "m" end, base64url = function() return "b" end }
+    local list = assert(upbit.open_orders(nil))
+    assert.equal(103, #list)
+    assert.equal(3, #fake.requests)
+    pack.unfake()
+  end)
 end)
