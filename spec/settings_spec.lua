@@ -44,6 +44,17 @@ describe("settings", function()
       { settings.number("LIVE_MAX_NOTIONAL_USD") })
   end)
 
+  it("reads KEY_EXPIRY_MIN_DAYS as whole days, 30 by default", function()
+    assert.equal(30, settings.number("KEY_EXPIRY_MIN_DAYS"))
+    env.KEY_EXPIRY_MIN_DAYS = "7"
+    assert.equal(7, settings.number("KEY_EXPIRY_MIN_DAYS"))
+    for _, bad in ipairs({ "7.5", "-1", "3651", "30d" }) do
+      env.KEY_EXPIRY_MIN_DAYS = bad
+      assert.same({ nil, ('KEY_EXPIRY_MIN_DAYS must be a whole number from 0 to 3650, got "%s"')
+        :format(bad) }, { settings.number("KEY_EXPIRY_MIN_DAYS") })
+    end
+  end)
+
   it("knows the exchanges and refuses unknown or repeated ones", function()
     assert.same({ "binance", "upbit" }, settings.exchanges())
     env.EXCHANGES = "upbit,upbit"
