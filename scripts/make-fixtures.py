@@ -64,7 +64,8 @@ UP_CHANCE_DOC = ("https://docs.upbit.com/reference/"
                  "%EC%A3%BC%EB%AC%B8-%EA%B0%80%EB%8A%A5-%EC%A0%95%EB%B3%B4")
 UP_ORDER_TEST_DOC = "https://docs.upbit.com/kr/reference/order-test"
 UP_ERRORS_DOC = "https://docs.upbit.com/kr/v1.6.4/reference/rest-api-guide"
-UP_TICKER_DOC = "https://docs.upbit.com/kr/reference/list-tickers"
+UP_TICKER_DOC = ("https://docs.upbit.com/kr/reference/"
+                 "%ED%98%84%EC%9E%AC%EA%B0%80ticker")
 
 # The planned order of examples/paper.env (PLANNED_NOTIONAL_USD=100,
 # EXCHANGES=binance,upbit): BTCUSDT 0.00103 @ 97000.00 on Binance (BUY;
