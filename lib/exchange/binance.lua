@@ -230,6 +230,10 @@ function M.order_plan(ctx, asset, side, planned_usd)
   else
     o.price, o.price_s = prices[asset], plan.plain(prices[asset])
   end
+  if o.price <= 0 then
+    return nil, ("binance %s last price %s is below tickSize %s"):format(sym,
+      plan.plain(prices[asset]), plan.plain(f.price.tick))
+  end
   o.qty, o.qty_s = plan.floor_to(planned_usd / rate / o.price, f.lot.step, f.lot.dec)
   o.notional = o.qty * o.price
   o.text = ("%s %s %s @ %s = %.2f %s"):format(sym, o.side, o.qty_s, o.price_s, o.notional, quote)

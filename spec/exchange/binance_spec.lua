@@ -144,6 +144,8 @@ describe("exchange.binance planned order", function()
       { function(s) filter(s, "NOTIONAL").maxNotional = nil end,
         "binance BTCUSDT has a malformed NOTIONAL" },
       { function(s) s.symbol = "ETHUSDT" end, "binance does not list BTCUSDT" },
+      { function(s) filter(s, "PRICE_FILTER").tickSize = "100000.00000000" end,
+        "binance BTCUSDT last price 97000 is below tickSize 100000" },
     }) do
       assert.same({ nil, case[2] }, { plan_with(case[1]) })
     end
