@@ -168,8 +168,8 @@ function M.balance(name, ctx)
           end
         end
       end
-      return judge(short > 0, name .. " " .. table.concat(items, "; "),
-        name .. " " .. table.concat(items, "; "), d)
+      local msg = name .. " " .. table.concat(items, "; ")
+      return judge(short > 0, msg, msg, d)
     end)
 end
 
