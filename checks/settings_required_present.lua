@@ -18,7 +18,7 @@ return {
     local bad = {}
     for _, name in ipairs(settings.NUMBER_ORDER) do
       if settings.is_set(name) then
-        local _, err = settings.number(name)
+        local _, err = settings.threshold(name, ctx)
         bad[#bad + 1] = err
       end
     end

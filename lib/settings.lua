@@ -35,6 +35,7 @@ M.DEFAULTS = {
   PLANNED_NOTIONAL_USD = "100",
   PAPER_MAX_NOTIONAL_USD = "1000",
   KEY_EXPIRY_MIN_DAYS = "30",
+  FX_MAX_DEVIATION_PCT = "3",
 }
 
 --- Numeric settings: bounds and whether they must be whole numbers.
@@ -47,6 +48,8 @@ M.NUMBERS = {
   PAPER_MAX_NOTIONAL_USD = { min = 0, max = 100000 },
   LIVE_MAX_NOTIONAL_USD = { min = 0, max = 100000 },
   KEY_EXPIRY_MIN_DAYS = { min = 0, max = 3650, integer = true },
+  FX_KRW_PER_USD = { min = 1, max = 100000 },
+  FX_MAX_DEVIATION_PCT = { min = 0, max = 100 },
 }
 
 --- The numeric settings in the order they are validated and documented.
@@ -54,6 +57,7 @@ M.NUMBER_ORDER = {
   "EXCHANGE_TIMEOUT_MS", "CLOCK_SKEW_MAX_MS", "RATE_LIMIT_MIN_HEADROOM_PCT",
   "OPEN_ORDERS_MAX", "PLANNED_NOTIONAL_USD", "PAPER_MAX_NOTIONAL_USD",
   "LIVE_MAX_NOTIONAL_USD", "KEY_EXPIRY_MIN_DAYS",
+  "FX_KRW_PER_USD", "FX_MAX_DEVIATION_PCT",
 }
 
 --- The raw value of a setting: the environment's (empty counts as unset),
@@ -110,6 +114,37 @@ function M.number(name)
   if not v or (spec.min and v < spec.min) or (spec.max and v > spec.max) then
     return nil, ('%s must be %s from %s to %s, got "%s"'):format(
       name, want, tostring(spec.min), tostring(spec.max), raw)
+  end
+  return v
+end
+
+--- Limits a threshold setting must respect in live mode: the environment
+--- may tighten a limit there, never loosen it (`max`: the value may be at
+--- most this; `min`: at least this).
+M.LIVE_LIMITS = {
+  OPEN_ORDERS_MAX = { max = 0 },
+  CLOCK_SKEW_MAX_MS = { max = 1000 },
+  RATE_LIMIT_MIN_HEADROOM_PCT = { min = 20 },
+  KEY_EXPIRY_MIN_DAYS = { min = 7 },
+  FX_MAX_DEVIATION_PCT = { max = 5 },
+}
+
+--- A threshold setting for a check: M.number, and in live mode also within
+--- M.LIVE_LIMITS. Every check reads its thresholds through this function.
+-- @param name string
+-- @param ctx table|string|nil the check's ctx (ctx.mode), or a mode
+-- @return number|nil the value
+-- @return string|nil err: `OPEN_ORDERS_MAX=10000 is looser than live mode
+--   allows (at most 0)`
+function M.threshold(name, ctx)
+  local v, err = M.number(name)
+  if not v then return nil, err end
+  local mode = type(ctx) == "table" and ctx.mode or ctx
+  local lim = M.LIVE_LIMITS[name]
+  if mode ~= "live" or not lim then return v end
+  if (lim.max and v > lim.max) or (lim.min and v < lim.min) then
+    return nil, ("%s=%s is looser than live mode allows (%s %s)"):format(name,
+      M.get(name), lim.max and "at most" or "at least", tostring(lim.max or lim.min))
   end
   return v
 end

@@ -47,6 +47,67 @@ def ok(url, body, headers, desc, ignore=None):
                          "body": body}}
 
 
+def req(method, url, status, body, headers, desc, ignore=None):
+    fx = ok(url, body, headers, desc, ignore)
+    fx["request"]["method"] = method
+    fx["response"]["status"] = status
+    return fx
+
+
+# Documentation pages the order fixtures are modeled on (cited in each
+# fixture's description).
+BN_DOC = "https://developers.binance.com/docs/binance-spot-api-docs"
+BN_ORDER_TEST_DOC = BN_DOC + "/rest-api/trading-endpoints#test-new-order-trade"
+BN_FILTERS_DOC = BN_DOC + "/filters"
+BN_ERRORS_DOC = BN_DOC + "/errors"
+UP_CHANCE_DOC = ("https://docs.upbit.com/reference/"
+                 "%EC%A3%BC%EB%AC%B8-%EA%B0%80%EB%8A%A5-%EC%A0%95%EB%B3%B4")
+UP_ORDER_TEST_DOC = "https://docs.upbit.com/kr/reference/order-test"
+UP_ERRORS_DOC = "https://docs.upbit.com/kr/v1.6.4/reference/rest-api-guide"
+UP_TICKER_DOC = ("https://docs.upbit.com/kr/reference/"
+                 "%ED%98%84%EC%9E%AC%EA%B0%80ticker")
+
+# The planned order of examples/paper.env (PLANNED_NOTIONAL_USD=100,
+# EXCHANGES=binance,upbit): BTCUSDT 0.00103 @ 97000.00 on Binance (BUY;
+# SELL when Binance trades alone), KRW-BTC 0.00101398 @ 143000000 on
+# Upbit (100 USD = 145000 KRW at KRW-USDT 1450).
+BN_ORDER = ("/api/v3/order/test?symbol=BTCUSDT&side=%s&type=LIMIT"
+            "&timeInForce=GTC&quantity=0.00103&price=97000.00&recvWindow=5000")
+UP_VOLUME = "0.00101398"
+
+
+def up_chance(min_total="5000", state="active"):
+    acct = {"avg_buy_price_modified": False, "unit_currency": "KRW",
+            "locked": "0"}
+    return {"bid_fee": "0.0005", "ask_fee": "0.0005",
+            "maker_bid_fee": "0.0005", "maker_ask_fee": "0.0005",
+            "market": {
+                "id": "KRW-BTC", "name": "BTC/KRW",
+                "order_types": ["limit"], "order_sides": ["ask", "bid"],
+                "bid_types": ["best_fok", "best_ioc", "limit", "limit_fok",
+                              "limit_ioc", "price"],
+                "ask_types": ["best_fok", "best_ioc", "limit", "limit_fok",
+                              "limit_ioc", "market"],
+                "bid": {"currency": "KRW", "min_total": min_total},
+                "ask": {"currency": "KRW", "min_total": min_total},
+                "max_total": "1000000000", "state": state},
+            "bid_account": dict(acct, currency="KRW", balance="2000000.0",
+                                avg_buy_price="0"),
+            "ask_account": dict(acct, currency="BTC", balance="0.002",
+                                avg_buy_price="141000000")}
+
+
+def up_test_order(side):
+    return {"uuid": "cdd92199-2897-4e14-9448-f923320408ad", "side": side,
+            "ord_type": "limit", "price": "143000000", "state": "wait",
+            "market": "KRW-BTC", "created_at": "2026-11-27T12:23:00+09:00",
+            "volume": UP_VOLUME, "remaining_volume": UP_VOLUME,
+            "reserved_fee": "0", "remaining_fee": "0", "paid_fee": "0",
+            "locked": UP_VOLUME, "prevented_volume": "0",
+            "prevented_locked": "0", "executed_volume": "0",
+            "trades_count": 0}
+
+
 BTCUSDT = {
     "symbol": "BTCUSDT", "status": "TRADING", "baseAsset": "BTC",
     "baseAssetPrecision": 8, "quoteAsset": "USDT", "quotePrecision": 8,
@@ -317,9 +378,9 @@ def healthy():
         "binance (signed): no open orders", SIGNED)
     f["binance_account"] = ok(
         BN + "/api/v3/account?omitZeroBalances=true&recvWindow=5000",
-        bn_account([("BTC", "0.00100000", "0.00000000"),
+        bn_account([("BTC", "0.00200000", "0.00000000"),
                     ("USDT", "1500.00000000", "0.00000000")]),
-        bn_headers(50), "binance (signed): 0.001 BTC, 1500 USDT free",
+        bn_headers(50), "binance (signed): 0.002 BTC, 1500 USDT free",
         SIGNED)
     f["upbit_market_all"] = ok(
         UP + "/v1/market/all?isDetails=true",
@@ -339,10 +400,24 @@ def healthy():
     f["upbit_accounts"] = ok(
         UP + "/v1/accounts",
         [up_account("KRW", "2000000.0"),
-         up_account("BTC", "0.0005", avg="141000000")],
+         up_account("BTC", "0.002", avg="141000000")],
         up_headers("default", 29, 1799),
-        "upbit (JWT): 2,000,000 KRW and 0.0005 BTC")
+        "upbit (JWT): 2,000,000 KRW and 0.002 BTC")
     f.update(account_fixtures())
+    for side, weight in (("BUY", 51), ("SELL", 52)):
+        f["binance_order_test_" + side.lower()] = req(
+            "POST", BN + BN_ORDER % side, 200, {}, bn_headers(weight),
+            "binance (signed): the planned %s order passes the dry run; "
+            "%s" % (side, BN_ORDER_TEST_DOC), SIGNED)
+    f["upbit_orders_chance_krw_btc"] = ok(
+        UP + "/v1/orders/chance?market=KRW-BTC", up_chance(),
+        up_headers("default", 27, 1797),
+        "upbit (JWT): KRW-BTC active, min_total 5000 KRW; " + UP_CHANCE_DOC)
+    f["upbit_orders_test"] = req(
+        "POST", UP + "/v1/orders/test", 201, up_test_order("ask"),
+        up_headers("order-test", 7, 419),
+        "upbit (JWT): the planned ask passes the dry run; " +
+        UP_ORDER_TEST_DOC)
     return f
 
 
@@ -416,7 +491,8 @@ def skewed_clock(f):
     for k, v in f.items():
         v["response"]["headers"]["Date"] = "{{now_http+5000}}"
     f["binance_time"]["response"]["body"] = '{"serverTime":{{now_ms+5000}}}'
-    for k in ("binance_open_orders", "binance_account"):
+    for k in ("binance_open_orders", "binance_account",
+              "binance_order_test_buy", "binance_order_test_sell"):
         f[k]["response"] = error(400, {
             "code": -1021,
             "msg": "Timestamp for this request was 1000ms ahead of the "
@@ -465,7 +541,8 @@ def low_balance(f):
         up_account("KRW", "50000.0"),
         up_account("BTC", "0.0005", avg="141000000")]
     f["binance_account"]["description"] = "binance (signed): 42.5 USDT free"
-    f["upbit_accounts"]["description"] = "upbit (JWT): 50,000 KRW free"
+    f["upbit_accounts"]["description"] = \
+        "upbit (JWT): 50,000 KRW and 0.0005 BTC (49.31 USD) free"
 
 
 def delisted(f):
@@ -598,6 +675,98 @@ def garbled(f):
              "upbit (JWT): an HTML page, not JSON (garbled)")
     set_body(f, "upbit_orders_open_wait", {"uuid": "x", "state": "wait"},
              "upbit (JWT): one object, not a list (garbled)")
+    garbled_orders(f)
+
+
+def bn_filter(f, ftype, **values):
+    info = f["binance_exchange_info_btcusdt"]["response"]["body"]
+    for flt in info["symbols"][0]["filters"]:
+        if flt["filterType"] == ftype:
+            flt.update(values)
+
+
+def bn_order_refused(f, status, code, msg, why, doc):
+    for side in ("buy", "sell"):
+        k = "binance_order_test_" + side
+        f[k]["response"] = error(status, {"code": code, "msg": msg},
+                                 {"Content-Type": JSON_CT})
+        f[k]["description"] = "binance (signed): the dry run is refused " \
+            "(%s); %s" % (why, doc)
+
+
+def up_order_refused(f, status, name, message, why):
+    f["upbit_orders_test"]["response"] = error(
+        status, {"error": {"name": name, "message": message}},
+        {"Content-Type": JSON_CT})
+    f["upbit_orders_test"]["description"] = \
+        "upbit (JWT): the dry run is refused (%s); %s" % (why, UP_ERRORS_DOC)
+
+
+def below_minimum(f):
+    bn_filter(f, "NOTIONAL", minNotional="150.00000000")
+    f["binance_exchange_info_btcusdt"]["description"] = \
+        "binance: BTCUSDT NOTIONAL minNotional 150 USDT; " + BN_FILTERS_DOC
+    bn_order_refused(f, 400, -1013, "Filter failure: NOTIONAL",
+                     "under minNotional", BN_ERRORS_DOC)
+    f["upbit_orders_chance_krw_btc"]["response"]["body"] = \
+        up_chance(min_total="200000")
+    f["upbit_orders_chance_krw_btc"]["description"] = \
+        "upbit (JWT): KRW-BTC min_total 200000 KRW; " + UP_CHANCE_DOC
+    up_order_refused(f, 400, "under_min_total_ask",
+                     "최소주문금액 이상으로 주문해주세요", "under min_total")
+
+
+def lot_size(f):
+    bn_filter(f, "LOT_SIZE", minQty="0.01000000")
+    f["binance_exchange_info_btcusdt"]["description"] = \
+        "binance: BTCUSDT LOT_SIZE minQty 0.01 BTC; " + BN_FILTERS_DOC
+    bn_order_refused(f, 400, -1013, "Filter failure: LOT_SIZE",
+                     "under minQty", BN_ERRORS_DOC)
+    f["upbit_orders_chance_krw_btc"]["response"]["body"] = \
+        up_chance(state="inactive")
+    f["upbit_orders_chance_krw_btc"]["description"] = \
+        "upbit (JWT): KRW-BTC state inactive; " + UP_CHANCE_DOC
+    up_order_refused(f, 400, "market_offline",
+                     "시장이 일시적으로 중단되었습니다.", "market offline")
+
+
+def no_trade_permission(f):
+    bn_order_refused(f, 401, -2015,
+                     "Invalid API-key, IP, or permissions for action.",
+                     "the key may not trade", BN_ERRORS_DOC)
+    up_order_refused(f, 401, "out_of_scope", "권한이 부족합니다.",
+                     "the key may not order")
+
+
+def garbled_orders(f):
+    for side in ("buy", "sell"):
+        k = "binance_order_test_" + side
+        f[k]["response"]["body"] = []
+        f[k]["description"] = "binance (signed): the dry run answers a " \
+            "list, not the documented object; " + BN_ORDER_TEST_DOC
+    f["upbit_orders_test"]["response"]["body"] = {"market": "KRW-BTC"}
+    f["upbit_orders_test"]["description"] = "upbit (JWT): the dry run " \
+        "answers no order; " + UP_ORDER_TEST_DOC
+
+
+def over_cap_combined(f):
+    f["binance_account"]["response"]["body"] = bn_account([
+        ("BTC", "0.00766907", "0.00000000"),
+        ("USDT", "1500.00000000", "0.00000000")])
+    f["upbit_accounts"]["response"]["body"] = [
+        up_account("KRW", "2000000.0"),
+        up_account("BTC", "0.00748606", avg="141000000")]
+    f["binance_account"]["description"] = \
+        "binance (signed): 0.00766907 BTC held, exposure 843.90 USD"
+    f["upbit_accounts"]["description"] = \
+        "upbit (JWT): 0.00748606 BTC held, exposure 838.28 USD"
+
+
+def fx_off(f):
+    f["upbit_ticker_krw_usdt"]["response"]["body"] = [
+        up_ticker("KRW-USDT", 14.5)]
+    f["upbit_ticker_krw_usdt"]["description"] = \
+        "upbit: KRW-USDT at 14.5 KRW, 100x off; " + UP_TICKER_DOC
 
 
 SETS = [
@@ -639,7 +808,20 @@ SETS = [
     degrade("wallet_networks_closed", "no Binance BTC network open both "
             "ways; Upbit BTC block delayed", wallet_networks_closed),
     degrade("garbled", "the account endpoints answer 200 with garbled "
-            "bodies", garbled),
+            "bodies; the dry runs answer 2xx with undocumented bodies",
+            garbled),
+    degrade("below_minimum", "the planned order is under the minimum "
+            "(Binance NOTIONAL 150 USDT, Upbit min_total 200000 KRW)",
+            below_minimum),
+    degrade("lot_size", "Binance LOT_SIZE minQty 0.01 BTC; Upbit KRW-BTC "
+            "inactive", lot_size),
+    degrade("no_trade_permission", "the keys may not trade: the dry runs "
+            "are refused (Binance -2015, Upbit out_of_scope)",
+            no_trade_permission),
+    degrade("over_cap_combined", "each exchange within the 1000 USD cap "
+            "(843.90, 838.28), both together over it", over_cap_combined),
+    degrade("fx_off", "KRW-USDT at 14.5 KRW, a 100x wrong KRW/USD rate",
+            fx_off),
 ]
 
 

@@ -82,6 +82,37 @@ describe("settings", function()
     assert.same({ 250, "LIVE_MAX_NOTIONAL_USD" }, { settings.cap("paper") })
   end)
 
+  it("lets live mode only tighten a threshold, naming the limit", function()
+    env.OPEN_ORDERS_MAX = "10000"
+    assert.equal(10000, settings.threshold("OPEN_ORDERS_MAX", { mode = "paper" }))
+    assert.same({ nil, "OPEN_ORDERS_MAX=10000 is looser than live mode allows (at most 0)" },
+      { settings.threshold("OPEN_ORDERS_MAX", { mode = "live" }) })
+    env.OPEN_ORDERS_MAX = "0"
+    assert.equal(0, settings.threshold("OPEN_ORDERS_MAX", "live"))
+    env.KEY_EXPIRY_MIN_DAYS = "6"
+    assert.same({ nil, "KEY_EXPIRY_MIN_DAYS=6 is looser than live mode allows (at least 7)" },
+      { settings.threshold("KEY_EXPIRY_MIN_DAYS", "live") })
+    env.KEY_EXPIRY_MIN_DAYS = "7"
+    assert.equal(7, settings.threshold("KEY_EXPIRY_MIN_DAYS", "live"))
+    assert.equal(1000, settings.threshold("CLOCK_SKEW_MAX_MS", "live"))
+    env.CLOCK_SKEW_MAX_MS = "1001"
+    assert.same({ nil, "CLOCK_SKEW_MAX_MS=1001 is looser than live mode allows (at most 1000)" },
+      { settings.threshold("CLOCK_SKEW_MAX_MS", "live") })
+    env.RATE_LIMIT_MIN_HEADROOM_PCT = "19.9"
+    assert.same({ nil, "RATE_LIMIT_MIN_HEADROOM_PCT=19.9 is looser than live mode allows"
+      .. " (at least 20)" }, { settings.threshold("RATE_LIMIT_MIN_HEADROOM_PCT", "live") })
+    assert.equal(3, settings.threshold("FX_MAX_DEVIATION_PCT", "live"))
+    env.FX_MAX_DEVIATION_PCT = "5.5"
+    assert.same({ nil, "FX_MAX_DEVIATION_PCT=5.5 is looser than live mode allows (at most 5)" },
+      { settings.threshold("FX_MAX_DEVIATION_PCT", "live") })
+    env.FX_MAX_DEVIATION_PCT = "x"
+    assert.same({ nil, 'FX_MAX_DEVIATION_PCT must be a plain decimal number from 0 to 100,'
+      .. ' got "x"' }, { settings.threshold("FX_MAX_DEVIATION_PCT", "live") })
+    -- a number without a live limit is as settings.number says
+    env.PLANNED_NOTIONAL_USD = "5000"
+    assert.equal(5000, settings.threshold("PLANNED_NOTIONAL_USD", "live"))
+  end)
+
   it("validates the traded assets", function()
     assert.same({ "BTC" }, settings.assets())
     env.TRADE_ASSETS = "BTC, ETH"

@@ -222,7 +222,8 @@ if pgrep -f "$BIN exec $T/slow" >/dev/null; then bad "orphan worker after SIGTER
 # The shipped pack, with the two infra checks replaced by passing stubs of
 # the same ids (no servers here) and the shipped manifest, which lists the
 # Upbit ids. With both exchanges every check passes; with EXCHANGES=binance
-# the eight Upbit checks skip, and a skipped manifest check fails the run.
+# the ten Upbit checks and fx.krw_usd_sanity skip, and a skipped manifest
+# check fails the run.
 mkdir -p "$T/pack/checks"
 cp "$SRC"/checks/*.lua "$SRC/checks/manifest" "$T/pack/checks/"
 pass_check "$T/pack/checks/infra_redis.lua" infra.redis infra
@@ -236,8 +237,8 @@ expect 0 "shipped pack, both exchanges" packrun binance,upbit
 expect 1 "shipped pack, EXCHANGES=binance: required checks skipped" packrun binance
 cp "$T/out" "$T/pack.json"
 schema "$T/pack.json"
-[ "$(jsonq "$T/pack.json" "d['verdict'], d['summary']['skipped'], d['summary']['passed'], d['summary']['failed'], d['summary']['errored']")" = "fail 8 16 0 0" ] && ok || bad "EXCHANGES=binance: verdict and summary $(jsonq "$T/pack.json" "d['verdict'], d['summary']")"
-[ "$(jsonq "$T/pack.json" "sorted(c['id'] for c in d['checks'] if c['status'] == 'skip' and c['reason'] == 'required')")" = "['exchange.upbit.balance', 'exchange.upbit.clock_skew', 'exchange.upbit.exposure', 'exchange.upbit.health', 'exchange.upbit.key_expiry', 'exchange.upbit.open_orders', 'exchange.upbit.rate_limit', 'exchange.upbit.wallet_status']" ] && ok || bad "EXCHANGES=binance: the eight upbit checks are not required skips"
+[ "$(jsonq "$T/pack.json" "d['verdict'], d['summary']['skipped'], d['summary']['passed'], d['summary']['failed'], d['summary']['errored']")" = "fail 11 19 0 0" ] && ok || bad "EXCHANGES=binance: verdict and summary $(jsonq "$T/pack.json" "d['verdict'], d['summary']")"
+[ "$(jsonq "$T/pack.json" "sorted(c['id'] for c in d['checks'] if c['status'] == 'skip' and c['reason'] == 'required')")" = "['exchange.upbit.balance', 'exchange.upbit.clock_skew', 'exchange.upbit.exposure', 'exchange.upbit.health', 'exchange.upbit.key_expiry', 'exchange.upbit.open_orders', 'exchange.upbit.order_rules', 'exchange.upbit.order_test', 'exchange.upbit.rate_limit', 'exchange.upbit.wallet_status', 'fx.krw_usd_sanity']" ] && ok || bad "EXCHANGES=binance: the upbit checks are not required skips"
 [ "$(jsonq "$T/pack.json" "[c['id'] for c in d['checks'] if c['status'] == 'pass' and 'upbit' in c['id']]")" = "[]" ] && ok || bad "EXCHANGES=binance: an upbit check passed"
 contains "required skip problem" "$T/pack.json" 'required check \"exchange.upbit.health\" skipped'
 contains "the check's own message stays" "$T/pack.json" "upbit is not in EXCHANGES (binance)"

@@ -59,8 +59,9 @@ end
 --- Send one request and decode its JSON body.
 -- @param ex table the adapter
 -- @param ctx table|nil the check's ctx
--- @param req table {method, path, query, headers, hide_query}: path starts
---   with "/"; query is an encoded string or nil; hide_query keeps the query
+-- @param req table {method, path, query, headers, body, hide_query}: path
+--   starts with "/"; query is an encoded string or nil; body a string or
+--   nil (never shown in messages); hide_query keeps the query
 --   (a timestamp and signature) out of messages
 -- @return any|nil the decoded body
 -- @return table|string the response {status, headers, body, elapsed_ms},
@@ -76,6 +77,7 @@ function M.call(ex, ctx, req)
   local shown = req.hide_query and req.path or (req.path .. q)
   local r, rerr = preflight.http.request{
     method = method, url = url .. q, headers = req.headers, timeout_ms = timeout,
+    body = req.body,
   }
   if not r then
     if req.hide_query then rerr = messages.replace(rerr, url .. q, url) end

@@ -4,6 +4,7 @@
 --- returns a value or nil, err.
 local api = require("exchange.api")
 local settings = require("settings")
+local plan = require("exchange.plan")
 
 local M = {}
 
@@ -61,13 +62,19 @@ end
 --- A signed (USER_DATA) GET with the API key and secret from the
 --- environment.
 function M.signed(ctx, path, params)
+  return M.signed_call(ctx, "GET", path, params)
+end
+
+--- A signed request of any method (TRADE endpoints are POSTs); the
+--- parameters travel in the query, as Binance allows for every method.
+function M.signed_call(ctx, method, path, params)
   local key, kerr = settings.need("BINANCE_API_KEY")
   if not key then return nil, kerr end
   local secret, serr = settings.need("BINANCE_API_SECRET")
   if not secret then return nil, serr end
   local now_ms = math.floor(preflight.clock.now() * 1000)
   return api.call(M, ctx, {
-    path = path, query = M.signed_query(params, secret, now_ms),
+    method = method, path = path, query = M.signed_query(params, secret, now_ms),
     headers = { ["X-MBX-APIKEY"] = key }, hide_query = true,
   })
 end
@@ -119,6 +126,168 @@ end
 -- @return table|string response, or err
 function M.exchange_info(ctx, asset)
   return M.public(ctx, "/api/v3/exchangeInfo", { { "symbol", M.symbol(asset) } })
+end
+
+-- ---- the planned order: exchangeInfo filters and POST /api/v3/order/test ----
+
+--- The dry-run endpoint, for messages.
+M.ORDER_TEST = "POST /api/v3/order/test"
+--- Fields a successful POST /api/v3/order/test answer may hold (`{}`, or
+--- the commission rates when computeCommissionRates is asked for).
+M.ORDER_TEST_FIELDS = {
+  standardCommissionForOrder = true, specialCommissionForOrder = true,
+  taxCommissionForOrder = true, discount = true,
+}
+
+--- The entry of one symbol in an exchangeInfo document.
+-- @return table|nil
+-- @return string|nil err
+function M.symbol_info(info, sym)
+  for _, s in ipairs(type(info) == "table" and type(info.symbols) == "table"
+      and info.symbols or {}) do
+    if type(s) == "table" and s.symbol == sym then return s end
+  end
+  return nil, ("binance does not list %s"):format(sym)
+end
+
+--- The filters of a symbol the planned LIMIT order must satisfy:
+--- PRICE_FILTER {min, max, tick}, LOT_SIZE {min, max, step} and the
+--- notional bounds of MIN_NOTIONAL and NOTIONAL {min, max} (0 = no bound,
+--- as Binance uses it). A missing or malformed filter is an error: an
+--- order is never judged against rules that were not read.
+-- @param s table the symbol's exchangeInfo entry
+-- @return table|nil {price, lot, notional}
+-- @return string|nil err
+function M.order_filters(s)
+  local by = {}
+  for _, f in ipairs(type(s.filters) == "table" and s.filters or {}) do
+    if type(f) == "table" and type(f.filterType) == "string" then by[f.filterType] = f end
+  end
+  local function nums(ft, ...)
+    local f, out = by[ft], {}
+    if not f then return nil end
+    for i, k in ipairs({ ... }) do
+      out[i] = api.num(f[k])
+      if not out[i] or out[i] < 0 then return nil end
+    end
+    return out
+  end
+  local sym = tostring(s.symbol)
+  local p = nums("PRICE_FILTER", "minPrice", "maxPrice", "tickSize")
+  if not p then return nil, ("binance %s has no well-formed PRICE_FILTER"):format(sym) end
+  local l = nums("LOT_SIZE", "minQty", "maxQty", "stepSize")
+  if not l or l[3] <= 0 then
+    return nil, ("binance %s has no well-formed LOT_SIZE"):format(sym)
+  end
+  local out = {
+    price = { min = p[1], max = p[2], tick = p[3], dec = plan.decimals(by.PRICE_FILTER.tickSize) },
+    lot = { min = l[1], max = l[2], step = l[3], dec = plan.decimals(by.LOT_SIZE.stepSize) },
+    notional = {},
+  }
+  local mn, nt = by.MIN_NOTIONAL, by.NOTIONAL
+  if not mn and not nt then
+    return nil, ("binance %s has no MIN_NOTIONAL or NOTIONAL filter"):format(sym)
+  end
+  if mn then
+    local v = nums("MIN_NOTIONAL", "minNotional")
+    if not v then return nil, ("binance %s has a malformed MIN_NOTIONAL"):format(sym) end
+    out.notional[#out.notional + 1] = { name = "MIN_NOTIONAL", min = v[1], max = 0 }
+  end
+  if nt then
+    local v = nums("NOTIONAL", "minNotional", "maxNotional")
+    if not v then return nil, ("binance %s has a malformed NOTIONAL"):format(sym) end
+    out.notional[#out.notional + 1] = { name = "NOTIONAL", min = v[1], max = v[2] }
+  end
+  return out
+end
+
+--- The planned LIMIT order on one symbol and what its filters say of it.
+--- Price: the last price, rounded down to tickSize; quantity: the planned
+--- notional in the quote asset over that price, rounded down to stepSize.
+-- @param ctx table
+-- @param asset string
+-- @param side string "buy" or "sell"
+-- @param planned_usd number
+-- @return table|nil order {symbol, side, price, price_s, qty, qty_s,
+--   notional, quote}
+-- @return table|string problems (a list of strings, empty when it
+--   satisfies every filter), or err
+function M.order_plan(ctx, asset, side, planned_usd)
+  local quote, rate = M.quote_usd()
+  if not quote then return nil, rate end
+  local sym = M.symbol(asset)
+  local info, ierr = M.exchange_info(ctx, asset)
+  if not info then return nil, ierr end
+  local s, serr = M.symbol_info(info, sym)
+  if not s then return nil, serr end
+  local f, ferr = M.order_filters(s)
+  if not f then return nil, ferr end
+  local prices, perr = M.prices(ctx, { asset })
+  if not prices then return nil, perr end
+  local o = { symbol = sym, side = side:upper(), quote = quote }
+  if f.price.tick > 0 then
+    o.price, o.price_s = plan.floor_to(prices[asset], f.price.tick, f.price.dec)
+  else
+    o.price, o.price_s = prices[asset], plan.plain(prices[asset])
+  end
+  if o.price <= 0 then
+    return nil, ("binance %s last price %s is below tickSize %s"):format(sym,
+      plan.plain(prices[asset]), plan.plain(f.price.tick))
+  end
+  o.qty, o.qty_s = plan.floor_to(planned_usd / rate / o.price, f.lot.step, f.lot.dec)
+  o.notional = o.qty * o.price
+  o.text = ("%s %s %s @ %s = %.2f %s"):format(sym, o.side, o.qty_s, o.price_s, o.notional, quote)
+  local bad, what = {}, ("%s %s"):format(sym, o.side)
+  local function need(ok, fmt, ...)
+    if not ok then bad[#bad + 1] = what .. " " .. fmt:format(...) end
+  end
+  need(s.status == "TRADING", "market is %s, not TRADING", tostring(s.status))
+  need(s.isSpotTradingAllowed ~= false, "spot trading is not allowed")
+  local limit_ok = false
+  for _, t in ipairs(type(s.orderTypes) == "table" and s.orderTypes or {}) do
+    limit_ok = limit_ok or t == "LIMIT"
+  end
+  need(limit_ok, "LIMIT orders are not allowed")
+  need(f.price.min == 0 or o.price >= f.price.min, "price %s < PRICE_FILTER minPrice %s",
+    o.price_s, plan.plain(f.price.min))
+  need(f.price.max == 0 or o.price <= f.price.max, "price %s > PRICE_FILTER maxPrice %s",
+    o.price_s, plan.plain(f.price.max))
+  need(o.qty >= f.lot.min and o.qty > 0, "quantity %s < LOT_SIZE minQty %s", o.qty_s,
+    plan.plain(f.lot.min))
+  need(f.lot.max == 0 or o.qty <= f.lot.max, "quantity %s > LOT_SIZE maxQty %s", o.qty_s,
+    plan.plain(f.lot.max))
+  for _, n in ipairs(f.notional) do
+    need(o.notional >= n.min, "notional %.2f %s < %s minNotional %s", o.notional, quote,
+      n.name, plan.plain(n.min))
+    need(n.max == 0 or o.notional <= n.max, "notional %.2f %s > %s maxNotional %s",
+      o.notional, quote, n.name, plan.plain(n.max))
+  end
+  return o, bad
+end
+
+--- Dry-run the signed order path: POST /api/v3/order/test with the
+--- planned order (validated by the matching engine's rules, never sent
+--- to it). The answer must be a JSON object of the documented fields.
+-- @param ctx table
+-- @param o table an order from M.order_plan
+-- @return boolean|nil true
+-- @return string|nil err
+function M.order_test(ctx, o)
+  local doc, r = M.signed_call(ctx, "POST", "/api/v3/order/test", {
+    { "symbol", o.symbol }, { "side", o.side }, { "type", "LIMIT" },
+    { "timeInForce", "GTC" }, { "quantity", o.qty_s }, { "price", o.price_s },
+  })
+  if not doc then return nil, r end
+  if type(doc) ~= "table" or not r.body:match("^%s*{") then
+    return nil, "binance POST /api/v3/order/test: the answer is not a JSON object"
+  end
+  for k in pairs(doc) do
+    if not M.ORDER_TEST_FIELDS[k] then
+      return nil, ('binance POST /api/v3/order/test: unexpected "%s" in the answer'):format(
+        tostring(k))
+    end
+  end
+  return true
 end
 
 --- Health: ping, then every traded symbol must be TRADING.

@@ -7,6 +7,7 @@
 --- (listed in the manifest).
 local messages = require("messages")
 local settings = require("settings")
+local plan = require("exchange.plan")
 
 local M = {}
 
@@ -48,7 +49,7 @@ local function probe(name, ctx, setting, fetch, decide)
   if not assets then return fail(err) end
   local limit
   if setting then
-    limit, err = settings.number(setting)
+    limit, err = settings.threshold(setting, ctx)
     if not limit then return fail(err) end
   end
   local got = table.pack(fetch(ex, ctx, assets))
@@ -126,23 +127,60 @@ local function holdings(ex, ctx)
   return b, quote, rate
 end
 
---- Free quote balance covers PLANNED_NOTIONAL_USD.
+--- The free balance each side of the planned order spends covers
+--- PLANNED_NOTIONAL_USD: the quote currency on the buying leg, each traded
+--- asset on the selling leg (exchange.plan says which leg an exchange is).
 function M.balance(name, ctx)
   return probe(name, ctx, "PLANNED_NOTIONAL_USD",
-    holdings,
-    function(planned, b, quote, rate)
+    function(ex, c, assets)
+      local sides, err = plan.sides(name)
+      if not sides then return nil, err end
+      local b, quote, rate = holdings(ex, c)
+      if not b then return nil, quote end
+      local prices
+      if sides[#sides] == "sell" then
+        prices, err = ex.prices(c, assets)
+        if not prices then return nil, err end
+      end
+      return b, quote, rate, sides, prices, assets
+    end,
+    function(planned, b, quote, rate, sides, prices, assets)
       if not b.can_trade then
         return fail(("%s account cannot trade (canTrade is false)"):format(name))
       end
-      local q = b.assets[quote] or { free = 0, locked = 0 }
-      local usd = q.free * rate
-      local have = ("%s free %s %s (%s USD)"):format(name, quote, messages.amount(q.free),
-        messages.amount(usd))
-      return judge(usd < planned,
-        ("%s < planned notional %s USD"):format(have, messages.amount(planned)),
-        ("%s covers the planned notional %s USD"):format(have, messages.amount(planned)),
-        { free = q.free, free_usd = usd, planned_usd = planned })
+      local items, short, d = {}, 0, { planned_usd = planned }
+      local function item(side, asset, free, text, usd)
+        local ok = usd >= planned
+        short = short + (ok and 0 or 1)
+        items[#items + 1] = ("%s: free %s %s (%s USD) %s %s USD"):format(plan.LEG[side], asset,
+          text, messages.amount(usd), ok and "covers the planned notional" or "< planned notional",
+          messages.amount(planned))
+        d[asset:lower() .. "_free"], d[asset:lower() .. "_free_usd"] = free, usd
+      end
+      for _, side in ipairs(sides) do
+        if side == "buy" then
+          local q = b.assets[quote] or { free = 0 }
+          item(side, quote, q.free, messages.amount(q.free), q.free * rate)
+        else
+          for _, a in ipairs(assets) do
+            local h = b.assets[a] or { free = 0 }
+            item(side, a, h.free, ("%.8f"):format(h.free), h.free * prices[a] * rate)
+          end
+        end
+      end
+      local msg = name .. " " .. table.concat(items, "; ")
+      return judge(short > 0, msg, msg, d)
     end)
+end
+
+--- The USD value of the traded assets held (free + locked).
+local function held_usd(b, rate, prices, assets)
+  local held = 0
+  for _, a in ipairs(assets) do
+    local h = b.assets[a]
+    if h then held = held + (h.free + h.locked) * prices[a] * rate end
+  end
+  return held
 end
 
 --- Holdings of the traded assets plus PLANNED_NOTIONAL_USD within the cap
@@ -160,11 +198,7 @@ function M.exposure(name, ctx)
       return b, rate, prices, assets, cap, from
     end,
     function(planned, b, rate, prices, assets, cap, from)
-      local held = 0
-      for _, a in ipairs(assets) do
-        local h = b.assets[a]
-        if h then held = held + (h.free + h.locked) * prices[a] * rate end
-      end
+      local held = held_usd(b, rate, prices, assets)
       local total = held + planned
       local msg = ("%s exposure %s USD (holdings %s + planned %s)"):format(name,
         messages.amount(total), messages.amount(held), messages.amount(planned))
@@ -173,6 +207,121 @@ function M.exposure(name, ctx)
         ("%s within cap %s USD (%s)"):format(msg, messages.amount(cap), from),
         { exposure_usd = total, holdings_usd = held, cap_usd = cap })
     end)
+end
+
+--- The planned orders of an exchange (exchange.plan): one per traded
+--- asset and side, each with the problems its market's rules find.
+local function planned_orders(name, ex, ctx)
+  local sides, err = plan.sides(name)
+  if not sides then return nil, err end
+  local planned, assets = plan.size(ctx)
+  if not planned then return nil, assets end
+  local orders = {}
+  for _, a in ipairs(assets) do
+    for _, side in ipairs(sides) do
+      local o, bad = ex.order_plan(ctx, a, side, planned)
+      if not o then return nil, bad end
+      o.leg, o.problems = plan.LEG[side], bad
+      orders[#orders + 1] = o
+    end
+  end
+  return orders
+end
+
+--- The planned orders satisfy their markets' rules (Binance exchangeInfo
+--- filters, Upbit /v1/orders/chance).
+function M.order_rules(name, ctx)
+  local ex, res = M.adapter(name)
+  if not ex then return res end
+  local orders, err = planned_orders(name, ex, ctx)
+  if not orders then return fail(err) end
+  local bad, shown = {}, {}
+  for _, o in ipairs(orders) do
+    for _, p in ipairs(o.problems) do bad[#bad + 1] = p end
+    shown[#shown + 1] = ("%s (%s)"):format(o.text, o.leg)
+  end
+  if #bad > 0 then
+    return fail(("%s planned order breaks the market's rules: %s"):format(name,
+      messages.join(bad)), { problems = #bad, orders = #orders })
+  end
+  return pass(("%s planned order within the market's rules: %s"):format(name,
+    messages.join(shown)), { orders = #orders })
+end
+
+--- The exchange accepts a dry run of every planned order on its signed
+--- order path (nothing is placed).
+function M.order_test(name, ctx)
+  local ex, res = M.adapter(name)
+  if not ex then return res end
+  local orders, err = planned_orders(name, ex, ctx)
+  if not orders then return fail(err) end
+  local shown = {}
+  for _, o in ipairs(orders) do
+    local ok, terr = ex.order_test(ctx, o)
+    if not ok then return fail(terr) end
+    shown[#shown + 1] = o.text
+  end
+  return pass(("%s accepted the dry run of %s (%s; nothing placed)"):format(name,
+    messages.join(shown), ex.ORDER_TEST), { orders = #orders })
+end
+
+--- Holdings plus the planned notional of every exchange in EXCHANGES,
+--- together, within the cap: the sum of each exchange's exposure figure.
+function M.exposure_combined(ctx)
+  local names, err = settings.exchanges()
+  if not names then return fail(err) end
+  local planned, perr = settings.threshold("PLANNED_NOTIONAL_USD", ctx)
+  if not planned then return fail(perr) end
+  local assets, aerr = settings.assets()
+  if not assets then return fail(aerr) end
+  local cap, from = settings.cap(ctx and ctx.mode or "paper")
+  if not cap then return fail(from) end
+  local total, parts, d = 0, {}, { cap_usd = cap, planned_usd = planned }
+  for _, name in ipairs(names) do
+    local ex = require(M.ADAPTERS[name])
+    local b, quote, rate = holdings(ex, ctx)
+    if not b then return fail(quote) end
+    local prices, xerr = ex.prices(ctx, assets)
+    if not prices then return fail(xerr) end
+    local e = held_usd(b, rate, prices, assets) + planned
+    total = total + e
+    parts[#parts + 1] = ("%s %s"):format(name, messages.amount(e))
+    d[name .. "_exposure_usd"] = e
+  end
+  d.exposure_usd = total
+  local msg = ("combined exposure %s USD (%s; each holdings + planned %s)"):format(
+    messages.amount(total), table.concat(parts, " + "), messages.amount(planned))
+  return judge(total > cap,
+    ("%s > cap %s USD (%s)"):format(msg, messages.amount(cap), from),
+    ("%s within cap %s USD (%s)"):format(msg, messages.amount(cap), from), d)
+end
+
+--- The KRW/USD rate implied by Upbit's KRW-USDT price lies within
+--- FX_MAX_DEVIATION_PCT of FX_KRW_PER_USD: a wrong rate would value every
+--- KRW amount (balance, exposure, the planned order) wrongly in USD.
+function M.krw_usd_sanity(ctx)
+  local ex, res = M.adapter("upbit")
+  if not ex then return res end
+  local q = settings.get("UPBIT_QUOTE")
+  if q ~= "KRW" then
+    return skip(("UPBIT_QUOTE is %s: no KRW amount is converted to USD"):format(q))
+  end
+  local ref, err = settings.number("FX_KRW_PER_USD")
+  if not ref then return fail(err) end
+  local max, merr = settings.threshold("FX_MAX_DEVIATION_PCT", ctx)
+  if not max then return fail(merr) end
+  local t, terr = ex.tickers(ctx, { ex.USD_MARKET })
+  if not t then return fail(terr) end
+  local p = t[ex.USD_MARKET]
+  if not p or p <= 0 then return fail("upbit has no KRW-USDT price") end
+  local dev = math.abs(p - ref) / ref * 100
+  local msg = ("upbit KRW-USDT %s KRW is %.1f%% from FX_KRW_PER_USD %s"):format(
+    plan.plain(p), dev, plan.plain(ref))
+  return judge(dev > max,
+    ("%s, over the %s%% limit: KRW amounts would be valued wrongly in USD"):format(msg,
+      plan.plain(max)),
+    ("%s, within %s%%"):format(msg, plan.plain(max)),
+    { krw_per_usdt = p, fx_krw_per_usd = ref, deviation_pct = dev })
 end
 
 return M

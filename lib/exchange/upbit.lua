@@ -8,6 +8,7 @@ local httpdate = require("httpdate")
 local isodate = require("isodate")
 local jwt = require("jwt")
 local settings = require("settings")
+local plan = require("exchange.plan")
 
 local M = {}
 
@@ -226,6 +227,107 @@ function M.quote_usd(ctx)
   local p = t[M.USD_MARKET]
   if not p or p <= 0 then return nil, "upbit has no KRW-USDT price" end
   return q, 1 / p
+end
+
+-- ---- the planned order: GET /v1/orders/chance and POST /v1/orders/test ----
+
+--- The dry-run endpoint, for messages.
+M.ORDER_TEST = "POST /v1/orders/test"
+
+--- An authenticated POST with a JSON body. The JWT's query_hash is the
+--- SHA-512 of the parameters as a query string, and the body lists them
+--- in the same order (Upbit checks the hash against the body).
+-- @param params table ordered {name, value} pairs of strings
+function M.private_post(ctx, path, params)
+  local q = api.query(params)
+  local auth, err = M.authorization(q)
+  if not auth then return nil, err end
+  local parts = {}
+  for i, p in ipairs(params) do
+    parts[i] = preflight.json.encode(p[1]) .. ":" .. preflight.json.encode(p[2])
+  end
+  return api.call(M, ctx, {
+    method = "POST", path = path, body = "{" .. table.concat(parts, ",") .. "}",
+    headers = { Authorization = auth, ["Content-Type"] = "application/json; charset=utf-8" },
+  })
+end
+
+--- Whether a list holds a value.
+local function has(list, v)
+  for _, x in ipairs(type(list) == "table" and list or {}) do
+    if x == v then return true end
+  end
+  return false
+end
+
+--- The planned LIMIT order on one market and what /v1/orders/chance says
+--- of it: the market is active, takes this side and limit orders, and the
+--- order's total lies between the side's min_total and max_total. Price:
+--- the last trade price (a traded price is on the price unit); volume:
+--- the planned notional in KRW over that price, rounded down to 8 digits.
+-- @param ctx table
+-- @param asset string
+-- @param side string "buy" or "sell"
+-- @param planned_usd number
+-- @return table|nil order {market, side, price, price_s, volume, volume_s,
+--   total, quote}
+-- @return table|string problems (empty when it satisfies every rule), or err
+function M.order_plan(ctx, asset, side, planned_usd)
+  local quote, rate = M.quote_usd(ctx)
+  if not quote then return nil, rate end
+  local market = M.market(asset)
+  local doc, err = M.private(ctx, "/v1/orders/chance", { { "market", market } })
+  if not doc then return nil, err end
+  local m = type(doc) == "table" and doc.market
+  local o = { market = market, side = side == "buy" and "bid" or "ask", quote = quote }
+  local rules = type(m) == "table" and type(m[o.side]) == "table" and m[o.side]
+  local min_total = rules and api.num(rules.min_total)
+  local max_total = type(m) == "table" and api.num(m.max_total)
+  if not rules or m.id ~= market or type(m.state) ~= "string" or not min_total
+      or not max_total then
+    return nil, ("upbit /v1/orders/chance?market=%s has no well-formed market rules"):format(market)
+  end
+  local prices, perr = M.prices(ctx, { asset })
+  if not prices then return nil, perr end
+  o.price, o.price_s = prices[asset], plan.plain(prices[asset])
+  o.volume, o.volume_s = plan.floor_to(planned_usd / rate / o.price, 1e-8, 8)
+  o.total = o.volume * o.price
+  o.text = ("%s %s %s @ %s = %.0f %s"):format(market, o.side, o.volume_s, o.price_s, o.total,
+    quote)
+  local bad, what = {}, ("%s %s"):format(market, o.side)
+  local function need(ok, fmt, ...)
+    if not ok then bad[#bad + 1] = what .. " " .. fmt:format(...) end
+  end
+  need(m.state == "active", 'market state is "%s", not active', m.state)
+  need(has(m.order_sides, o.side), "side is not in order_sides")
+  need(has(m[o.side .. "_types"], "limit"), "limit is not in %s_types", o.side)
+  need(o.total >= min_total, "total %.0f %s < %s.min_total %s", o.total, quote, o.side,
+    plan.plain(min_total))
+  need(o.total <= max_total, "total %.0f %s > max_total %s", o.total, quote,
+    plan.plain(max_total))
+  return o, bad
+end
+
+--- Dry-run the order path: POST /v1/orders/test with the planned order
+--- (validated like a real order, never placed). The answer must be an
+--- order of this market: a uuid, the market and ord_type limit (the side
+--- is not compared: one mock fixture answers both sides of a lone Upbit).
+-- @param ctx table
+-- @param o table an order from M.order_plan
+-- @return boolean|nil true
+-- @return string|nil err
+function M.order_test(ctx, o)
+  local doc, err = M.private_post(ctx, "/v1/orders/test", {
+    { "market", o.market }, { "side", o.side }, { "volume", o.volume_s },
+    { "price", o.price_s }, { "ord_type", "limit" },
+  })
+  if not doc then return nil, err end
+  if type(doc) ~= "table" or type(doc.uuid) ~= "string" or doc.market ~= o.market
+      or doc.ord_type ~= "limit" then
+    return nil, ("upbit POST /v1/orders/test: the answer is not a %s limit order"):format(
+      o.market)
+  end
+  return true
 end
 
 --- Last prices of the traded assets in the quote currency.

@@ -3,6 +3,9 @@ local pack = require("pack")
 describe("checks/exchange_binance_clock_skew.lua", function()
   local file = "checks/exchange_binance_clock_skew.lua"
   for _, row in ipairs({
+    { "fails a loosened CLOCK_SKEW_MAX_MS in live mode", mode = "live",
+      env = { CLOCK_SKEW_MAX_MS = "6000" }, status = "fail",
+      message = "CLOCK_SKEW_MAX_MS=6000 is looser than live mode allows (at most 1000)" },
     { "skips (never passes) when binance is not in EXCHANGES", env = { EXCHANGES = "upbit" },
       status = "skip", message = "binance is not in EXCHANGES (upbit)" },
     { "passes when /api/v3/time says now", status = "pass",

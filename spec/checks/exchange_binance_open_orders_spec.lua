@@ -3,6 +3,9 @@ local pack = require("pack")
 describe("checks/exchange_binance_open_orders.lua", function()
   local file = "checks/exchange_binance_open_orders.lua"
   for _, row in ipairs({
+    { "fails a loosened OPEN_ORDERS_MAX in live mode (only tightening is allowed)",
+      mode = "live", set = "open_orders", env = { OPEN_ORDERS_MAX = "10000" }, status = "fail",
+      message = "OPEN_ORDERS_MAX=10000 is looser than live mode allows (at most 0)" },
     { "skips (never passes) when binance is not in EXCHANGES", env = { EXCHANGES = "upbit" },
       status = "skip", message = "binance is not in EXCHANGES (upbit)" },
     { "passes with no open orders", status = "pass", message = "open orders 0 <= limit 0 on"

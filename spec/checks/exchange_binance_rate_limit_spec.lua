@@ -3,6 +3,12 @@ local pack = require("pack")
 describe("checks/exchange_binance_rate_limit.lua", function()
   local file = "checks/exchange_binance_rate_limit.lua"
   for _, row in ipairs({
+    { "fails a loosened RATE_LIMIT_MIN_HEADROOM_PCT in live mode", mode = "live",
+      env = { RATE_LIMIT_MIN_HEADROOM_PCT = "5" }, status = "fail",
+      message = "RATE_LIMIT_MIN_HEADROOM_PCT=5 is looser than live mode allows (at least 20)" },
+    { "takes a tightened RATE_LIMIT_MIN_HEADROOM_PCT in live mode", mode = "live",
+      env = { RATE_LIMIT_MIN_HEADROOM_PCT = "50" }, status = "pass",
+      message = "binance request weight 22 of 6000 per minute used: 99% headroom (minimum 50%)" },
     { "skips (never passes) when binance is not in EXCHANGES", env = { EXCHANGES = "upbit" },
       status = "skip", message = "binance is not in EXCHANGES (upbit)" },
     { "passes with most of the weight free", status = "pass",

@@ -3,6 +3,9 @@ local pack = require("pack")
 describe("checks/exchange_upbit_clock_skew.lua", function()
   local file = "checks/exchange_upbit_clock_skew.lua"
   for _, row in ipairs({
+    { "fails a loosened CLOCK_SKEW_MAX_MS in live mode", mode = "live",
+      env = { CLOCK_SKEW_MAX_MS = "1001" }, status = "fail",
+      message = "CLOCK_SKEW_MAX_MS=1001 is looser than live mode allows (at most 1000)" },
     { "skips (never passes) when upbit is not in EXCHANGES", env = { EXCHANGES = "binance" },
       status = "skip", message = "upbit is not in EXCHANGES (binance)" },
     -- the Date header has whole seconds: the estimate is within 0.5 s

@@ -3,6 +3,12 @@ local pack = require("pack")
 describe("checks/exchange_upbit_open_orders.lua", function()
   local file = "checks/exchange_upbit_open_orders.lua"
   for _, row in ipairs({
+    { "fails a loosened OPEN_ORDERS_MAX in live mode (only tightening is allowed)",
+      mode = "live", set = "open_orders", env = { OPEN_ORDERS_MAX = "10000" }, status = "fail",
+      message = "OPEN_ORDERS_MAX=10000 is looser than live mode allows (at most 0)" },
+    { "keeps a loosened OPEN_ORDERS_MAX in paper mode", set = "open_orders",
+      env = { OPEN_ORDERS_MAX = "10000" }, status = "pass",
+      message = "open orders 2 <= limit 10000 on upbit" },
     { "skips (never passes) when upbit is not in EXCHANGES", env = { EXCHANGES = "binance" },
       status = "skip", message = "upbit is not in EXCHANGES (binance)" },
     { "passes with no waiting orders", status = "pass", message = "open orders 0 <= limit 0 on"

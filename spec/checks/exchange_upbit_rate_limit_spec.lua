@@ -3,6 +3,9 @@ local pack = require("pack")
 describe("checks/exchange_upbit_rate_limit.lua", function()
   local file = "checks/exchange_upbit_rate_limit.lua"
   for _, row in ipairs({
+    { "fails a loosened RATE_LIMIT_MIN_HEADROOM_PCT in live mode", mode = "live",
+      env = { RATE_LIMIT_MIN_HEADROOM_PCT = "19.5" }, status = "fail",
+      message = "RATE_LIMIT_MIN_HEADROOM_PCT=19.5 is looser than live mode allows (at least 20)" },
     { "skips (never passes) when upbit is not in EXCHANGES", env = { EXCHANGES = "binance" },
       status = "skip", message = "upbit is not in EXCHANGES (binance)" },
     { "passes with most requests left", status = "pass",

@@ -5,6 +5,9 @@ describe("checks/settings_required_present.lua", function()
   local all = "BINANCE_API_KEY, BINANCE_API_SECRET, UPBIT_ACCESS_KEY, UPBIT_SECRET_KEY,"
     .. " REDIS_URL, DATABASE_URL"
   for _, row in ipairs({
+    { "fails a loosened threshold in live mode, naming the limit", mode = "live",
+      env = { LIVE_MAX_NOTIONAL_USD = "250", OPEN_ORDERS_MAX = "3" }, status = "fail",
+      message = "OPEN_ORDERS_MAX=3 is looser than live mode allows (at most 0)" },
     { "passes with the paper settings", status = "pass",
       message = "all 6 required settings are set: " .. all },
     { "needs only the configured exchanges' keys", status = "pass",

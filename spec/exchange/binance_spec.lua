@@ -102,3 +102,118 @@ describe("exchange.binance", function()
     end)
   end)
 end)
+
+describe("exchange.binance planned order", function()
+  local cjson = require("cjson")
+  local info_url = "https://api.binance.com/api/v3/exchangeInfo?symbol=BTCUSDT"
+  local price_url = "https://api.binance.com/api/v3/ticker/price?symbol=BTCUSDT"
+
+  --- exchangeInfo with BTCUSDT's filters changed by `edit`.
+  local function world(edit)
+    local s = {
+      symbol = "BTCUSDT", status = "TRADING", isSpotTradingAllowed = true,
+      orderTypes = { "LIMIT", "MARKET" },
+      filters = {
+        { filterType = "PRICE_FILTER", minPrice = "0.01000000", maxPrice = "1000000.00000000",
+          tickSize = "0.01000000" },
+        { filterType = "LOT_SIZE", minQty = "0.00001000", maxQty = "9000.00000000",
+          stepSize = "0.00001000" },
+        { filterType = "NOTIONAL", minNotional = "5.00000000", maxNotional = "9000000.00000000" },
+      },
+    }
+    if edit then edit(s) end
+    return {
+      [info_url] = { status = 200, body = cjson.encode({ symbols = { s } }) },
+      [price_url] = { status = 200, body = '{"symbol":"BTCUSDT","price":"97000.00000000"}' },
+    }
+  end
+  local function filter(s, ft)
+    for _, f in ipairs(s.filters) do
+      if f.filterType == ft then return f end
+    end
+  end
+  local function plan_with(edit, planned)
+    pack.fake({}, world(edit))
+    local o, bad = binance.order_plan(nil, "BTC", "buy", planned or 100)
+    pack.unfake()
+    return o, bad
+  end
+
+  it("shapes the order to tickSize and stepSize and finds no problem", function()
+    local o, bad = plan_with()
+    assert.same({}, bad)
+    assert.equal("BTCUSDT BUY 0.00103 @ 97000.00 = 99.91 USDT", o.text)
+    assert.equal("0.00103", o.qty_s)
+    assert.equal("97000.00", o.price_s)
+  end)
+
+  it("names every filter the order breaks", function()
+    local _, bad = plan_with(function(s)
+      filter(s, "PRICE_FILTER").maxPrice = "50000.00000000"
+      filter(s, "LOT_SIZE").maxQty = "0.00100000"
+      filter(s, "NOTIONAL").maxNotional = "50.00000000"
+      s.orderTypes = { "MARKET" }
+      s.isSpotTradingAllowed = false
+    end)
+    assert.same({
+      "BTCUSDT BUY spot trading is not allowed",
+      "BTCUSDT BUY LIMIT orders are not allowed",
+      "BTCUSDT BUY price 97000.00 > PRICE_FILTER maxPrice 50000",
+      "BTCUSDT BUY quantity 0.00103 > LOT_SIZE maxQty 0.001",
+      "BTCUSDT BUY notional 99.91 USDT > NOTIONAL maxNotional 50",
+    }, bad)
+    _, bad = plan_with(function(s) filter(s, "PRICE_FILTER").minPrice = "100000.00000000" end)
+    assert.same({ "BTCUSDT BUY price 97000.00 < PRICE_FILTER minPrice 100000" }, bad)
+  end)
+
+  it("applies the legacy MIN_NOTIONAL filter too", function()
+    local _, bad = plan_with(function(s)
+      s.filters[#s.filters + 1] = { filterType = "MIN_NOTIONAL", minNotional = "120.00000000",
+                                    applyToMarket = true, avgPriceMins = 5 }
+    end)
+    assert.same({ "BTCUSDT BUY notional 99.91 USDT < MIN_NOTIONAL minNotional 120" }, bad)
+  end)
+
+  it("refuses to judge an order against filters it could not read", function()
+    for _, case in ipairs({
+      { function(s) table.remove(s.filters, 2) end, "binance BTCUSDT has no well-formed LOT_SIZE" },
+      { function(s) filter(s, "LOT_SIZE").stepSize = "0" end,
+        "binance BTCUSDT has no well-formed LOT_SIZE" },
+      { function(s) filter(s, "PRICE_FILTER").tickSize = "one cent" end,
+        "binance BTCUSDT has no well-formed PRICE_FILTER" },
+      { function(s) table.remove(s.filters, 3) end,
+        "binance BTCUSDT has no MIN_NOTIONAL or NOTIONAL filter" },
+      { function(s) filter(s, "NOTIONAL").maxNotional = nil end,
+        "binance BTCUSDT has a malformed NOTIONAL" },
+      { function(s) s.symbol = "ETHUSDT" end, "binance does not list BTCUSDT" },
+      { function(s) filter(s, "PRICE_FILTER").tickSize = "100000.00000000" end,
+        "binance BTCUSDT last price 97000 is below tickSize 100000" },
+    }) do
+      assert.same({ nil, case[2] }, { plan_with(case[1]) })
+    end
+  end)
+
+  it("accepts only the documented answer of the order dry run", function()
+    local url = "https://api.binance.com/api/v3/order/test?symbol=BTCUSDT&side=BUY&type=LIMIT"
+      .. "&timeInForce=GTC&quantity=0.00103&price=97000.00&recvWindow=5000"
+      .. "&timestamp=1764213780500&signature=ff"
+    local o = { symbol = "BTCUSDT", side = "BUY", qty_s = "0.00103", price_s = "97000.00" }
+    for _, case in ipairs({
+      { "{}", true },
+      { '{"standardCommissionForOrder":{"maker":"0.001","taker":"0.001"},"discount":{}}', true },
+      { "[]", nil, "binance POST /api/v3/order/test: the answer is not a JSON object" },
+      { '{"orderId":1}', nil,
+        'binance POST /api/v3/order/test: unexpected "orderId" in the answer' },
+      { "OK", nil, "binance POST /api/v3/order/test: the response is not JSON (" },
+    }) do
+      local fake = pack.fake({ BINANCE_API_KEY = "k", BINANCE_API_SECRET = "s" },
+        { [url] = { status = 200, body = case[1] } })
+      fake.crypto = { hmac_sha256 = function() return "ff" end }
+      local ok, err = binance.order_test(nil, o)
+      assert.equal("POST", fake.requests[1].method)
+      pack.unfake()
+      assert.equal(case[2], ok)
+      if case[3] then assert.equal(case[3], err:sub(1, #case[3])) end
+    end
+  end)
+end)

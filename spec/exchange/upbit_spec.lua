@@ -77,3 +77,109 @@ describe("exchange.upbit", function()
     pack.unfake()
   end)
 end)
+
+describe("exchange.upbit planned order", function()
+  local cjson = require("cjson")
+  local UP = "https://api.upbit.com"
+  local function world(chance)
+    return {
+      [UP .. "/v1/ticker?markets=KRW-USDT"] = { status = 200,
+        body = '[{"market":"KRW-USDT","trade_price":1450.0}]' },
+      [UP .. "/v1/ticker?markets=KRW-BTC"] = { status = 200,
+        body = '[{"market":"KRW-BTC","trade_price":143000000.0}]' },
+      [UP .. "/v1/orders/chance?market=KRW-BTC"] = { status = 200, body = cjson.encode(chance) },
+      [UP .. "/v1/orders/test"] = { status = 201, body = '{"uuid":"u","market":"KRW-BTC",'
+        .. '"side":"ask","ord_type":"limit"}' },
+    }
+  end
+  local function chance(edit)
+    local c = { market = { id = "KRW-BTC", state = "active", order_sides = { "ask", "bid" },
+      bid_types = { "limit", "price" }, ask_types = { "limit", "market" },
+      bid = { currency = "KRW", min_total = "5000" },
+      ask = { currency = "KRW", min_total = "5000" }, max_total = "1000000000" } }
+    if edit then edit(c.market) end
+    return c
+  end
+  local function fake(c)
+    local f = pack.fake({ UPBIT_ACCESS_KEY = "a", UPBIT_SECRET_KEY = "s" }, world(c))
+    f.hashed = {}
+    f.crypto = {
+      uuid4 = function() return "n" end,
+      sha512 = function(s) f.hashed[#f.hashed + 1] = s return "h" end,
+      hmac_sha256 = function() return "sig" end,
+      base64url = function(s) return s end,
+    }
+    return f
+  end
+  after_each(pack.unfake)
+
+  it("plans the selling leg within /v1/orders/chance", function()
+    fake(chance())
+    local o, bad = upbit.order_plan(nil, "BTC", "sell", 100)
+    assert.same({}, bad)
+    assert.equal("KRW-BTC ask 0.00101398 @ 143000000 = 144999 KRW", o.text)
+  end)
+
+  it("names every rule the order breaks", function()
+    fake(chance(function(m)
+      m.order_sides = { "bid" }
+      m.ask_types = { "market" }
+      m.max_total = "100000"
+    end))
+    local _, bad = upbit.order_plan(nil, "BTC", "sell", 100)
+    assert.same({ "KRW-BTC ask side is not in order_sides",
+      "KRW-BTC ask limit is not in ask_types", "KRW-BTC ask total 144999 KRW > max_total 100000" },
+      bad)
+  end)
+
+  it("refuses to judge an order against rules it could not read", function()
+    for _, edit in ipairs({
+      function(m) m.id = "KRW-ETH" end,
+      function(m) m.ask = nil end,
+      function(m) m.ask.min_total = "five thousand" end,
+      function(m) m.max_total = nil end,
+      function(m) m.state = nil end,
+    }) do
+      fake(chance(edit))
+      assert.same({ nil, "upbit /v1/orders/chance?market=KRW-BTC has no well-formed market rules" },
+        { upbit.order_plan(nil, "BTC", "sell", 100) })
+      pack.unfake()
+    end
+  end)
+
+  it("posts the dry run as JSON whose query hash covers the same parameters", function()
+    local f = fake(chance())
+    local o = assert(upbit.order_plan(nil, "BTC", "sell", 100))
+    assert.is_true(upbit.order_test(nil, o))
+    local r = f.requests[#f.requests]
+    assert.equal("POST", r.method)
+    assert.equal(UP .. "/v1/orders/test", r.url)
+    assert.equal('{"market":"KRW-BTC","side":"ask","volume":"0.00101398","price":"143000000",'
+      .. '"ord_type":"limit"}', r.body)
+    assert.equal("market=KRW-BTC&side=ask&volume=0.00101398&price=143000000&ord_type=limit",
+      f.hashed[#f.hashed])
+    assert.equal("application/json; charset=utf-8", r.headers["Content-Type"])
+  end)
+
+  it("fails a dry-run answer that is not the order", function()
+    for _, body in ipairs({ "{}", "[]", '{"uuid":"u","market":"KRW-ETH","ord_type":"limit"}',
+        '{"uuid":"u","market":"KRW-BTC","ord_type":"market"}', '{"market":"KRW-BTC"}' }) do
+      local f = fake(chance())
+      local o = assert(upbit.order_plan(nil, "BTC", "buy", 100))
+      assert.equal("bid", o.side)
+      f.requests = {}
+      local http = world(chance())
+      http[UP .. "/v1/orders/test"].body = body
+      local request = f.http.request
+      f.http.request = function(req)
+        if req.method == "POST" then
+          return { status = 201, headers = {}, body = body, elapsed_ms = 1 }
+        end
+        return request(req)
+      end
+      assert.same({ nil, "upbit POST /v1/orders/test: the answer is not a KRW-BTC limit order" },
+        { upbit.order_test(nil, o) }, body)
+      pack.unfake()
+    end
+  end)
+end)
