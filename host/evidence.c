@@ -146,6 +146,46 @@ static void pack_json(pf_buf *b, const pf_report *r)
     pf_buf_adds(b, "]},");
 }
 
+/* "guard": null, or {interval_s, stop_grace_ms, checks[], stop} (8.8);
+ * stop is null in the start document. */
+static void guard_json(pf_buf *b, const pf_report *r)
+{
+    char t[40];
+
+    key(b, "guard");
+    if (!r->guarded) {
+        pf_buf_adds(b, "null,");
+        return;
+    }
+    pf_buf_addf(b, "{\"interval_s\":%ld,\"stop_grace_ms\":%ld,",
+                r->guard_interval_s, r->stop_grace_ms);
+    strs_member(b, "checks", r->guard_ids, r->nguard_ids);
+    key(b, "stop");
+    if (!r->stopped) {
+        pf_buf_adds(b, "null},");
+        return;
+    }
+    pf_buf_addc(b, '{');
+    str_member(b, "by", r->stop_by);
+    str_member(b, "reason", r->stop_reason);
+    pf_rfc3339_ms(r->stop_ms, t, sizeof t);
+    str_member(b, "at", t);
+    key(b, "command_exit_code");
+    if (r->command_exit >= 0)
+        pf_buf_addf(b, "%d,", r->command_exit);
+    else
+        pf_buf_adds(b, "null,");
+    key(b, "command_signal");
+    if (r->command_signal > 0)
+        pf_buf_addf(b, "%d,", r->command_signal);
+    else
+        pf_buf_adds(b, "null,");
+    pf_buf_addf(b, "\"escalated\":%s,\"cycles\":%lu,"
+                   "\"signals_forwarded\":%lu}},",
+                r->stop_escalated ? "true" : "false", r->guard_cycles,
+                r->signals_forwarded);
+}
+
 void pf_evidence_json(pf_buf *b, const pf_report *r)
 {
     char t[40];
@@ -202,10 +242,13 @@ void pf_evidence_json(pf_buf *b, const pf_report *r)
     key(b, "started");
     pf_buf_adds(b, r->started ? "true," : "false,");
     key(b, "exit_code");
-    if (r->started)
+    if (r->stopped)
+        pf_buf_addf(b, "%d,", r->stop_exit_code);
+    else if (r->started)
         pf_buf_adds(b, "null,"); /* COMMAND's status is not known here */
     else
         pf_buf_addf(b, "%d,", v->exit_code);
+    guard_json(b, r);
     key(b, "summary");
     pf_buf_addf(b, "{\"total\":%zu,\"passed\":%zu,\"failed\":%zu,"
                    "\"errored\":%zu,\"skipped\":%zu,\"not_selected\":%zu},",

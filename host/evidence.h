@@ -47,6 +47,21 @@ typedef struct pf_report {
     const char *signed_key_id; /* 8.9: --sign-key's key id, NULL: unsigned */
     int64_t audit_seq;        /* 8.6: the run's audit record, 0 none */
     const char *audit_hash;   /* sha256 of that line */
+    /* the guard (8.8): a guarded exec's start and stop documents */
+    int guarded;
+    long guard_interval_s, stop_grace_ms;
+    char **guard_ids;         /* the checks tagged guard */
+    size_t nguard_ids;
+    int stopped;              /* the stop document: the fields below */
+    const char *stop_by;      /* "command-exited" | "kill-switch" |
+                               * "guard-check" | "pack-changed" */
+    const char *stop_reason;  /* NULL when COMMAND ended by itself */
+    int64_t stop_ms;          /* UTC ms COMMAND was gone */
+    int command_exit;         /* COMMAND's exit status, -1: none */
+    int command_signal;       /* the signal that ended it, 0: none */
+    int stop_escalated;       /* SIGKILL after the grace */
+    unsigned long guard_cycles, signals_forwarded;
+    int stop_exit_code;       /* preflight's exit code (8.7) */
 } pf_report;
 
 /* Append the JSON document (one line, then a newline) to b. */

@@ -14,6 +14,7 @@
 #include <string.h>
 #include <sys/random.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "approval.h"
@@ -21,6 +22,7 @@
 #include "atomic.h"
 #include "audit.h"
 #include "evidence.h"
+#include "guard.h"
 #include "killswitch.h"
 #include "lock.h"
 #include "outcome.h"
@@ -59,6 +61,7 @@ typedef struct opts {
     const char *metrics;
     int quiet, verbose;
     int check; /* lock --check */
+    int guard; /* exec --guard (paper; live exec always guards) */
     const char *fixtures;
     const char *http;
     const char *root;
@@ -422,6 +425,14 @@ static int parse_opts(int argc, char **argv, opts *o)
         }
         if (o->cmd == CMD_LOCK && strcmp(a, "--check") == 0) {
             o->check = 1;
+            continue;
+        }
+        if (strcmp(a, "--guard") == 0) {
+            if (o->cmd != CMD_EXEC) {
+                usage_error("--guard is only for exec", NULL);
+                return -1;
+            }
+            o->guard = 1;
             continue;
         }
         if (strcmp(a, "--quiet") == 0 || strcmp(a, "--verbose") == 0) {
@@ -1075,6 +1086,56 @@ static int start_command(const opts *o, pf_report *r, pf_verdict *v,
     return v->exit_code;
 }
 
+/* The stop document's path: EVIDENCE with "-stop" before its ".json"
+ * (or ".stop.json" added). */
+static void stop_path(const char *evidence, char *out, size_t outlen)
+{
+    size_t n = strlen(evidence);
+
+    if (n > 5 && strcmp(evidence + n - 5, ".json") == 0)
+        snprintf(out, outlen, "%.*s-stop.json", (int)(n - 5), evidence);
+    else
+        snprintf(out, outlen, "%s.stop.json", evidence);
+}
+
+static const char *stop_by_name(pf_stop_by by)
+{
+    switch (by) {
+    case PF_STOP_KILL_SWITCH: return "kill-switch";
+    case PF_STOP_GUARD_CHECK: return "guard-check";
+    case PF_STOP_PACK: return "pack-changed";
+    default: return "command-exited";
+    }
+}
+
+/* The guard's view of the pack after each cycle (live): the lock read
+ * again, and the bytes the cycle's workers compiled. */
+static int guard_pack_changed(void *ud, const pf_check *cs, size_t n,
+                              char *why, size_t whylen);
+
+/* The guard-stop audit line (8.6): how COMMAND ended. */
+static void audit_stop(const char *audit, const char *host,
+                       const char *pack, const pf_guard_result *res,
+                       const pf_redactor *red)
+{
+    char err[PATH_MAX + 400], *reason;
+    pf_audit_rec rec;
+    int64_t seq;
+
+    memset(&rec, 0, sizeof rec);
+    reason = res->reason[0] ? pf_redact(red, res->reason) : NULL;
+    rec.command = "guard-stop";
+    rec.outcome = stop_by_name(res->by);
+    rec.exit_code = res->exit_code;
+    rec.host = host;
+    rec.pack = pack;
+    rec.reason = reason;
+    rec.now_ms = pf_utc_now_ms();
+    if (pf_audit_append(audit, &rec, &seq, NULL, err, sizeof err) != 0)
+        pf_term_error("audit: %s (guard-stop not recorded)", err);
+    free(reason);
+}
+
 /* Normalised text of an amount in cents ("250.00"). */
 static void cents_text(int64_t c, char *out, size_t outlen)
 {
@@ -1475,6 +1536,33 @@ static int bind_audit(const opts *o, const binding *b, const pf_outcome *oc,
     return 0;
 }
 
+#define PF_GUARD_IDS_MAX 256
+
+/* The guard's part of the start document: its interval and grace (the
+ * policy's, or its defaults without a pack) and the checks it runs. */
+static void guard_report(const binding *b, const session *s, pf_report *r,
+                         char **ids)
+{
+    r->guarded = 1;
+    r->guard_interval_s = b->has_pack && b->pk.policy.guard_interval_s > 0
+                              ? b->pk.policy.guard_interval_s
+                              : PF_GUARD_INTERVAL_DEFAULT_S;
+    r->stop_grace_ms = b->has_pack && b->pk.policy.stop_grace_ms > 0
+                           ? b->pk.policy.stop_grace_ms
+                           : PF_STOP_GRACE_DEFAULT_MS;
+    r->nguard_ids = 0;
+    for (size_t i = 0; i < s->n && r->nguard_ids < PF_GUARD_IDS_MAX; i++) {
+        const pf_check *c = &s->checks[i];
+        for (size_t k = 0; c->id != NULL && k < c->ntags; k++) {
+            if (strcmp(c->tags[k], "guard") == 0) {
+                ids[r->nguard_ids++] = c->id;
+                break;
+            }
+        }
+    }
+    r->guard_ids = ids;
+}
+
 /* Copy the outcome into the report and the verdict. */
 static void apply_outcome(const pf_outcome *oc, pf_report *r, pf_verdict *v,
                           char **reasons)
@@ -1488,6 +1576,123 @@ static void apply_outcome(const pf_outcome *oc, pf_report *r, pf_verdict *v,
     v->exit_code = oc->exit_code;
     if (oc->problem != NULL)
         pf_verdict_problem(v, "%s", oc->problem);
+}
+
+static int guard_pack_changed(void *ud, const pf_check *cs, size_t n,
+                              char *why, size_t whylen)
+{
+    static pf_pack again;
+    binding *b = ud;
+    char err[PATH_MAX + 700];
+    int rc = 0;
+
+    if (pf_pack_open(&again, b->pk.dir, NULL, NULL, err, sizeof err) != 0) {
+        snprintf(why, whylen, "the pack cannot be read again: %.500s", err);
+        return 1;
+    }
+    if (again.lock_state != PF_LOCKST_MATCH ||
+        strcmp(again.digest, b->pk.digest) != 0) {
+        snprintf(why, whylen, "the pack no longer matches the lock it was "
+                              "armed with (preflight lock --check)");
+        rc = 1;
+    } else if (compiled_differs(b, cs, n)) {
+        snprintf(why, whylen, "a guard worker compiled a check or module "
+                              "that is not the locked file");
+        rc = 1;
+    }
+    pf_pack_free(&again);
+    return rc;
+}
+
+/*
+ * Guarded exec's last step (8.8): the start document is written; COMMAND
+ * starts as the guard's child and is supervised until it ends. Then the
+ * stop document (EVIDENCE-stop.json, signed like the start document) and
+ * the guard-stop audit line are written. Returns the exit code of 8.7.
+ */
+static int start_guarded(const opts *o, pf_report *r, pf_verdict *v,
+                         ev_target *ev, run_files *f, binding *bd,
+                         session *s, int live, char **reasons)
+{
+    static char why[1400]; /* a refusal reason, read by retract */
+    char abs[PATH_MAX], spath[PATH_MAX + 16], err[PATH_MAX + 700];
+    const char *evp = realpath(ev->path, abs) ? abs : ev->path;
+    pf_guard_conf gc;
+    pf_guard_result res;
+    ev_target stop;
+
+    if (setenv("PREFLIGHT_EVIDENCE", evp, 1) != 0) {
+        write_failed(r, v, "environment", "cannot set PREFLIGHT_EVIDENCE");
+        retract(o, r, ev, f);
+        return v->exit_code;
+    }
+    if (note_signal(r, v, f)) {
+        retract(o, r, ev, f);
+        return v->exit_code;
+    }
+    memset(&gc, 0, sizeof gc);
+    gc.argv = o->command;
+    gc.kill_switch = bd->ks;
+    gc.interval_ms = r->guard_interval_s * 1000;
+    gc.grace_ms = r->stop_grace_ms;
+    gc.cfg = &s->cfg;
+    gc.checks = s->checks;
+    gc.n = s->n;
+    gc.manifest = s->manifest;
+    gc.nmanifest = s->nmanifest;
+    gc.metrics = o->metrics;
+    gc.report = r;
+    gc.pack_changed = live && bd->has_pack ? guard_pack_changed : NULL;
+    gc.pack_ud = bd;
+    pf_guard_run(&gc, &res);
+    if (res.by == PF_STOP_NOT_STARTED) {
+        snprintf(why, sizeof why, "%s; COMMAND not started", res.reason);
+        pf_term_error("%s", why);
+        r->started = 0;
+        if (res.exit_code == PF_EXIT_REFUSED) {
+            reasons[r->narm_reasons++] = why;
+            r->arm_state = "refused";
+            pf_verdict_problem(v, "the kill switch stopped the start");
+            v->kind = PF_VERDICT_REFUSED;
+            v->exit_code = PF_EXIT_REFUSED;
+        } else {
+            pf_verdict_problem(v, "%s", why);
+            v->kind = PF_VERDICT_ERROR;
+            v->exit_code = PF_EXIT_ERROR;
+        }
+        retract(o, r, ev, f);
+        return v->exit_code;
+    }
+    if (res.by != PF_STOP_EXITED)
+        pf_term_error("guard stopped COMMAND: %s", res.reason);
+    r->stopped = 1;
+    r->stop_by = stop_by_name(res.by);
+    r->stop_reason = res.reason[0] ? res.reason : NULL;
+    r->stop_ms = res.stopped_ms;
+    r->command_exit = res.has_status && WIFEXITED(res.status)
+                          ? WEXITSTATUS(res.status)
+                          : -1;
+    r->command_signal = res.has_status && WIFSIGNALED(res.status)
+                            ? WTERMSIG(res.status)
+                            : 0;
+    r->stop_escalated = res.escalated;
+    r->guard_cycles = res.cycles;
+    r->signals_forwarded = res.forwarded;
+    r->stop_exit_code = res.exit_code;
+    r->finished_ms = pf_utc_now_ms();
+    stop = *ev;
+    stop_path(ev->path, spath, sizeof spath);
+    stop.path = spath;
+    stop.fresh = 0;
+    if (write_evidence(&stop, r, err, sizeof err) != 0)
+        pf_term_error("stop document %s: %s", spath, err);
+    if (bd->audit[0] != '\0')
+        audit_stop(bd->audit, bd->host,
+                   bd->has_pack && bd->pk.lock_state != PF_LOCKST_NONE
+                       ? bd->pk.digest
+                       : NULL,
+                   &res, &s->redactor);
+    return res.exit_code;
 }
 
 /*
@@ -1518,6 +1723,8 @@ static int cmd_checks(const opts *o)
     int64_t ceiling = PF_NOTIONAL_DEFAULT_CEILING_CENTS;
     int rc, interrupted = 0, arming = o->cmd != CMD_RUN;
     int live_arm = arming && mode == PF_MODE_LIVE;
+    int guarded = o->cmd == CMD_EXEC && (mode == PF_MODE_LIVE || o->guard);
+    char *guard_ids[PF_GUARD_IDS_MAX];
     uint64_t t0 = pf_now_ns();
 
     memset(&s, 0, sizeof s);
@@ -1626,6 +1833,10 @@ static int cmd_checks(const opts *o)
     if (live_arm && bd.has_pack)
         bind_again(o, &bd, &s, &gate, &oi);
     oi.phase = PF_OC_AFTER;
+    oi.guard_required =
+        pf_guard_required(s.checks, s.n, s.manifest, s.nmanifest);
+    if (guarded)
+        guard_report(&bd, &s, &r, guard_ids);
     oi.kill_engaged = in.kill_switch_engaged;
     oi.verdict = v.kind;
     oi.verdict_exit = v.exit_code;
@@ -1644,7 +1855,10 @@ record:
     /* write (exec's evidence is the start document), then start */
     r.started = oc.may_start;
     rc = finish(o, &r, &v, &ev, &files, t0);
-    if (r.started && rc == PF_EXIT_PASS)
+    if (r.started && rc == PF_EXIT_PASS && guarded)
+        rc = start_guarded(o, &r, &v, &ev, &files, &bd, &s,
+                           mode == PF_MODE_LIVE, reasons);
+    else if (r.started && rc == PF_EXIT_PASS)
         rc = start_command(o, &r, &v, &ev, &files, bd.ks, reasons);
     pf_verdict_free(&v);
     session_free(&s);
@@ -2216,6 +2430,12 @@ static int cmd_verify(const opts *o)
         pf_json_field(doc, dlen, "state", v, sizeof v);
         if (strcmp(v, "armed") != 0)
             WHY("arming state is %s, not armed", v);
+    }
+    pf_json_field(doc, dlen, "guard", v, sizeof v);
+    if (strcmp(v, "-") != 0) {
+        pf_json_field(doc, dlen, "stop", v, sizeof v);
+        if (strcmp(v, "-") != 0)
+            WHY("this is a stop document: COMMAND has already ended");
     }
     if (o->host != NULL) {
         pf_json_field(doc, dlen, "host_id", v, sizeof v);

@@ -23,6 +23,9 @@
 #define R_COMPILED \
     "a worker compiled a check or module that is not the locked file"
 #define R_AUDIT "no audit record: the audit log could not be appended"
+#define R_NO_GUARD \
+    "live exec needs a required guard check (a manifest check tagged " \
+    "guard): nothing would stop the bot when its KPIs cross their limits"
 #define P_EARLY "refused before any check ran"
 
 /* Appends one reason (cut to PF_ARM_REASON_LEN; beyond the last slot the
@@ -205,6 +208,8 @@ static void decide_after(const pf_outcome_input *in, int arming, int live,
         live_rules(in, 1, out);
         if (in->compiled_differs)
             add(out, R_COMPILED);
+        if (in->cmd == PF_OC_EXEC && in->guard_required == 0)
+            add(out, R_NO_GUARD);
         if (in->gate->state != PF_ARM_ARMED || out->nreasons > 0) {
             set_arm(out, PF_ARM_REFUSED);
             end(out, PF_VERDICT_REFUSED, PF_EXIT_REFUSED);

@@ -63,6 +63,8 @@ typedef struct pf_outcome_input {
     int interrupted;       /* a signal stopped the run */
     int compiled_differs;  /* a worker compiled bytes that are not locked */
     int audit_failed;      /* the audit record could not be appended */
+    size_t guard_required; /* required checks tagged guard (8.8): live
+                              exec is refused without one */
 } pf_outcome_input;
 
 typedef struct pf_outcome {

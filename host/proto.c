@@ -18,7 +18,8 @@ enum {
     T_DETAIL,
     T_SHA256,
     T_DURATION,
-    T_INDEX
+    T_INDEX,
+    T_GUARDF
 };
 
 static void put_u32(unsigned char *o, uint32_t v)
@@ -106,6 +107,10 @@ void pf_proto_result(pf_buf *b, const pf_check *c)
         fieldz(b, T_TAG, c->tags[i]);
     snprintf(num, sizeof num, "%ld", c->timeout_ms);
     fieldz(b, T_TIMEOUT, num);
+    if (c->guard_failures > 0) {
+        ch = (unsigned char)c->guard_failures;
+        field(b, T_GUARDF, &ch, 1);
+    }
     ch = (unsigned char)c->status;
     field(b, T_STATUS, &ch, 1);
     ch = (unsigned char)c->reason;
@@ -266,6 +271,11 @@ int pf_proto_decode_result(const unsigned char *p, size_t n, pf_check *c,
                 d > 86400000.0)
                 BAD("bad timeout field");
             c->timeout_ms = (long)d;
+            break;
+        case T_GUARDF:
+            if (c->guard_failures != 0 || len != 1 || v[0] < 1 || v[0] > 5)
+                BAD("bad guard_failures field");
+            c->guard_failures = v[0];
             break;
         case T_STATUS:
             if (seen_status++ || len != 1 || v[0] > PF_STATUS_NOT_SELECTED)

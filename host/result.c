@@ -28,6 +28,7 @@ void pf_check_clear(pf_check *c)
     c->ntags = c->ndetails = 0;
     c->sha256[0] = '\0';
     c->timeout_ms = 0;
+    c->guard_failures = 0;
     c->has_job_index = 0;
     c->job_index = 0;
     c->status = PF_STATUS_ERROR;

@@ -60,6 +60,7 @@ typedef struct pf_check {
     char *tags[PF_MAX_TAGS];
     size_t ntags;
     long timeout_ms;     /* as the check asked, 0 when it did not */
+    int guard_failures;  /* as the check asked (1-5), 0 when it did not */
     pf_status status;
     pf_reason reason;
     char *message;

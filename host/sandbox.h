@@ -32,6 +32,7 @@ typedef struct pf_sandbox_conf {
     const char *mode;         /* "paper" or "live" */
     const char *http_mode;    /* "mock" or "real" */
     const char *fixtures_dir; /* mock HTTP fixtures */
+    const char *phase;        /* ctx.phase: NULL "start", or "guard" (8.8) */
     size_t memory_bytes;      /* allocator cap */
     uint64_t instr_budget;    /* VM instructions */
 } pf_sandbox_conf;

@@ -253,12 +253,15 @@ static int meta_timeout(lua_State *L, pf_check *c, const pf_redactor *r,
 }
 
 /* guard_failures (8.1): failed guard cycles in a row before the guard
- * acts, 1 to 5 (default 1); validated now, used by the guard (8.8). */
+ * acts (8.8), 1 to 5 (default 1). */
 static int meta_guard(lua_State *L, pf_check *c, const pf_redactor *r,
                       const meta_field *f)
 {
     (void)r;
-    return meta_int(L, c, f, 1, 5);
+    if (meta_int(L, c, f, 1, 5) != 0)
+        return -1;
+    c->guard_failures = (int)lua_tointeger(L, -1);
+    return 0;
 }
 
 #define META_STR_(x) #x
@@ -512,7 +515,7 @@ void pf_worker_one(const pf_worker_config *cfg, const char *file, int kind,
     lua_createtable(L, 0, 4); /* ctx */
     lua_pushstring(L, cfg->sb.mode);
     lua_setfield(L, -2, "mode");
-    lua_pushliteral(L, "start"); /* "guard" in guard cycles (8.8) */
+    lua_pushstring(L, cfg->sb.phase ? cfg->sb.phase : "start");
     lua_setfield(L, -2, "phase");
     lua_pushstring(L, out->id);
     lua_setfield(L, -2, "id");

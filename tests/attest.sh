@@ -16,7 +16,7 @@ tmpdir attest
 unset ARBITRAGE_ENV LIVE_APPROVALS LIVE_ARM_ACK LIVE_ARM_AT LIVE_MAX_NOTIONAL_USD
 export PREFLIGHT_HOST_ID=attest-host
 cd "$T" || exit 2
-pass_check "$T/p/a.lua" p.a
+pass_check "$T/p/a.lua" p.a guard
 printf 'p.a\n' >"$T/p/manifest"
 "$BIN" keygen --out "$T/ev.key" --name evidence >"$T/ev.pub" 2>/dev/null
 "$BIN" keygen --out "$T/other.key" --name other >"$T/other.pub" 2>/dev/null

@@ -120,7 +120,7 @@ expect 0 "list runs nothing" "$BIN" list --timeout-ms 200 "$T/l2"
 # an approver and a lock (DESIGN 8.2-8.5); each live start gets a fresh
 # approval (they are single use)
 export PREFLIGHT_HOST_ID=e2e-host
-pass_check "$T/live/a.lua" live.a
+pass_check "$T/live/a.lua" live.a guard
 printf 'live.a\n' >"$T/live/manifest"
 live_pack "$T/live" "kill_switch = KS" || bad "live pack"
 cd "$T" || exit 2

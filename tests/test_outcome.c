@@ -67,7 +67,7 @@ typedef struct row {
 enum {
     PK_OK, PK_FOLDERS, PK_CLI, PK_NOLOCK, PK_DIFF, PK_BADLOCK, PK_LIB,
     PK_TRUST, PK_NOAPPROVERS, PK_NOKEYS, PK_BADAPPROVERS, PK_NOTENOUGH,
-    PK_COMPILED, PK_AUDIT, PK_POLICY
+    PK_COMPILED, PK_AUDIT, PK_POLICY, PK_NOGUARD
 };
 
 static void pack_for(int pk, pf_outcome_input *in)
@@ -92,6 +92,7 @@ static void pack_for(int pk, pf_outcome_input *in)
     in->approvals_why = pk == PK_NOTENOUGH ? "1 of 2 required" : NULL;
     in->compiled_differs = pk == PK_COMPILED;
     in->audit_failed = pk == PK_AUDIT;
+    in->guard_required = pk == PK_NOGUARD ? 0 : 1;
 }
 
 #define B PF_OC_BEFORE
@@ -161,6 +162,9 @@ static const row rows[] = {
     {"live exec: too few approvals", EXEC, B, ENV_LIVE_OK, 0, 0, 0, 1, VP, 0, REF, VR, 3, 0, 0, "approvals: 1 of 2", PK_NOTENOUGH},
     {"live exec: approvals gone after the checks", EXEC, A, ENV_LIVE_OK, 0, 0, 0, 1, VP, 0, REF, VR, 3, 0, 0, "approvals: 1 of 2", PK_NOTENOUGH},
     {"live exec: lock changed during the run", EXEC, A, ENV_LIVE_OK, 0, 0, 0, 1, VP, 0, REF, VR, 3, 0, 0, "does not match its lock", PK_DIFF},
+    {"live exec: no required guard check", EXEC, A, ENV_LIVE_OK, 0, 0, 0, 1, VP, 0, REF, VR, 3, 0, 0, "needs a required guard check", PK_NOGUARD},
+    {"live arm: arms without a guard check", ARM, A, ENV_LIVE_OK, 0, 0, 0, 1, VP, 0, ARMED, VP, 0, 0, 0, "", PK_NOGUARD},
+    {"paper exec: starts without a guard check", EXEC, A, ENV_PAPER, 0, 1, 0, 1, VP, 0, NR, VP, 0, 0, 1, "", PK_NOGUARD},
     {"live exec: compiled bytes not locked", EXEC, A, ENV_LIVE_OK, 0, 0, 0, 1, VP, 0, REF, VR, 3, 0, 0, "compiled a check or module", PK_COMPILED},
     {"live exec: no audit record",   EXEC, A, ENV_LIVE_OK, 0, 0, 0, 1, VP, 0, REF, VR, 3, 0, 0, "no audit record", PK_AUDIT},
     {"live arm: no audit record, checks failed", ARM, A, ENV_LIVE_OK, 0, 0, 0, 1, VF, 0, REF, VR, 3, 0, 0, "did not pass", PK_AUDIT},
@@ -236,7 +240,7 @@ static void test_outcome_never_starts_by_accident(void **state)
         for (int ph = B; ph <= A; ph++)
             for (int env = ENV_PAPER; env <= ENV_LIVE_STALE; env++)
                 for (int bits = 0; bits < 64; bits++)
-                  for (int pk = PK_OK; pk <= PK_POLICY; pk++)
+                  for (int pk = PK_OK; pk <= PK_NOGUARD; pk++)
                     for (int vk = VP; vk <= VR; vk++) {
                         pf_arming_result g;
                         pf_outcome_input in;
@@ -275,7 +279,9 @@ static void test_outcome_never_starts_by_accident(void **state)
                         }
                         if (out.arm == PF_ARM_ARMED) {
                             assert_int_equal(g.mode, PF_MODE_LIVE);
-                            assert_int_equal(pk, PK_OK);
+                            /* arm rehearses; only exec needs a guard */
+                            assert_true(pk == PK_OK ||
+                                        (pk == PK_NOGUARD && cmd == ARM));
                             assert_int_equal(out.exit_code, 0);
                         }
                         if (ph == B && !out.may_run)

@@ -37,7 +37,8 @@ enum {
     T_MESSAGE = 7,
     T_DETAIL = 8,
     T_SHA256 = 9,
-    T_DURATION = 10
+    T_DURATION = 10,
+    T_GUARDF = 12
 };
 
 #define SHA_OK "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef"
@@ -208,7 +209,11 @@ static const struct {
                             F(T_DURATION, "1.5")}},
     {"duplicate sha256", "sha256", {BASE, F(T_SHA256, SHA_OK), F(T_SHA256, SHA_OK)}},
     {"unknown tag 0", "unknown", {BASE, F(0, "x")}},
-    {"unknown tag 12", "unknown", {BASE, F(12, "x")}},
+    {"unknown tag 13", "unknown", {BASE, F(13, "x")}},
+    {"guard_failures 0", "guard_failures", {BASE, F(T_GUARDF, "\x00")}},
+    {"guard_failures 6", "guard_failures", {BASE, F(T_GUARDF, "\x06")}},
+    {"guard_failures of 2 bytes", "guard_failures", {BASE, F(T_GUARDF, "\x01\x01")}},
+    {"duplicate guard_failures", "guard_failures", {BASE, F(T_GUARDF, "\x02"), F(T_GUARDF, "\x02")}},
     {"bad job index", "index", {BASE, F(11, "x")}},
     {"duplicate job index", "index", {BASE, F(11, "1"), F(11, "2")}},
     {"unknown tag 255", "unknown", {BASE, F(255, "")}},
@@ -584,6 +589,7 @@ static void fill_full_check(pf_check *c)
     c->tags[2] = xstrdup("a_b");
     c->ntags = 3;
     c->timeout_ms = 2500;
+    c->guard_failures = 3;
     c->status = PF_STATUS_FAIL;
     c->reason = PF_REASON_NONE;
     c->message = xstrdup("open orders 3 > limit 0 on upbit\n\"quoted\"\t\\");
@@ -613,6 +619,7 @@ static void assert_same_check(const pf_check *a, const pf_check *b)
     for (i = 0; i < a->ntags; i++)
         assert_string_equal(a->tags[i], b->tags[i]);
     assert_int_equal(a->timeout_ms, b->timeout_ms);
+    assert_int_equal(a->guard_failures, b->guard_failures);
     assert_int_equal(a->status, b->status);
     assert_int_equal(a->reason, b->reason);
     if (a->message == NULL)

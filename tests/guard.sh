@@ -1,0 +1,234 @@
+#!/bin/sh
+# The guard (DESIGN 8.8): a guarded exec keeps COMMAND as its child and
+# stops it, with real processes: the kill switch (SIGTERM, then SIGKILL
+# after the grace; a grandchild that called setsid too), a failing guard
+# check (with guard_failures), preflight killed with SIGKILL, forwarded
+# signals, the exit statuses of 8.7, the start and stop documents and the
+# guard-stop audit line. Waits are bounded loops on files the processes
+# write, never sleeps that assume a speed.
+# Needs PREFLIGHT_BIN; runs from the source root.
+set -u
+BIN=${PREFLIGHT_BIN:?set PREFLIGHT_BIN to the preflight binary}
+SRC=${PREFLIGHT_SRC:-$(pwd)}
+# shellcheck source=lib.sh
+. "$(dirname "$0")/lib.sh"
+tmpdir guard
+
+unset ARBITRAGE_ENV LIVE_APPROVALS LIVE_ARM_ACK LIVE_ARM_AT LIVE_MAX_NOTIONAL_USD
+export PREFLIGHT_HOST_ID=guard-host
+
+# wait_for FILE: until FILE exists (at most 120 s: a hang, not a speed)
+wait_for() {
+    n=0
+    while [ ! -e "$1" ] && [ $n -lt 1200 ]; do sleep 0.1; n=$((n + 1)); done
+    [ -e "$1" ]
+}
+# gone PID: the process no longer runs (absent, or a zombie)
+gone() {
+    st=$(ps -o stat= -p "$1" 2>/dev/null | tr -d ' ')
+    [ -z "$st" ] || [ "${st#Z}" != "$st" ]
+}
+# wait_gone PID: until gone (at most 120 s)
+wait_gone() {
+    n=0
+    while ! gone "$1" && [ $n -lt 1200 ]; do sleep 0.1; n=$((n + 1)); done
+    gone "$1"
+}
+stopq() { jsonq "$1" "$2"; }
+
+# The project: one required guard check that fails when FAIL exists and
+# says in which phase; another, with guard_failures = 3, that fails in
+# guard cycles while FAIL3 exists; a policy with a 1 s interval.
+P=$T/proj
+mkdir -p "$P/checks"
+cat >"$P/checks/g.lua" <<'EOF'
+return { id = "g", title = "guard check", tags = { "guard" },
+  run = function(ctx)
+    if preflight.fs.stat("FAIL") then
+      return preflight.fail("FAIL seen in phase " .. ctx.phase)
+    end
+    return preflight.pass("fine in phase " .. ctx.phase)
+  end }
+EOF
+cat >"$P/checks/g3.lua" <<'EOF'
+return { id = "g3", title = "tolerant guard check", tags = { "guard" },
+  guard_failures = 3,
+  run = function(ctx)
+    if ctx.phase == "guard" and preflight.fs.stat("FAIL3") then
+      return preflight.fail("FAIL3 seen")
+    end
+    return preflight.pass("fine")
+  end }
+EOF
+printf 'g\ng3\n' >"$P/checks/manifest"
+printf 'kill_switch = KS\nguard_interval_s = 1\nstop_grace_ms = 300\n' >"$P/checks/policy"
+cd "$P" || exit 2
+G() { "$BIN" exec --guard --evidence "$P/ev/$1.json" --metrics "$P/m/$1.prom" checks -- "$@"; }
+# run NAME COMMAND...: a guarded paper exec in the background; PF its pid
+run() {
+    name=$1
+    shift
+    "$BIN" exec --guard --evidence "$P/ev/$name.json" --metrics "$P/m/$name.prom" \
+        checks -- "$@" >"$T/$name.out" 2>"$T/$name.err" &
+    PF=$!
+}
+# done_with NAME WANT: wait for the background exec, compare its status
+done_with() {
+    wait "$PF"
+    got=$?
+    if [ "$got" = "$2" ]; then ok; else
+        bad "$1: exit $got, want $2"
+        sed 's/^/    /' "$T/$1.out" "$T/$1.err" | head -20
+    fi
+}
+
+# ---- COMMAND ends by itself: its status, the stop document ------------------
+expect 7 "exit status is COMMAND's" "$BIN" exec --guard --evidence "$P/ev/a.json" \
+    --metrics "$P/m/a.prom" checks -- sh -c 'exit 7'
+[ "$(stopq ev/a.json "d['started'], d['exit_code'], d['guard']['stop'], d['guard']['checks']")" = "True None None ['g', 'g3']" ] \
+    && ok || bad "start document: $(stopq ev/a.json "d['started'], d['exit_code'], d['guard']")"
+[ "$(stopq ev/a-stop.json "d['started'], d['exit_code'], d['guard']['stop']['by'], d['guard']['stop']['command_exit_code'], d['guard']['stop']['command_signal']")" = "True 7 command-exited 7 None" ] \
+    && ok || bad "stop document: $(stopq ev/a-stop.json "d['exit_code'], d['guard']")"
+schema ev/a.json
+schema ev/a-stop.json
+contains "metrics: guard series" m/a.prom "preflight_guard_stopped 1"
+contains "metrics: the run's series kept" m/a.prom "preflight_run_verdict 0"
+expect 137 "a signal's status is 128+N" "$BIN" exec --guard --evidence "$P/ev/b.json" checks -- sh -c 'kill -KILL $$'
+[ "$(stopq ev/b-stop.json "d['exit_code'], d['guard']['stop']['command_signal']")" = "137 9" ] && ok || bad "stop document of a killed COMMAND"
+expect 2 "COMMAND that cannot start" "$BIN" exec --guard --evidence "$P/ev/c.json" checks -- "$T/no/such/bot"
+[ "$(stopq ev/c.json "d['started'], d['exit_code']")" = "False 2" ] && ok || bad "start document not retracted"
+[ -e ev/c-stop.json ] && bad "a stop document for a COMMAND that never ran" || ok
+
+# ---- the kill switch ---------------------------------------------------------
+rm -f started
+run ks sh -c 'touch started; exec sleep 600'
+wait_for started || bad "COMMAND did not start"
+expect 0 "engage" "$BIN" kill --reason "drill stop" checks
+done_with ks 3
+[ "$(stopq ev/ks-stop.json "d['guard']['stop']['by'], d['guard']['stop']['command_signal'], d['guard']['stop']['escalated']")" = "kill-switch 15 False" ] \
+    && ok || bad "kill-switch stop: $(stopq ev/ks-stop.json "d['guard']['stop']")"
+contains "the reason names the switch" ev/ks-stop.json "drill stop"
+rm -f KS started
+
+# TERM ignored: SIGKILL after the grace
+run term sh -c 'trap "" TERM; touch started; while :; do sleep 1; done'
+wait_for started || bad "COMMAND did not start"
+"$BIN" kill --reason "stubborn" checks >/dev/null
+done_with term 3
+[ "$(stopq ev/term-stop.json "d['guard']['stop']['command_signal'], d['guard']['stop']['escalated']")" = "9 True" ] \
+    && ok || bad "SIGKILL after the grace: $(stopq ev/term-stop.json "d['guard']['stop']")"
+rm -f KS started
+
+# a grandchild in its own session is stopped too
+run gc sh -c 'setsid sh -c "echo \$\$ >gc.pid; exec sleep 600" & touch started; wait'
+wait_for started && wait_for gc.pid || bad "COMMAND or its grandchild did not start"
+"$BIN" kill --reason "stop all" checks >/dev/null
+done_with gc 3
+wait_gone "$(cat gc.pid)" && ok "the setsid grandchild is gone" || bad "the setsid grandchild survived the stop"
+rm -f KS started gc.pid
+
+# the switch's folder removed while COMMAND runs: engaged
+printf 'kill_switch = ksdir/KS\nguard_interval_s = 1\nstop_grace_ms = 300\n' >checks/policy
+mkdir -p ksdir
+run kd sh -c 'touch started; exec sleep 600'
+wait_for started || bad "COMMAND did not start"
+rmdir ksdir
+done_with kd 3
+contains "missing folder reason" ev/kd-stop.json "ksdir is missing"
+rm -f started
+# and a switch whose folder is missing at the start: nothing starts
+expect 3 "missing kill-switch folder" "$BIN" exec --guard --evidence "$P/ev/kd2.json" checks -- touch started
+[ -e started ] && bad "COMMAND started without a watch on the kill switch" || ok
+[ "$(stopq ev/kd2.json "d['started'], d['exit_code']")" = "False 3" ] && ok || bad "start document not retracted"
+printf 'kill_switch = KS\nguard_interval_s = 1\nstop_grace_ms = 300\n' >checks/policy
+
+# ---- guard checks ------------------------------------------------------------
+run gf sh -c 'touch started; exec sleep 600'
+wait_for started || bad "COMMAND did not start"
+touch FAIL
+done_with gf 3
+[ "$(stopq ev/gf-stop.json "d['guard']['stop']['by'], d['guard']['stop']['reason']")" = "guard-check g: FAIL seen in phase guard" ] \
+    && ok || bad "guard-check stop: $(stopq ev/gf-stop.json "d['guard']['stop']")"
+contains "the switch records the check" KS "g: FAIL seen in phase guard"
+rm -f KS FAIL started
+
+# guard_failures = 3: two failures in a row do not stop, three do
+cat >bot3 <<'EOF'
+#!/bin/sh
+# fail twice in a row, recover, then end by itself
+touch FAIL3
+n=0
+until grep -q 'preflight_guard_check_failures_in_a_row{id="g3"} 2' m/t3.prom 2>/dev/null; do
+    n=$((n + 1)); [ $n -gt 1200 ] && exit 9; sleep 0.1
+done
+rm -f FAIL3
+n=0
+until grep -q 'preflight_guard_check_failures_in_a_row{id="g3"} 0' m/t3.prom 2>/dev/null; do
+    n=$((n + 1)); [ $n -gt 1200 ] && exit 9; sleep 0.1
+done
+exit 0
+EOF
+chmod +x bot3
+expect 0 "two failures of a check that tolerates three" "$BIN" exec --guard \
+    --evidence "$P/ev/t3.json" --metrics "$P/m/t3.prom" checks -- ./bot3
+[ -e KS ] && bad "the switch was engaged below guard_failures" || ok
+touch FAIL3
+expect 3 "three failures in a row stop" "$BIN" exec --guard --evidence "$P/ev/t4.json" checks -- sleep 600
+[ "$(stopq ev/t4-stop.json "d['guard']['stop']['reason'], d['guard']['stop']['cycles'] >= 3")" = "g3: FAIL3 seen True" ] \
+    && ok || bad "guard_failures 3: $(stopq ev/t4-stop.json "d['guard']['stop']")"
+rm -f KS FAIL3
+
+# ---- preflight killed: COMMAND goes with it ---------------------------------
+rm -f cmd.pid
+run k9 sh -c 'echo $$ >cmd.pid; exec sleep 600'
+wait_for cmd.pid || bad "COMMAND did not start"
+kill -KILL "$PF"
+wait "$PF" 2>/dev/null
+wait_gone "$(cat cmd.pid)" && ok "COMMAND died with preflight" || bad "COMMAND outlived preflight killed by SIGKILL"
+
+# ---- signals are forwarded ---------------------------------------------------
+rm -f started got_usr1
+run sig sh -c 'trap "touch got_usr1" USR1; trap "exit 0" TERM; touch started; while :; do sleep 0.1; done'
+wait_for started || bad "COMMAND did not start"
+kill -USR1 "$PF"
+wait_for got_usr1 && ok "SIGUSR1 reached COMMAND" || bad "SIGUSR1 not forwarded"
+kill -TERM "$PF"
+done_with sig 0
+[ "$(stopq ev/sig-stop.json "d['guard']['stop']['by'], d['guard']['stop']['signals_forwarded']")" = "command-exited 2" ] \
+    && ok || bad "forwarded signals: $(stopq ev/sig-stop.json "d['guard']['stop']")"
+rm -f started got_usr1
+
+# ---- verify refuses a stop document -----------------------------------------
+"$BIN" keygen --out "$T/ev.key" --name evidence >"$T/ev.pub" 2>/dev/null
+expect 0 "signed guarded exec" "$BIN" exec --guard --sign-key "$T/ev.key" --evidence "$P/ev/s.json" checks -- true
+[ -s ev/s-stop.json.sig ] && ok || bad "the stop document is not signed"
+expect 0 "the start document verifies" "$BIN" verify ev/s.json --pubkey "$T/ev.pub" --require pass
+expect 1 "the stop document does not" "$BIN" verify ev/s-stop.json --pubkey "$T/ev.pub" --require pass
+contains "why" "$T/out" "stop document"
+
+# ---- live: guarded always; no required guard check, no start ----------------
+L=$T/live
+mkdir -p "$L/checks"
+pass_check "$L/checks/a.lua" live.a
+printf 'live.a\n' >"$L/checks/manifest"
+live_pack "$L/checks" "audit = $L/audit.jsonl
+guard_interval_s = 1" || bad "live pack"
+cd "$L" || exit 2
+live_env() {
+    LIVE_APPROVALS=$(approval "$L/checks" 250) ARBITRAGE_ENV=live LIVE_ARM_ACK=I_UNDERSTAND_LIVE_RISK \
+        LIVE_ARM_AT=$(date -u +%s) LIVE_MAX_NOTIONAL_USD=250 "$@"
+}
+live_env expect 3 "live exec without a guard check" "$BIN" exec --http real --evidence "$L/e1.json" checks -- touch "$L/started"
+contains "reason" "$T/out" "needs a required guard check"
+[ -e "$L/started" ] && bad "live exec started without a guard check" || ok
+pass_check "$L/checks/a.lua" live.a guard
+"$BIN" lock checks >/dev/null
+live_env expect 0 "live exec guarded" "$BIN" exec --http real --evidence "$L/e2.json" checks -- sh -c 'touch started; exit 0'
+[ -e "$L/started" ] && ok || bad "live exec did not start COMMAND"
+[ "$(jsonq "$L/e2-stop.json" "d['arming']['state'], d['guard']['stop']['by'], d['exit_code']")" = "armed command-exited 0" ] \
+    && ok || bad "live stop document"
+"$BIN" audit show "$L/audit.jsonl" --format json >"$T/audit.json" 2>&1
+contains "guard-stop recorded" "$T/audit.json" '"guard-stop"'
+expect 0 "audit chain intact" "$BIN" audit verify "$L/audit.jsonl"
+
+finish guard
