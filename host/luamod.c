@@ -8,6 +8,7 @@
  *   local r = host.run({"checks/x.lua"}, {root = ".", timeout_ms = 500})
  *   r.verdict, r.exit_code, r.checks[1].status, r.checks[1].message ...
  *   host.setenv("NAME", "value")  -- or nil to unset
+ * Options also take phase = "start" | "guard" (the checks' ctx.phase).
  */
 #include <stdlib.h>
 #include <string.h>
@@ -173,6 +174,9 @@ static int host_run(lua_State *L)
     cfg.sb.lib_dir = lib[0] ? lib : NULL;
     cfg.sb.mode = opt_string(L, 2, "mode", "paper");
     cfg.sb.http_mode = opt_string(L, 2, "http", "mock");
+    cfg.sb.phase = opt_string(L, 2, "phase", "start");
+    if (strcmp(cfg.sb.phase, "start") != 0 && strcmp(cfg.sb.phase, "guard") != 0)
+        return luaL_error(L, "option phase must be start or guard");
     cfg.sb.fixtures_dir = opt_string(L, 2, "fixtures", "checks/fixtures");
     cfg.sb.memory_bytes = (size_t)opt_int(L, 2, "memory_mb",
                                           PF_DEFAULT_MEMORY_MB) << 20;
