@@ -753,7 +753,8 @@ static int db_query(lua_State *L)
 {
     const char *ci = check_conninfo(L, 1);
     size_t sqllen;
-    const char *sql = pf_checklstring_nonul(L, 2, &sqllen);
+    const char *sql = (luaL_checktype(L, 2, LUA_TSTRING),
+                       pf_checklstring_nonul(L, 2, &sqllen));
     long timeout_ms = pf_net_timeout_arg(L, 4);
     const pf_redactor *red = pf_sandbox_of(L)->redactor;
     const char *vals[DB_MAX_QUERY_PARAMS], *dup;
