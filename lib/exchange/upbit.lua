@@ -6,6 +6,7 @@
 local api = require("exchange.api")
 local httpdate = require("httpdate")
 local jwt = require("jwt")
+local kpi = require("kpi")
 local settings = require("settings")
 
 local M = {}
@@ -163,15 +164,20 @@ function M.headroom(ctx)
            what = ("group %s: %d of %d requests per second left"):format(rr.group, rr.sec, limit) }
 end
 
---- Open (waiting) orders.
+--- Open (waiting) orders: {symbol, side, qty, price, id, client_id,
+--- created_ms} (the last three nil when absent).
 function M.open_orders(ctx)
   local doc, err = M.private(ctx, "/v1/orders", { { "state", "wait" } })
   if not doc then return nil, err end
   if type(doc) ~= "table" then return nil, "upbit /v1/orders is not a list" end
   local out = {}
   for _, o in ipairs(doc) do
+    local created = kpi.parse_time(o.created_at)
     out[#out + 1] = { symbol = tostring(o.market), side = tostring(o.side),
-                      qty = tostring(o.remaining_volume or o.volume), price = tostring(o.price) }
+                      qty = tostring(o.remaining_volume or o.volume), price = tostring(o.price),
+                      id = type(o.uuid) == "string" and o.uuid or nil,
+                      client_id = type(o.identifier) == "string" and o.identifier or nil,
+                      created_ms = created and created * 1000 or nil }
   end
   return out
 end
