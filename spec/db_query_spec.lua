@@ -170,7 +170,8 @@ return #ok .. "|" .. tostring(r) .. "|" .. e]]))
 local u = preflight.env.get("DATABASE_URL")
 local ok = assert(preflight.db.query(u,
   "SELECT repeat('x', 1048576) AS v FROM generate_series(1, 3)", {}))
-local r, e = preflight.db.query(u, "SELECT repeat('x', 1048576) AS v FROM generate_series(1, 5)", {})
+local r, e = preflight.db.query(u,
+  "SELECT repeat('x', 1048576) AS v FROM generate_series(1, 5)", {})
 return #ok .. "|" .. tostring(r) .. "|" .. e]]))
   end)
 
@@ -181,7 +182,8 @@ local u = preflight.env.get("DATABASE_URL")
 local pw = u:match("postgres:(%x+)@")
 local _, e1 = preflight.db.query(u:gsub(pw, "Wr0ng-" .. pw), "SELECT 1", {})
 local _, e2 = preflight.db.query(u, "SELECT $1::int AS x", { pw })
-local _, e3, class = preflight.db.query("host=127.0.0.1 password=" .. pw .. " bogus", "SELECT 1", {})
+local _, e3, class = preflight.db.query("host=127.0.0.1 password=" .. pw .. " bogus",
+  "SELECT 1", {})
 return e1 .. "|" .. e2 .. "|" .. e3 .. "|" .. class]])
     assert.falsy(got:find(pw, 1, true), got)
     assert.truthy(got:match('password authentication failed for user "postgres"'), got)

@@ -27,7 +27,8 @@ end
 
 --- Stop what start started.
 function M.stop(s)
-  if s then os.execute("sh " .. q(support.src .. "/scripts/services.sh") .. " stop " .. q(s.dir)) end
+  if not s then return end
+  os.execute("sh " .. q(support.src .. "/scripts/services.sh") .. " stop " .. q(s.dir))
 end
 
 --- Run SQL with psql (ON_ERROR_STOP) as the superuser over the socket,

@@ -168,7 +168,7 @@ end
 --- LIVE_MAX_NOTIONAL_USD is set). In a guard cycle the bot's orders are in
 --- the holdings already: the planned notional counts as 0.
 function M.exposure(name, ctx)
-  return probe(name, ctx, kpi.guarding(ctx) and nil or "PLANNED_NOTIONAL_USD",
+  return probe(name, ctx, not kpi.guarding(ctx) and "PLANNED_NOTIONAL_USD" or nil,
     function(ex, c, assets)
       local cap, from = settings.cap(c and c.mode or "paper")
       if not cap then return nil, from end
