@@ -147,6 +147,7 @@ static int host_run(lua_State *L)
     char **paths, **manifest = NULL, **secrets;
     char err[600], root[4096], lib[4096];
     pf_verdict v;
+    const char *phase;
     int kind;
 
     luaL_checktype(L, 1, LUA_TTABLE);
@@ -155,6 +156,9 @@ static int host_run(lua_State *L)
         lua_newtable(L);
     }
     luaL_checktype(L, 2, LUA_TTABLE);
+    phase = opt_string(L, 2, "phase", "start"); /* before anything is held */
+    if (strcmp(phase, "start") != 0 && strcmp(phase, "guard") != 0)
+        return luaL_error(L, "option phase must be start or guard");
     lua_newtable(L); /* wrap paths as opts-like table for opt_list */
     lua_pushvalue(L, 1);
     lua_setfield(L, -2, "paths");
@@ -174,9 +178,7 @@ static int host_run(lua_State *L)
     cfg.sb.lib_dir = lib[0] ? lib : NULL;
     cfg.sb.mode = opt_string(L, 2, "mode", "paper");
     cfg.sb.http_mode = opt_string(L, 2, "http", "mock");
-    cfg.sb.phase = opt_string(L, 2, "phase", "start");
-    if (strcmp(cfg.sb.phase, "start") != 0 && strcmp(cfg.sb.phase, "guard") != 0)
-        return luaL_error(L, "option phase must be start or guard");
+    cfg.sb.phase = phase;
     cfg.sb.fixtures_dir = opt_string(L, 2, "fixtures", "checks/fixtures");
     cfg.sb.memory_bytes = (size_t)opt_int(L, 2, "memory_mb",
                                           PF_DEFAULT_MEMORY_MB) << 20;
