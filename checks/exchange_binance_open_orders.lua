@@ -3,6 +3,6 @@ local probe = require("exchange.probe")
 return {
   id = "exchange.binance.open_orders",
   title = "No unexpected open orders on Binance",
-  tags = { "exchange", "binance", "orders" },
+  tags = { "exchange", "binance", "orders", "guard" },
   run = function(ctx) return probe.open_orders("binance", ctx) end,
 }

@@ -8,6 +8,7 @@
  *   local r = host.run({"checks/x.lua"}, {root = ".", timeout_ms = 500})
  *   r.verdict, r.exit_code, r.checks[1].status, r.checks[1].message ...
  *   host.setenv("NAME", "value")  -- or nil to unset
+ * Options also take phase = "start" | "guard" (the checks' ctx.phase).
  */
 #include <stdlib.h>
 #include <string.h>
@@ -146,6 +147,7 @@ static int host_run(lua_State *L)
     char **paths, **manifest = NULL, **secrets;
     char err[600], root[4096], lib[4096];
     pf_verdict v;
+    const char *phase;
     int kind;
 
     luaL_checktype(L, 1, LUA_TTABLE);
@@ -154,6 +156,9 @@ static int host_run(lua_State *L)
         lua_newtable(L);
     }
     luaL_checktype(L, 2, LUA_TTABLE);
+    phase = opt_string(L, 2, "phase", "start"); /* before anything is held */
+    if (strcmp(phase, "start") != 0 && strcmp(phase, "guard") != 0)
+        return luaL_error(L, "option phase must be start or guard");
     lua_newtable(L); /* wrap paths as opts-like table for opt_list */
     lua_pushvalue(L, 1);
     lua_setfield(L, -2, "paths");
@@ -173,6 +178,7 @@ static int host_run(lua_State *L)
     cfg.sb.lib_dir = lib[0] ? lib : NULL;
     cfg.sb.mode = opt_string(L, 2, "mode", "paper");
     cfg.sb.http_mode = opt_string(L, 2, "http", "mock");
+    cfg.sb.phase = phase;
     cfg.sb.fixtures_dir = opt_string(L, 2, "fixtures", "checks/fixtures");
     cfg.sb.memory_bytes = (size_t)opt_int(L, 2, "memory_mb",
                                           PF_DEFAULT_MEMORY_MB) << 20;

@@ -64,6 +64,7 @@ typedef struct opts {
     int guard; /* exec --guard (paper; live exec always guards) */
     const char *fixtures;
     const char *http;
+    const char *phase; /* run --phase start|guard (testing guard checks) */
     const char *root;
     const char *lib;
     const char *kill_switch;
@@ -146,6 +147,8 @@ static const char help_run[] =
     "                              the installed copy)\n"
     "  --secret NAME               also mask the value of $NAME, whatever its\n"
     "                              length (repeatable)\n"
+    "  --phase start|guard         run only: the checks' ctx.phase (default\n"
+    "                              start), for testing guard checks\n"
     "\n";
 
 static const char help_gate[] =
@@ -509,6 +512,17 @@ static int parse_opts(int argc, char **argv, opts *o)
                 return -1;
             }
             o->http = val;
+        } else if (IS("--phase")) {
+            if (o->cmd != CMD_RUN) {
+                usage_error("'%s' is an option of run only (testing "
+                            "guard checks)", a);
+                return -1;
+            }
+            if (strcmp(val, "start") != 0 && strcmp(val, "guard") != 0) {
+                usage_error("--phase must be start or guard (got '%s')", val);
+                return -1;
+            }
+            o->phase = val;
         } else if (IS("--root")) {
             o->root = val;
         } else if (IS("--lib")) {
@@ -680,6 +694,7 @@ static int prepare(const opts *o, session *s, const char *mode,
     s->cfg.sb.lib_dir = s->lib[0] ? s->lib : NULL;
     s->cfg.sb.mode = mode;
     s->cfg.sb.http_mode = http;
+    s->cfg.sb.phase = o->phase != NULL ? o->phase : "start";
     s->cfg.sb.fixtures_dir = s->fixtures;
     s->cfg.sb.memory_bytes = (size_t)o->memory_mb << 20;
     s->cfg.redactor = &s->redactor;

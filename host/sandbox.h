@@ -31,8 +31,9 @@ typedef struct pf_sandbox_conf {
     const char *lib_dir;      /* realpath of the Lua library folder, or NULL */
     const char *mode;         /* "paper" or "live" */
     const char *http_mode;    /* "mock" or "real" */
+    const char *phase;        /* ctx.phase: "start" or "guard" (8.8);
+                               * NULL is "start" */
     const char *fixtures_dir; /* mock HTTP fixtures */
-    const char *phase;        /* ctx.phase: NULL "start", or "guard" (8.8) */
     size_t memory_bytes;      /* allocator cap */
     uint64_t instr_budget;    /* VM instructions */
 } pf_sandbox_conf;

@@ -515,7 +515,8 @@ void pf_worker_one(const pf_worker_config *cfg, const char *file, int kind,
     lua_createtable(L, 0, 4); /* ctx */
     lua_pushstring(L, cfg->sb.mode);
     lua_setfield(L, -2, "mode");
-    lua_pushstring(L, cfg->sb.phase ? cfg->sb.phase : "start");
+    /* "guard" in guard cycles (8.8) and with run --phase guard */
+    lua_pushstring(L, cfg->sb.phase != NULL ? cfg->sb.phase : "start");
     lua_setfield(L, -2, "phase");
     lua_pushstring(L, out->id);
     lua_setfield(L, -2, "id");

@@ -1,6 +1,7 @@
 --- infra: the Redis and PostgreSQL reachability checks, one decision for
 --- both: the URL from the environment, a ping with a timeout, and the URL
---- shown with its password masked.
+--- shown with its password masked. The RUNBOOK's alert latency (KPI 10)
+--- goes into the details beside the measured one.
 local messages = require("messages")
 local settings = require("settings")
 
@@ -10,9 +11,9 @@ M.TIMEOUT_MS = 2000
 
 M.KINDS = {
   redis = { env = "REDIS_URL", ping = function(...) return preflight.redis.ping(...) end,
-            answer = "PING" },
+            answer = "PING", alert_ms = 50 },
   postgres = { env = "DATABASE_URL", ping = function(...) return preflight.db.ping(...) end,
-               answer = "SELECT 1" },
+               answer = "SELECT 1", alert_ms = 100 },
 }
 
 --- Ping the service named by its environment variable.
@@ -28,7 +29,7 @@ function M.ping(kind)
   end
   if not ok then return preflight.fail(("%s unreachable: %s"):format(kind, res)) end
   return preflight.pass(("%s at %s answered %s"):format(kind, messages.mask_url(url), k.answer),
-    { latency_ms = res })
+    { latency_ms = res, latency_ms_alert_max = k.alert_ms, alert = res > k.alert_ms })
 end
 
 return M

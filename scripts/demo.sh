@@ -5,7 +5,9 @@
 # redis-server and PostgreSQL on 127.0.0.1 (scripts/services.sh), stopped
 # on exit. Writes evidence/live_preflight_dryrun.json and exits with
 # preflight's exit code. If the servers cannot start, the run goes ahead
-# and infra.redis / infra.postgres report them unreachable.
+# and infra.redis / infra.postgres (and the KPI checks) report them
+# unreachable. The database has no kpi schema (docs/KPI-SCHEMA.md): at
+# start the KPI checks take that as a clean slate and pass.
 set -eu
 cd "$(dirname "$0")/.."
 sh scripts/install-deps.sh

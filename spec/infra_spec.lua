@@ -15,7 +15,15 @@ describe("infra", function()
     env.REDIS_URL = "redis://:pw@h:1/0"
     local r = infra.ping("redis")
     assert.same({ status = "pass", message = "redis at redis://:***@h:1/0 answered PING",
-      details = { latency_ms = 1.5 } }, r)
+      details = { latency_ms = 1.5, latency_ms_alert_max = 50, alert = false } }, r)
+  end)
+
+  it("marks a latency over the RUNBOOK's alert threshold (KPI 10), still a pass", function()
+    fake.db = { ping = function() return true, 150.5 end }
+    env.DATABASE_URL = "postgresql://h:1/d"
+    local r = infra.ping("postgres")
+    assert.equal("pass", r.status)
+    assert.same({ latency_ms = 150.5, latency_ms_alert_max = 100, alert = true }, r.details)
   end)
 
   it("fails with the primitive's error", function()

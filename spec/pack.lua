@@ -20,6 +20,7 @@ M.NAMES = {
   "OPEN_ORDERS_MAX", "EXCHANGE_TIMEOUT_MS", "BINANCE_BASE_URL", "UPBIT_BASE_URL",
   "KEY_EXPIRY_MIN_DAYS",
   "FX_KRW_PER_USD", "FX_MAX_DEVIATION_PCT",
+  "KPI_DATABASE_URL",
 }
 
 --- The settings of examples/paper.env.
@@ -60,14 +61,15 @@ end
 --- Run a shipped check against a fixture set with the paper settings.
 -- @param file string "checks/x.lua"
 -- @param o table|nil {set = "timeout" (nil: the healthy set), env = {...},
---   root = dir (default: the source tree), mode = "paper"|"live"}
+--   root = dir (default: the source tree), mode = "paper"|"live",
+--   phase = "start"|"guard" (ctx.phase; default start)}
 -- @return table the check's result
 function M.run(file, o)
   o = o or {}
   local fixtures = support.src .. "/checks/fixtures" .. (o.set and ("/" .. o.set) or "")
   return M.with_env(o.env, function()
     return support.run_check(file, { root = o.root or support.src, fixtures = fixtures,
-                                     mode = o.mode })
+                                     mode = o.mode, phase = o.phase })
   end)
 end
 

@@ -220,16 +220,22 @@ if pgrep -f "$BIN exec $T/slow" >/dev/null; then bad "orphan worker after SIGTER
 
 # ---- a required check that skips fails the run (issue 11) -----------------
 # The shipped pack, with the two infra checks replaced by passing stubs of
-# the same ids (no servers here) and the shipped manifest, which lists the
-# Upbit ids. With both exchanges every check passes; with EXCHANGES=binance
-# the ten Upbit checks and fx.krw_usd_sanity skip, and a skipped manifest
+# the same ids and the shipped manifest, which lists the Upbit ids. The KPI
+# checks read an empty PostgreSQL (scripts/services.sh; no kpi schema: a
+# clean slate at start). With both exchanges every check passes; with
+# EXCHANGES=binance the twelve Upbit checks and fx.krw_usd_sanity skip, and a skipped manifest
 # check fails the run.
 mkdir -p "$T/pack/checks"
 cp "$SRC"/checks/*.lua "$SRC/checks/manifest" "$T/pack/checks/"
 pass_check "$T/pack/checks/infra_redis.lua" infra.redis infra
 pass_check "$T/pack/checks/infra_postgres.lua" infra.postgres infra
+SVC=$(mktemp -d /tmp/pf-e2e-svc.XXXXXX)
+trap 'sh "$SRC/scripts/services.sh" stop "$SVC"; rm -rf "$T"' EXIT
+PGURL=$(sh "$SRC/scripts/services.sh" start "$SVC" postgres | sed -n 's/^DATABASE_URL=//p')
+[ -n "$PGURL" ] && ok || bad "scripts/services.sh did not start PostgreSQL"
 packrun() {
-    (set -a; . "$SRC/examples/paper.env"; set +a; EXCHANGES=$1; export EXCHANGES
+    (set -a; . "$SRC/examples/paper.env"; set +a; EXCHANGES=$1; DATABASE_URL=$PGURL
+     export EXCHANGES DATABASE_URL
      "$BIN" run --format json --root "$SRC" --lib "$SRC/lib" \
          --fixtures "$SRC/checks/fixtures" "$T/pack/checks")
 }
@@ -237,8 +243,8 @@ expect 0 "shipped pack, both exchanges" packrun binance,upbit
 expect 1 "shipped pack, EXCHANGES=binance: required checks skipped" packrun binance
 cp "$T/out" "$T/pack.json"
 schema "$T/pack.json"
-[ "$(jsonq "$T/pack.json" "d['verdict'], d['summary']['skipped'], d['summary']['passed'], d['summary']['failed'], d['summary']['errored']")" = "fail 11 19 0 0" ] && ok || bad "EXCHANGES=binance: verdict and summary $(jsonq "$T/pack.json" "d['verdict'], d['summary']")"
-[ "$(jsonq "$T/pack.json" "sorted(c['id'] for c in d['checks'] if c['status'] == 'skip' and c['reason'] == 'required')")" = "['exchange.upbit.balance', 'exchange.upbit.clock_skew', 'exchange.upbit.exposure', 'exchange.upbit.health', 'exchange.upbit.key_expiry', 'exchange.upbit.open_orders', 'exchange.upbit.order_rules', 'exchange.upbit.order_test', 'exchange.upbit.rate_limit', 'exchange.upbit.wallet_status', 'fx.krw_usd_sanity']" ] && ok || bad "EXCHANGES=binance: the upbit checks are not required skips"
+[ "$(jsonq "$T/pack.json" "d['verdict'], d['summary']['skipped'], d['summary']['passed'], d['summary']['failed'], d['summary']['errored']")" = "fail 12 27 0 0" ] && ok || bad "EXCHANGES=binance: verdict and summary $(jsonq "$T/pack.json" "d['verdict'], d['summary']")"
+[ "$(jsonq "$T/pack.json" "sorted(c['id'] for c in d['checks'] if c['status'] == 'skip' and c['reason'] == 'required')")" = "['exchange.upbit.balance', 'exchange.upbit.balance_drift', 'exchange.upbit.clock_skew', 'exchange.upbit.exposure', 'exchange.upbit.health', 'exchange.upbit.key_expiry', 'exchange.upbit.open_orders', 'exchange.upbit.order_rules', 'exchange.upbit.order_test', 'exchange.upbit.rate_limit', 'exchange.upbit.wallet_status', 'fx.krw_usd_sanity']" ] && ok || bad "EXCHANGES=binance: the upbit checks are not required skips"
 [ "$(jsonq "$T/pack.json" "[c['id'] for c in d['checks'] if c['status'] == 'pass' and 'upbit' in c['id']]")" = "[]" ] && ok || bad "EXCHANGES=binance: an upbit check passed"
 contains "required skip problem" "$T/pack.json" 'required check \"exchange.upbit.health\" skipped'
 contains "the check's own message stays" "$T/pack.json" "upbit is not in EXCHANGES (binance)"
@@ -274,5 +280,22 @@ end }
 EOF
     expect 0 "plugin missing, no network" "$T/alone/preflight" run "$T/netc"
 fi
+
+# ---- ctx.phase: run --phase start|guard (testing guard checks) -------------
+mkdir -p "$T/phase"
+mk "$T/phase/p.lua" <<'EOF'
+return { id = "phase.p", title = "t", tags = { "guard" }, run = function(ctx)
+  if ctx.phase == "guard" then return preflight.fail("phase guard") end
+  return preflight.pass("phase " .. tostring(ctx.phase))
+end }
+EOF
+expect 0 "phase: start by default" "$BIN" run "$T/phase"
+contains "phase: start by default says so" "$T/out" "phase start"
+expect 0 "phase: --phase start" "$BIN" run --phase start "$T/phase"
+expect 1 "phase: --phase guard reaches ctx.phase" "$BIN" run --phase guard "$T/phase"
+contains "phase: guard says so" "$T/out" "phase guard"
+expect 2 "phase: an unknown phase is a usage error" "$BIN" run --phase live "$T/phase"
+expect 2 "phase: arm refuses --phase" "$BIN" arm --phase guard "$T/phase"
+expect 2 "phase: exec refuses --phase" "$BIN" exec --phase guard "$T/phase" -- true
 
 finish e2e

@@ -343,7 +343,8 @@ function M.headroom(ctx, assets)
 end
 
 --- Open orders on every symbol.
--- @return table|nil list of {symbol, side, qty, price}
+-- @return table|nil list of {symbol, side, qty, price, id, client_id,
+--   created_ms} (the last three nil when absent)
 -- @return string|nil err
 function M.open_orders(ctx)
   local doc, err = M.signed(ctx, "/api/v3/openOrders")
@@ -352,7 +353,10 @@ function M.open_orders(ctx)
   local out = {}
   for _, o in ipairs(doc) do
     out[#out + 1] = { symbol = tostring(o.symbol), side = tostring(o.side),
-                      qty = tostring(o.origQty), price = tostring(o.price) }
+                      qty = tostring(o.origQty), price = tostring(o.price),
+                      id = type(o.orderId) == "number" and ("%.0f"):format(o.orderId) or nil,
+                      client_id = type(o.clientOrderId) == "string" and o.clientOrderId or nil,
+                      created_ms = type(o.time) == "number" and o.time or nil }
   end
   return out
 end

@@ -5,6 +5,7 @@
 --- (exchange.binance, exchange.upbit). An exchange not in EXCHANGES is a
 --- skip, never a pass: the host fails the run when the check is required
 --- (listed in the manifest).
+local kpi = require("kpi")
 local messages = require("messages")
 local settings = require("settings")
 local plan = require("exchange.plan")
@@ -82,25 +83,42 @@ function M.clock_skew(name, ctx)
       return judge(math.abs(skew) > limit,
         ("%s, over the %d ms limit; fix NTP before trading"):format(how, limit),
         ("%s, within %d ms"):format(how, limit),
-        { skew_ms = math.floor(skew + 0.5), limit_ms = limit })
+        { skew_ms = math.floor(skew + 0.5), limit_ms = limit, resolution_ms = t.resolution_ms,
+          skew_ms_alert_max = kpi.T.clock.skew_alert_max_ms, skew_ms_kill_max = limit,
+          -- a coarse clock (Upbit's Date header) alerts only beyond its resolution
+          alert = math.abs(skew) - t.resolution_ms / 2 > kpi.T.clock.skew_alert_max_ms })
     end)
 end
 
---- Rate-limit headroom at or above RATE_LIMIT_MIN_HEADROOM_PCT.
+--- Rate-limit headroom at or above RATE_LIMIT_MIN_HEADROOM_PCT at start.
+--- In a guard cycle the bot's own use counts against the headroom, so
+--- low headroom is an alert only (the RUNBOOK's KPI 6); a 418 or 429
+--- answer fails in both phases.
 function M.rate_limit(name, ctx)
   return probe(name, ctx, "RATE_LIMIT_MIN_HEADROOM_PCT",
     function(ex, c, assets) return ex.headroom(c, assets) end,
     function(min, h)
       local msg = ("%s %s: %d%% headroom"):format(name, h.what, math.floor(h.pct))
+      local alert_min = 100 - kpi.T.rate_limit.used_alert_max_pct
+      local d = { used = h.used, limit = h.limit, headroom_pct = math.floor(h.pct),
+                  headroom_pct_alert_min = alert_min, alert = h.pct < alert_min }
+      if kpi.guarding(ctx) then
+        return pass(("%s (alert below %d%%)"):format(msg, alert_min), d)
+      end
+      d.headroom_pct_kill_min = min
       return judge(h.pct < min,
         ("%s < minimum %s%%"):format(msg, tostring(min)),
-        ("%s (minimum %s%%)"):format(msg, tostring(min)),
-        { used = h.used, limit = h.limit, headroom_pct = math.floor(h.pct) })
+        ("%s (minimum %s%%)"):format(msg, tostring(min)), d)
     end)
 end
 
---- No more open orders than OPEN_ORDERS_MAX (default 0).
+--- No more open orders than OPEN_ORDERS_MAX (default 0) at start; in a
+--- guard cycle, every open order known to the bot (kpi.open_orders_guard).
 function M.open_orders(name, ctx)
+  if kpi.guarding(ctx) then
+    return probe(name, ctx, nil, function(ex, c) return ex.open_orders(c) end,
+      function(_, orders) return kpi.open_orders_guard(name, ctx, orders) end)
+  end
   return probe(name, ctx, "OPEN_ORDERS_MAX",
     function(ex, c) return ex.open_orders(c) end,
     function(max, orders)
@@ -185,9 +203,10 @@ end
 
 --- Holdings of the traded assets plus PLANNED_NOTIONAL_USD within the cap
 --- (LIVE_MAX_NOTIONAL_USD; in paper mode PAPER_MAX_NOTIONAL_USD unless
---- LIVE_MAX_NOTIONAL_USD is set).
+--- LIVE_MAX_NOTIONAL_USD is set). In a guard cycle the bot's orders are in
+--- the holdings already: the planned notional counts as 0.
 function M.exposure(name, ctx)
-  return probe(name, ctx, "PLANNED_NOTIONAL_USD",
+  return probe(name, ctx, not kpi.guarding(ctx) and "PLANNED_NOTIONAL_USD" or nil,
     function(ex, c, assets)
       local cap, from = settings.cap(c and c.mode or "paper")
       if not cap then return nil, from end
@@ -198,6 +217,7 @@ function M.exposure(name, ctx)
       return b, rate, prices, assets, cap, from
     end,
     function(planned, b, rate, prices, assets, cap, from)
+      planned = planned or 0
       local held = held_usd(b, rate, prices, assets)
       local total = held + planned
       local msg = ("%s exposure %s USD (holdings %s + planned %s)"):format(name,
@@ -322,6 +342,16 @@ function M.krw_usd_sanity(ctx)
       plan.plain(max)),
     ("%s, within %s%%"):format(msg, plan.plain(max)),
     { krw_per_usdt = p, fx_krw_per_usd = ref, deviation_pct = dev })
+end
+
+--- KPI 9: the exchange's balances against the bot's expected balances
+--- (kpi.balance_drift).
+function M.balance_drift(name, ctx)
+  local ex, res = M.adapter(name)
+  if not ex then return res end
+  local assets, err = settings.assets()
+  if not assets then return fail(err) end
+  return kpi.balance_drift(name, ctx, ex, assets)
 end
 
 return M

@@ -7,6 +7,7 @@ local api = require("exchange.api")
 local httpdate = require("httpdate")
 local isodate = require("isodate")
 local jwt = require("jwt")
+local kpi = require("kpi")
 local settings = require("settings")
 local plan = require("exchange.plan")
 
@@ -173,7 +174,8 @@ M.ORDERS_MAX_COUNTED = 10000
 --- Open orders: GET /v1/orders/open (the state=wait listing of
 --- /v1/orders is deprecated), waiting orders (state=wait) and reserved
 --- ones (state=watch), page by page until a page is not full (or more
---- orders than any limit allows have been counted).
+--- orders than any limit allows have been counted): {symbol, side, qty,
+--- price, id, client_id, created_ms} (the last three nil when absent).
 function M.open_orders(ctx)
   local out = {}
   for _, state in ipairs({ "wait", "watch" }) do
@@ -187,9 +189,13 @@ function M.open_orders(ctx)
       end
       for _, o in ipairs(doc) do
         if type(o) ~= "table" then return nil, "upbit /v1/orders/open lists a malformed order" end
+        local created = kpi.parse_time(o.created_at)
         out[#out + 1] = { symbol = tostring(o.market), side = tostring(o.side),
                           qty = tostring(o.remaining_volume or o.volume),
-                          price = tostring(o.price) }
+                          price = tostring(o.price),
+                          id = type(o.uuid) == "string" and o.uuid or nil,
+                          client_id = type(o.identifier) == "string" and o.identifier or nil,
+                          created_ms = created and created * 1000 or nil }
       end
       if #doc < M.ORDERS_PAGE or #out > M.ORDERS_MAX_COUNTED then break end
       page = page + 1

@@ -28,4 +28,15 @@ describe("checks/exchange_binance_clock_skew.lua", function()
   }) do
     it(row[1], function() pack.check(file, row) end)
   end
+
+  it("puts the RUNBOOK's alert and kill thresholds beside the skew (KPI 7)", function()
+    local c = pack.run(file, { set = "skewed_clock", phase = "guard",
+                               env = { CLOCK_SKEW_MAX_MS = "6000" } })
+    assert.equal("pass", c.status, c.message)
+    assert.equal(250, c.details.skew_ms_alert_max)
+    assert.equal(6000, c.details.skew_ms_kill_max)
+    assert.is_true(c.details.alert)
+    c = pack.run(file, { phase = "guard" })
+    assert.is_false(c.details.alert)
+  end)
 end)

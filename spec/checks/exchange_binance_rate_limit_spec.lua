@@ -25,10 +25,23 @@ describe("checks/exchange_binance_rate_limit.lua", function()
       status = "fail",
       message = 'RATE_LIMIT_MIN_HEADROOM_PCT must be a plain decimal number from 0 to 100, got'
         .. ' "120"' },
+    { "in a guard cycle little headroom is an alert, not a kill (KPI 6)", set = "low_headroom",
+      phase = "guard", status = "pass",
+      message = "binance request weight 5400 of 6000 per minute used: 10% headroom (alert below"
+        .. " 30%)" },
+    { "in a guard cycle a 429 still fails", set = "rate_limited", phase = "guard",
+      status = "fail", message = "binance rate limited: HTTP 429 on GET"
+        .. " /api/v3/exchangeInfo?symbol=BTCUSDT, Retry-After 30 s" },
     { "fails on a 5xx", set = "server_error", status = "fail",
       message = "binance GET /api/v3/exchangeInfo?symbol=BTCUSDT: HTTP 503: -1008 Server is"
         .. " currently overloaded with other requests. Please try again in a few minutes." },
   }) do
     it(row[1], function() pack.check(file, row) end)
   end
+
+  it("puts the RUNBOOK's alert threshold beside the headroom (KPI 6)", function()
+    local c = pack.run(file, { set = "low_headroom", phase = "guard" })
+    assert.same({ used = 5400, limit = 6000, headroom_pct = 10, headroom_pct_alert_min = 30,
+                  alert = true }, c.details)
+  end)
 end)

@@ -36,6 +36,18 @@ describe("checks/infra_postgres.lua", function()
     assert.falsy(c.message:find("n0t-the-pw", 1, true))
   end)
 
+  it("in a guard cycle too, with the RUNBOOK's alert latency beside the measured one (KPI 10)",
+    function()
+      local c = pack.run(file, { env = { DATABASE_URL = url }, phase = "guard" })
+      assert.equal("pass", c.status, c.message)
+      assert.is_number(c.details.latency_ms)
+      assert.equal(100, c.details.latency_ms_alert_max)
+      assert.equal(c.details.latency_ms > 100, c.details.alert)
+      c = pack.run(file, { env = { DATABASE_URL = "postgresql://u:pw@127.0.0.1:1/db" },
+                           phase = "guard" })
+      assert.equal("fail", c.status, c.message)
+    end)
+
   it("fails when nothing listens", function()
     local c = pack.run(file, { env = { DATABASE_URL = "postgresql://u:pw@127.0.0.1:1/db" } })
     assert.equal("fail", c.status)

@@ -26,6 +26,18 @@ describe("checks/infra_redis.lua", function()
     assert.is_number(c.details.latency_ms)
   end)
 
+  it("in a guard cycle too, with the RUNBOOK's alert latency beside the measured one (KPI 10)",
+    function()
+      local c = pack.run(file, { env = { REDIS_URL = url }, phase = "guard" })
+      assert.equal("pass", c.status, c.message)
+      assert.is_number(c.details.latency_ms)
+      assert.equal(50, c.details.latency_ms_alert_max)
+      assert.equal(c.details.latency_ms > 50, c.details.alert)
+      c = pack.run(file, { env = { REDIS_URL = "redis://127.0.0.1:1/0" },
+                           phase = "guard" })
+      assert.equal("fail", c.status, c.message)
+    end)
+
   it("fails when nothing listens", function()
     local c = pack.run(file, { env = { REDIS_URL = "redis://127.0.0.1:1/0" } })
     assert.equal("fail", c.status)
