@@ -1151,6 +1151,8 @@ typedef struct binding {
     pf_buf trust;          /* 8.4: what others could change, a line each */
     size_t ntrust;
     char trust_first[600];
+    size_t ncompiled;      /* 8.2: compiled bytes that are not locked */
+    char compiled_first[PATH_MAX + 100];
 } binding;
 
 /* The host id: PREFLIGHT_HOST_ID, else the host name (8.5). */
@@ -1317,44 +1319,108 @@ static void bind_approvals(binding *b, const pf_arming_result *gate)
     }
 }
 
-/* 1 when a check's bytes as its worker compiled them (its sha256) are not
- * the ones locked for its file. */
-static int compiled_differs(const binding *b, const pf_check *checks,
-                            size_t n)
+/* The path of file relative to the project root (into out), or NULL when
+ * it cannot be resolved or is not inside the root. */
+static const char *root_relative(const binding *b, const char *file,
+                                 char *out)
 {
-    char real[PATH_MAX];
     size_t rl = strlen(b->pk.root);
+
+    if (realpath(file, out) == NULL)
+        return NULL;
+    return strcmp(b->pk.root, "/") == 0 ? out + 1
+           : strncmp(out, b->pk.root, rl) == 0 && out[rl] == '/'
+               ? out + rl + 1
+               : NULL;
+}
+
+/* 1 when b holds the whole line (len bytes, its newline included). */
+static int has_line(const pf_buf *b, const char *line, size_t len)
+{
+    const char *p = b->data, *end = b->data + b->len;
+
+    while (p != NULL && p < end) {
+        const char *nl = memchr(p, '\n', (size_t)(end - p));
+        size_t n = nl ? (size_t)(nl - p) + 1 : (size_t)(end - p);
+        if (n == len && memcmp(p, line, len) == 0)
+            return 1;
+        p += n;
+    }
+    return 0;
+}
+
+/* Add "compiled PATH: WHY\n" to out unless it is there already; 1 when
+ * added (or when out of memory: counted, so never a match). */
+static int compiled_line(pf_buf *out, const char *path, const char *why)
+{
+    pf_buf l;
+    int added = 1;
+
+    pf_buf_init(&l);
+    pf_buf_addf(&l, "compiled %s: %s\n", path, why);
+    if (l.oom)
+        out->oom = 1;
+    else if (has_line(out, l.data, l.len))
+        added = 0;
+    else
+        pf_buf_add(out, l.data, l.len);
+    pf_buf_free(&l);
+    return added;
+}
+
+/*
+ * What the workers compiled against the pack's files as hashed for the
+ * lock check (8.2): every check file (by its sha256) and every library
+ * module each worker reported, one line each into out ("compiled PATH:
+ * other bytes than the locked file" or "... not in the lock"), each named
+ * once. Returns how many; a check file that cannot be resolved counts.
+ */
+static size_t compiled_diffs(const binding *b, const pf_check *checks,
+                             size_t n, pf_buf *out)
+{
+    static const char other[] = "other bytes than the locked file";
+    static const char unlisted[] = "not in the lock";
+    char real[PATH_MAX];
+    size_t count = 0;
 
     for (size_t i = 0; i < n; i++) {
         const pf_check *c = &checks[i];
+        const pf_lock_entry *e;
         const char *rel;
-        size_t lo = 0, hi = b->pk.files.n;
-        int found = 0;
 
-        if (c->status == PF_STATUS_NOT_SELECTED || c->sha256[0] == '\0')
-            continue;
-        if (realpath(c->file, real) == NULL)
-            return 1;
-        rel = strcmp(b->pk.root, "/") == 0 ? real + 1
-              : strncmp(real, b->pk.root, rl) == 0 && real[rl] == '/'
-                  ? real + rl + 1
-                  : NULL;
-        while (rel != NULL && lo < hi && !found) {
-            size_t mid = lo + (hi - lo) / 2;
-            int r = strcmp(b->pk.files.e[mid].path, rel);
-            if (r == 0)
-                found = strcmp(b->pk.files.e[mid].sha256, c->sha256) == 0
-                            ? 1
-                            : -1;
-            else if (r < 0)
-                lo = mid + 1;
-            else
-                hi = mid;
+        if (c->status != PF_STATUS_NOT_SELECTED && c->sha256[0] != '\0') {
+            rel = root_relative(b, c->file, real);
+            e = rel ? pf_lock_find(&b->pk.files, rel) : NULL;
+            if (e == NULL)
+                count += compiled_line(out, rel ? rel : c->file, unlisted);
+            else if (strcmp(e->sha256, c->sha256) != 0)
+                count += compiled_line(out, rel, other);
         }
-        if (found != 1)
-            return 1;
+        for (size_t k = 0; k < c->nmodules; k++) {
+            const pf_module *m = &c->modules[k];
+            e = pf_lock_find(&b->pk.files, m->path);
+            if (e == NULL)
+                count += compiled_line(out, m->path, unlisted);
+            else if (strcmp(e->sha256, m->sha256) != 0)
+                count += compiled_line(out, m->path, other);
+        }
     }
-    return 0;
+    return count;
+}
+
+/* 1 when a check file or library module as a worker compiled it is not
+ * the file locked for it (8.2). */
+static int compiled_differs(const binding *b, const pf_check *checks,
+                            size_t n)
+{
+    pf_buf d;
+    size_t k;
+
+    pf_buf_init(&d);
+    k = compiled_diffs(b, checks, n, &d);
+    k += d.oom; /* cannot tell: differs */
+    pf_buf_free(&d);
+    return k != 0;
 }
 
 /* The pack's facts for the outcome (8.2-8.5). */
@@ -1431,6 +1497,55 @@ static void bind_again(const opts *o, binding *b, const session *s,
         bind_approvals(b, gate);
     oi->approvals_enough = b->ap_done && b->ap.enough;
     oi->compiled_differs = compiled_differs(b, s->checks, s->n);
+}
+
+/*
+ * After the checks, in any mode, for a pack with a lock: what the workers
+ * compiled (check files and library modules) against the lock (8.2).
+ * Each difference joins the pack's differences (in paper a listed problem
+ * that does not change the verdict; pack.locked is then false), the first
+ * is named in the outcome's facts (live refuses on it), and a module
+ * compiled from outside the pack joins pack.files[], so that the evidence
+ * lists every file the run read to decide.
+ */
+static void bind_compiled(binding *b, const session *s, int live_arm,
+                          pf_report *r, pf_outcome_input *oi)
+{
+    pf_buf d;
+
+    pf_buf_init(&d);
+    if (b->pk.lock_state != PF_LOCKST_MATCH &&
+        b->pk.lock_state != PF_LOCKST_DIFF)
+        goto files;
+    b->ncompiled = compiled_diffs(b, s->checks, s->n, &d);
+    if (d.oom && b->ncompiled == 0)
+        b->ncompiled = 1;
+    snprintf(b->compiled_first, sizeof b->compiled_first, "%.*s",
+             d.data ? (int)strcspn(d.data, "\n") : 0, d.data ? d.data : "");
+    if (b->ncompiled > 0) {
+        if (d.data != NULL)
+            pf_buf_adds(&b->pk.diffs, d.data);
+        b->pk.ndiffs += b->ncompiled;
+        r->pack_diffs = b->pk.diffs.data; /* may have moved */
+        r->pack_locked = 0;
+        if (!live_arm)
+            pf_term_error("note: a worker compiled bytes that are not "
+                          "locked (%s%s); live arm and exec refuse it",
+                          b->compiled_first[0] ? b->compiled_first
+                                               : "out of memory",
+                          b->ncompiled > 1 ? ", ..." : "");
+    }
+    oi->compiled_differs = b->ncompiled > 0;
+    oi->compiled_what = b->compiled_first;
+files: /* after the comparison: what the run read, for the evidence */
+    for (size_t i = 0; b->pk.files_ok && i < s->n; i++) {
+        for (size_t k = 0; k < s->checks[i].nmodules; k++) {
+            const pf_module *m = &s->checks[i].modules[k];
+            if (pf_lock_insert(&b->pk.files, m->path, m->sha256) != 0)
+                b->pk.files_ok = 0; /* the list is no longer whole */
+        }
+    }
+    pf_buf_free(&d);
 }
 
 /* Append the run's audit record (8.6): the approvals it used are recorded
@@ -1625,6 +1740,8 @@ static int cmd_checks(const opts *o)
     r.arm_age_s = (double)gate.arm_age_ms / 1000.0;
     if (live_arm && bd.has_pack)
         bind_again(o, &bd, &s, &gate, &oi);
+    if (bd.has_pack)
+        bind_compiled(&bd, &s, live_arm, &r, &oi);
     oi.phase = PF_OC_AFTER;
     oi.kill_engaged = in.kill_switch_engaged;
     oi.verdict = v.kind;

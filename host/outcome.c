@@ -203,7 +203,10 @@ static void decide_after(const pf_outcome_input *in, int arming, int live,
     if (live) {
         /* the gate again, with the clock and kill switch as they are now */
         live_rules(in, 1, out);
-        if (in->compiled_differs)
+        if (in->compiled_differs && in->compiled_what != NULL &&
+            in->compiled_what[0] != '\0')
+            addf(out, "%s (%s)", R_COMPILED, in->compiled_what);
+        else if (in->compiled_differs)
             add(out, R_COMPILED);
         if (in->gate->state != PF_ARM_ARMED || out->nreasons > 0) {
             set_arm(out, PF_ARM_REFUSED);
