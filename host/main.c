@@ -74,6 +74,7 @@ typedef struct opts {
     const char *pubkey, *require; /* verify */
     long max_age_s;
     int audit_show;  /* audit show (else verify) */
+    int audit_rotate; /* audit rotate */
     const char *reason;
     const char *ceiling;
     char **tags;
@@ -103,8 +104,9 @@ static const char usage_text[] =
     "                              make an approver's Ed25519 key\n"
     "  approve --key FILE --cap USD --host ID [--ttl-s S] [PATH]\n"
     "                              print a signed approval of PATH's pack\n"
-    "  audit verify|show [FILE]    check the audit log's hash chain, or\n"
-    "                              show its last records\n"
+    "  audit verify|show|rotate [FILE]\n"
+    "                              check the audit log's hash chain, show\n"
+    "                              its last records, or rotate it\n"
     "  verify EVIDENCE --pubkey FILE --require pass|armed\n"
     "                              check a signed evidence document\n"
     "  version                     print the version\n"
@@ -268,13 +270,17 @@ static const cmd_help helps[] = {
      "LIVE_APPROVALS; each is used once.\n\n",
      H_EXIT},
     {"audit",
-     "usage: preflight audit verify [FILE]\n"
-     "       preflight audit show [--last N] [--format text|json] [FILE]\n\n"
+     "usage: preflight audit verify [FILE...]\n"
+     "       preflight audit show [--last N] [--format text|json] [FILE]\n"
+     "       preflight audit rotate [FILE]\n\n"
      "FILE: the audit log (default: the policy's audit of checks/, else\n"
      "evidence/audit.jsonl). verify checks the hash chain: exit 0 intact,\n"
-     "1 broken (naming the first bad line and why), 2 unreadable. show\n"
-     "prints the last N records (default 20; 0 all) as text, or the\n"
-     "lines themselves with --format json.\n\n",
+     "1 broken (naming the first bad line and why), 2 unreadable; given\n"
+     "several files (oldest first) it checks that each links to the one\n"
+     "before. show prints the last N records (default 20; 0 all) as text,\n"
+     "or the lines themselves with --format json. rotate archives the log\n"
+     "as FILE.FIRST-LAST and starts FILE again with a record linked to it\n"
+     "(exit 1: broken or empty, not rotated).\n\n",
      H_EXIT},
     {"verify",
      "usage: preflight verify EVIDENCE --pubkey FILE --require pass|armed\n"
@@ -407,7 +413,9 @@ static int parse_opts(int argc, char **argv, opts *o)
                 return -1;
             }
             if ((o->cmd == CMD_LOCK || o->cmd == CMD_APPROVE ||
-                 o->cmd == CMD_AUDIT || o->cmd == CMD_VERIFY) &&
+                 (o->cmd == CMD_AUDIT &&
+                  (o->audit_show || o->audit_rotate)) ||
+                 o->cmd == CMD_VERIFY) &&
                 o->npaths == 1) {
                 usage_error("one PATH only ('%s' is a second)", a);
                 return -1;
@@ -2197,7 +2205,99 @@ out:
     return rc;
 }
 
-/* audit verify|show [FILE] */
+/* After "audit log intact: FILE": when FILE is a rotated log, say that
+ * its first line links to a previous file, and the hash it carries. */
+static void audit_link_note(const char *path)
+{
+    pf_audit_chain c;
+    char err[PATH_MAX + 300];
+
+    if (pf_audit_verify_chain(path, &c, err, sizeof err) != 0 || !c.linked)
+        return;
+    printf("its first line (seq %lld) links to a previous file: that "
+           "file's last line has sha256 %s; verify both in order: "
+           "preflight audit verify PREVIOUS ",
+           (long long)c.first_seq, c.first_prev);
+    pf_term_put(stdout, path);
+    putchar('\n');
+}
+
+/* audit verify FILE FILE...: each file's chain, and each file's first line
+ * linked to the last line of the file before it (a rotation). 0 intact, 1
+ * broken (the first bad file and line named), 2 unreadable. */
+static int audit_verify_files(char *const *paths, size_t n)
+{
+    pf_audit_chain prev, c;
+    char err[PATH_MAX + 300];
+    size_t total = 0;
+    int rc = 0;
+
+    memset(&prev, 0, sizeof prev);
+    for (size_t i = 0; i < n && rc == 0; i++) {
+        rc = pf_audit_verify_chain(paths[i], &c, err, sizeof err);
+        if (rc == 0 && i > 0 &&
+            (!c.linked || strcmp(c.first_prev, prev.last_hash) != 0 ||
+             c.first_seq != prev.last_seq + 1)) {
+            snprintf(err, sizeof err, "line 1: %s the previous file",
+                     !c.linked ? "is not a rotation record linking to"
+                     : c.first_seq != prev.last_seq + 1
+                         ? "seq does not follow the last seq of"
+                         : "prev is not the hash of the last line of");
+            rc = 1;
+            c.nlines = 0; /* its first line is the bad one */
+        }
+        if (rc == 1) {
+            fputs("audit log BROKEN: ", stdout);
+            pf_term_put(stdout, paths[i]);
+            fputs(": ", stdout);
+            pf_term_put(stdout, err);
+            printf("\n(the %zu record%s before it chain correctly)\n",
+                   total + c.nlines, total + c.nlines == 1 ? "" : "s");
+        } else if (rc != 0) {
+            pf_term_error("audit: %s", err);
+        }
+        total += c.nlines;
+        prev = c;
+    }
+    if (rc == 0) {
+        printf("audit logs intact and chained: %zu files, %zu record%s\n", n,
+               total, total == 1 ? "" : "s");
+        audit_link_note(paths[0]);
+    }
+    return fflush(stdout) == 0 ? rc : PF_EXIT_ERROR;
+}
+
+/* audit rotate FILE: a new file whose first line carries the old file's
+ * last line hash (pf_audit_rotate). 0 rotated, 1 not (broken chain,
+ * empty), 2 unreadable or not written. */
+static int audit_rotate(const char *path)
+{
+    char host[PF_HOST_ID_MAX + 1], archive[PATH_MAX + 64], hash[65];
+    char err[PATH_MAX + 600];
+    pf_audit_chain old;
+
+    host_id(host, sizeof host);
+    int rc = pf_audit_rotate(path, host, pf_utc_now_ms(), archive,
+                             sizeof archive, &old, hash, err, sizeof err);
+
+    if (rc != 0) {
+        pf_term_error("audit rotate: %s", err);
+        return rc == 1 ? PF_EXIT_FAIL : PF_EXIT_ERROR;
+    }
+    fputs("rotated: ", stdout);
+    pf_term_put(stdout, path);
+    fputs(" -> ", stdout);
+    pf_term_put(stdout, archive);
+    printf(" (seq %lld-%lld, last line sha256 %s)\n", (long long)old.first_seq,
+           (long long)old.last_seq, old.last_hash);
+    fputs("new log: ", stdout);
+    pf_term_put(stdout, path);
+    printf(" starts at seq %lld with a rotate record linked to it\n",
+           (long long)old.last_seq + 1);
+    return fflush(stdout) == 0 ? PF_EXIT_PASS : PF_EXIT_ERROR;
+}
+
+/* audit verify|show|rotate [FILE] */
 static int cmd_audit(const opts *o)
 {
     static pf_pack pk;
@@ -2220,12 +2320,17 @@ static int cmd_audit(const opts *o)
     } else {
         snprintf(path, sizeof path, "%s", PF_AUDIT_DEFAULT);
     }
+    if (o->audit_rotate)
+        return audit_rotate(path);
+    if (!o->audit_show && o->npaths > 1)
+        return audit_verify_files(o->paths, o->npaths);
     if (!o->audit_show) {
         rc = pf_audit_verify(path, &n, err, sizeof err);
         if (rc == 0) {
             fputs("audit log intact: ", stdout);
             pf_term_put(stdout, path);
             printf(" (%zu record%s)\n", n, n == 1 ? "" : "s");
+            audit_link_note(path);
         } else if (rc == 1) {
             fputs("audit log BROKEN: ", stdout);
             pf_term_put(stdout, path);
@@ -2410,10 +2515,13 @@ int main(int argc, char **argv)
     else if (strcmp(cmd, "audit") == 0) {
         o.cmd = CMD_AUDIT;
         if (argc < 3 || (strcmp(argv[2], "verify") != 0 &&
-                         strcmp(argv[2], "show") != 0))
-            return usage_error("audit needs verify or show (preflight audit "
-                               "verify|show [FILE])", NULL);
+                         strcmp(argv[2], "show") != 0 &&
+                         strcmp(argv[2], "rotate") != 0))
+            return usage_error("audit needs verify, show or rotate "
+                               "(preflight audit verify [FILE...] | show "
+                               "[FILE] | rotate [FILE])", NULL);
         o.audit_show = strcmp(argv[2], "show") == 0;
+        o.audit_rotate = strcmp(argv[2], "rotate") == 0;
         argv++; /* the subcommand is not an operand */
         argc--;
     }
