@@ -2353,15 +2353,6 @@ static int cmd_audit(const opts *o)
     return fflush(stdout) == 0 ? rc : PF_EXIT_ERROR;
 }
 
-/* Decode the base64 of a 64-byte signature (one line, a newline allowed
- * at the end). Returns 0, or -1 when it is anything else. */
-static int sig_decode(const char *s, size_t n, unsigned char sig[64])
-{
-    if (n > 0 && s[n - 1] == '\n')
-        n--;
-    return pf_base64_decode(s, n, 0, sig, 64) == 64 ? 0 : -1;
-}
-
 /* verify EVIDENCE --pubkey FILE --require pass|armed [--max-age-s S]
  * [--host ID] (8.9): exit 0 only when every rule holds, 1 listing every
  * reason, 2 when an input cannot be read. */
@@ -2413,7 +2404,7 @@ static int cmd_verify(const opts *o)
     if (pf_read_regular(sigpath, 0, 1024, &sigtext, &slen, err,
                         sizeof err) != 0)
         WHY("no signature: %.300s", err);
-    else if (sig_decode(sigtext, slen, sig) != 0)
+    else if (pf_sig_decode(sigtext, slen, sig) != 0)
         WHY("%.300s is not one base64 Ed25519 signature", sigpath);
     else if (verify(key.a[0].key, (const unsigned char *)doc, dlen, sig) != 1)
         WHY("the signature is not valid for key %s (%s): another key, or "
