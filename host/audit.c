@@ -222,13 +222,16 @@ int pf_audit_append(const char *path, const pf_audit_rec *r, int64_t *seq,
     if (last_line(fd, path, &last, prev, err, errlen) != 0)
         goto cleanup;
     /* under the lock: a nonce is recorded once, so of two runs racing
-     * with the same approval only one gets its record */
-    for (size_t i = 0; i < r->nnonces; i++) {
+     * with the same approval only one gets its record (one pass over the
+     * log for all of them) */
+    if (r->nnonces > 0) {
         char why[300];
-        int seen = pf_audit_nonce_seen(path, r->nonces[i], why, sizeof why);
+        size_t which = 0;
+        int seen = pf_audit_nonces_seen(path, r->nonces, r->nnonces, &which,
+                                        why, sizeof why);
         if (seen != 0) {
             snprintf(err, errlen, "%s: approval nonce %.32s %s", path,
-                     r->nonces[i],
+                     r->nonces[which],
                      seen > 0 ? "is already recorded (replayed)"
                               : "cannot be looked up");
             goto cleanup;
@@ -408,32 +411,117 @@ int pf_audit_verify(const char *path, size_t *nlines, char *err,
 }
 
 typedef struct seen {
-    char quoted[40];
+    const char *const *nonces;
+    size_t n, which;
 } seen;
 
+/* 3 when the line holds one of the nonces quoted ("<32 hex>"), anywhere:
+ * a superset of its nonces member, so never fewer hits. */
 static int seen_line(void *ud, size_t no, const char *s, size_t n)
 {
     seen *q = ud;
+    const char *p = s, *end = s + n;
 
     (void)no;
-    return memmem(s, n, q->quoted, strlen(q->quoted)) != NULL ? 3 : 0;
+    while (end - p >= 34 && (p = memchr(p, '"', (size_t)(end - p - 33)))) {
+        if (p[33] == '"') {
+            for (size_t i = 0; i < q->n; i++) {
+                if (strncmp(q->nonces[i], p + 1, 32) == 0 &&
+                    strlen(q->nonces[i]) == 32) {
+                    q->which = i;
+                    return 3;
+                }
+            }
+        }
+        p++;
+    }
+    return 0;
 }
 
-int pf_audit_nonce_seen(const char *path, const char *nonce, char *err,
-                        size_t errlen)
+int pf_audit_nonces_seen(const char *path, const char *const *nonces,
+                         size_t n, size_t *which, char *err, size_t errlen)
 {
-    seen q;
+    seen q = {nonces, n, 0};
     int rc;
 
-    snprintf(q.quoted, sizeof q.quoted, "\"%.32s\"", nonce);
+    *which = 0;
     rc = each_line(path, seen_line, &q, err, errlen);
-    if (rc == 3)
+    if (rc == 3) {
+        *which = q.which;
         return 1;
+    }
     if (rc == 0)
         return 0;
     if (rc == 2 && access(path, F_OK) != 0 && errno == ENOENT)
         return 0; /* no log yet: nothing was ever armed with it */
     return -1;
+}
+
+int pf_audit_nonce_seen(const char *path, const char *nonce, char *err,
+                        size_t errlen)
+{
+    size_t which;
+
+    return pf_audit_nonces_seen(path, &nonce, 1, &which, err, errlen);
+}
+
+/* Every quoted 32-byte string of a line into the set (a superset of the
+ * line's nonces). */
+typedef struct all {
+    char (*set)[33];
+    size_t n, cap;
+    int oom;
+} all;
+
+static int all_line(void *ud, size_t no, const char *s, size_t n)
+{
+    all *a = ud;
+    const char *p = s, *end = s + n;
+
+    (void)no;
+    while (end - p >= 34 && (p = memchr(p, '"', (size_t)(end - p - 33)))) {
+        if (p[33] == '"' && memchr(p + 1, '"', 32) == NULL) {
+            if (a->n == a->cap) {
+                size_t cap = a->cap ? 2 * a->cap : 64;
+                char (*grown)[33] = realloc(a->set, cap * sizeof *grown);
+                if (grown == NULL) {
+                    a->oom = 1;
+                    return 4;
+                }
+                a->set = grown;
+                a->cap = cap;
+            }
+            memcpy(a->set[a->n], p + 1, 32);
+            a->set[a->n++][32] = '\0';
+            p += 33;
+            continue;
+        }
+        p++;
+    }
+    return 0;
+}
+
+int pf_audit_nonces_all(const char *path, char (**set)[33], size_t *n,
+                        char *err, size_t errlen)
+{
+    all a;
+    int rc;
+
+    memset(&a, 0, sizeof a);
+    rc = each_line(path, all_line, &a, err, errlen);
+    if (rc == 2 && access(path, F_OK) != 0 && errno == ENOENT)
+        rc = 0; /* no log yet */
+    if (rc != 0) {
+        if (a.oom)
+            snprintf(err, errlen, "out of memory");
+        free(a.set);
+        *set = NULL;
+        *n = 0;
+        return -1;
+    }
+    *set = a.set;
+    *n = a.n;
+    return 0;
 }
 
 typedef struct shown {

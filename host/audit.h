@@ -120,6 +120,21 @@ int pf_audit_rotate(const char *path, const char *host, int64_t now_ms,
 int pf_audit_nonce_seen(const char *path, const char *nonce, char *err,
                         size_t errlen);
 
+/* The same for n nonces in one pass over the log: 1 (which: the index of
+ * one that is there), 0 none, -1 unreadable. */
+int pf_audit_nonces_seen(const char *path, const char *const *nonces,
+                         size_t n, size_t *which, char *err, size_t errlen);
+
+/*
+ * Every quoted 32-byte string of the log (a superset of its nonces), for
+ * looking several nonces up after one read: *set (malloc'd, caller
+ * frees; NULL when none) and *n. A missing log gives none. Returns 0, or
+ * -1 (unreadable, a line not whole or too long, out of memory) with err
+ * set: the caller treats every nonce as seen.
+ */
+int pf_audit_nonces_all(const char *path, char (**set)[33], size_t *n,
+                        char *err, size_t errlen);
+
 /*
  * The last n records of the log (all when n is 0), one a line into b:
  * as text ("seq time command outcome exit user@host pack reason", each

@@ -1161,6 +1161,9 @@ typedef struct binding {
     char trust_first[600];
     size_t ncompiled;      /* 8.2: compiled bytes that are not locked */
     char compiled_first[PATH_MAX + 100];
+    char (*seen)[33];      /* the audit log's nonces, read once a judgement */
+    size_t nseen;
+    int seen_state;        /* 0 not read yet, 1 read, -1 unreadable */
 } binding;
 
 /* The host id: PREFLIGHT_HOST_ID, else the host name (8.5). */
@@ -1269,18 +1272,73 @@ static void bind_trust(binding *b)
 
 static void bind_free(binding *b)
 {
+    free(b->seen);
     pf_buf_free(&b->trust);
     if (b->has_pack)
         pf_pack_free(&b->pk);
     free(b->tokens);
 }
 
-/* pf_seen_fn over the audit log: unreadable counts as seen. */
+/* pf_seen_fn over the audit log (ud: the binding): the log is read once
+ * per judgement, at the first lookup; unreadable counts as seen. */
 static int audit_seen(void *ud, const char *nonce)
 {
+    binding *b = ud;
     char err[600];
 
-    return pf_audit_nonce_seen((const char *)ud, nonce, err, sizeof err) != 0;
+    if (b->seen_state == 0)
+        b->seen_state = pf_audit_nonces_all(b->audit, &b->seen, &b->nseen,
+                                            err, sizeof err) == 0
+                            ? 1
+                            : -1;
+    if (b->seen_state < 0)
+        return 1;
+    for (size_t i = 0; i < b->nseen; i++) {
+        if (strcmp(b->seen[i], nonce) == 0)
+            return 1;
+    }
+    return 0;
+}
+
+/*
+ * Ed25519 verification remembered: a signature is checked again just
+ * before ARMED (8.5) with the same key, message and signature bytes, and
+ * the answer of a verification is a function of exactly those, so the
+ * second judgement reuses it (each libcrypto verification costs a few
+ * hundred microseconds). Everything else is judged again. The real
+ * function is memo_real; the last PF_TOKENS_MAX answers are kept.
+ */
+static pf_verify_fn memo_real;
+
+static int verify_memo(const unsigned char key[32], const unsigned char *msg,
+                       size_t len, const unsigned char sig[64])
+{
+    static struct {
+        unsigned char key[32], sig[64], msg[1024];
+        size_t len;
+        int ok;
+    } memo[PF_TOKENS_MAX];
+    static size_t n, next;
+    size_t i;
+
+    if (len > sizeof memo[0].msg) /* never a token's payload: not kept */
+        return memo_real(key, msg, len, sig) == 1;
+    for (i = 0; i < n; i++) {
+        if (memo[i].len == len && memcmp(memo[i].key, key, 32) == 0 &&
+            memcmp(memo[i].sig, sig, 64) == 0 &&
+            memcmp(memo[i].msg, msg, len) == 0)
+            return memo[i].ok;
+    }
+    i = next;
+    next = (next + 1) % PF_TOKENS_MAX;
+    if (n < PF_TOKENS_MAX)
+        n++;
+    memcpy(memo[i].key, key, 32);
+    memcpy(memo[i].sig, sig, 64);
+    memcpy(memo[i].msg, msg, len);
+    memo[i].len = len;
+    memo[i].ok = memo_real(key, msg, len, sig) == 1;
+    return memo[i].ok;
 }
 
 /* Check the approval tokens against the pack, the cap, the host and the
@@ -1301,10 +1359,15 @@ static void bind_approvals(binding *b, const pf_arming_result *gate)
     in.cap = cap;
     in.host = b->host;
     in.now_s = pf_utc_now_ms() / 1000;
-    in.verify = (pf_verify_fn)pf_plugin_function("pf_sign_verify", err,
+    memo_real = (pf_verify_fn)pf_plugin_function("pf_sign_verify", err,
                                                  sizeof err);
+    in.verify = memo_real != NULL ? verify_memo : NULL;
     in.seen = b->audit[0] ? audit_seen : NULL;
-    in.seen_ud = b->audit;
+    in.seen_ud = b;
+    free(b->seen); /* the log as it is now: read again */
+    b->seen = NULL;
+    b->nseen = 0;
+    b->seen_state = 0;
     pf_approval_check(&in, &b->ap);
     b->ap_done = 1;
     o += (size_t)snprintf(b->ap_why, sizeof b->ap_why,

@@ -138,6 +138,42 @@ static void test_audit_chain(void **state)
     assert_non_null(strstr(err, "already recorded (replayed)"));
     assert_int_equal(pf_audit_verify(log_path, &n, err, sizeof err), 0);
     assert_int_equal(n, 2);
+    /* several nonces in one pass: the one there is named */
+    {
+        const char *two[] = {"ffffffffffffffffffffffffffffffff",
+                             "00112233445566778899aabbccddeeff"};
+        size_t which = 9;
+        char(*set)[33] = NULL;
+        size_t nset = 0, found = 0;
+        assert_int_equal(pf_audit_nonces_seen(log_path, two, 2, &which, err,
+                                              sizeof err),
+                         1);
+        assert_int_equal(which, 1);
+        assert_int_equal(pf_audit_nonces_seen(log_path, two, 1, &which, err,
+                                              sizeof err),
+                         0);
+        /* and every quoted 32-byte string of the log, read once */
+        assert_int_equal(pf_audit_nonces_all(log_path, &set, &nset, err,
+                                             sizeof err),
+                         0);
+        for (size_t i = 0; i < nset; i++)
+            found += strcmp(set[i], two[1]) == 0;
+        assert_int_equal(found, 1);
+        free(set);
+        /* a torn log cannot be read: the caller counts every nonce seen */
+        shell("truncate -s -1 %s", log_path);
+        assert_int_equal(pf_audit_nonces_all(log_path, &set, &nset, err,
+                                             sizeof err),
+                         -1);
+        assert_int_equal(pf_audit_nonces_seen(log_path, two, 1, &which, err,
+                                              sizeof err),
+                         -1);
+        unlink(log_path);
+        assert_int_equal(pf_audit_nonces_all(log_path, &set, &nset, err,
+                                             sizeof err),
+                         0);
+        assert_int_equal(nset, 0);
+    }
 }
 
 /* Twenty processes append a record with the same nonce at once: exactly
