@@ -1305,8 +1305,9 @@ static int audit_seen(void *ud, const char *nonce)
  * before ARMED (8.5) with the same key, message and signature bytes, and
  * the answer of a verification is a function of exactly those, so the
  * second judgement reuses it (each libcrypto verification costs a few
- * hundred microseconds). Everything else is judged again. The real
- * function is memo_real; the last PF_TOKENS_MAX answers are kept.
+ * hundred microseconds). The bytes are compared whole, not a digest of
+ * them; everything else (pack, cap, host, clock, nonces) is judged again.
+ * The real function is memo_real; the last PF_TOKENS_MAX answers are kept.
  */
 static pf_verify_fn memo_real;
 
