@@ -381,3 +381,10 @@ void pf_approval_check(const pf_approval_input *in, pf_approval_result *out)
     out->enough = in->approvers->n > 0 && in->approvers->require >= 1 &&
                   out->naccepted >= (size_t)in->approvers->require;
 }
+
+int pf_sig_decode(const char *s, size_t n, unsigned char sig[64])
+{
+    if (n > 0 && s[n - 1] == '\n')
+        n--;
+    return pf_base64_decode(s, n, 0, sig, 64) == 64 ? 0 : -1;
+}

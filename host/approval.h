@@ -128,4 +128,11 @@ typedef struct pf_approval_result {
  * lines after the first PF_TOKENS_MAX are not read, so never accepted). */
 void pf_approval_check(const pf_approval_input *in, pf_approval_result *out);
 
+/*
+ * Decode the text of an EVIDENCE.sig file (DESIGN.md 8.9): the standard
+ * base64 of a 64-byte Ed25519 signature, one line, a newline allowed at
+ * the end. Returns 0 and fills sig, or -1 for anything else.
+ */
+int pf_sig_decode(const char *s, size_t n, unsigned char sig[64]);
+
 #endif

@@ -15,6 +15,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "arming.h"
 #include "buf.h"
 #include "clock.h"
 #include "sha256.h"
@@ -157,9 +158,7 @@ static void record(pf_buf *b, const pf_audit_rec *r, int64_t seq,
     pf_json_strz(b, r->host);
     pf_buf_adds(b, ",\"outcome\":");
     pf_json_strz(b, r->outcome);
-    pf_buf_addf(b, ",\"exit_code\":%d,\"evidence_sha256\":", r->exit_code);
-    pf_json_strz(b, r->evidence_sha256);
-    pf_buf_adds(b, ",\"pack\":");
+    pf_buf_addf(b, ",\"exit_code\":%d,\"pack\":", r->exit_code);
     pf_json_strz(b, r->pack);
     strs(b, "key_ids", r->key_ids, r->nkeys);
     strs(b, "nonces", r->nonces, r->nnonces);
@@ -168,38 +167,71 @@ static void record(pf_buf *b, const pf_audit_rec *r, int64_t seq,
     pf_buf_addf(b, ",\"prev\":\"%s\"}", prev);
 }
 
+/*
+ * Open the log at path (flags as open_log) and take its exclusive lock,
+ * waiting at most LOCK_TRIES times 10 ms. The lock is on the file open,
+ * so a rotation (which replaces the file at path under the old file's
+ * lock) may have happened while this waited: then the file is opened
+ * again, so a line never goes to the file a rotation has closed. Returns
+ * the locked fd, -2 when the file does not exist (without O_CREAT), or -1
+ * with err set.
+ */
+static int open_locked(const char *path, int flags, char *err, size_t errlen)
+{
+    struct timespec pause = {0, 10 * 1000 * 1000};
+    int tries = 0;
+
+    for (int reopen = 0; reopen < LOCK_TRIES; reopen++) {
+        struct stat a, b;
+        int fd = open_log(path, flags, err, errlen);
+
+        if (fd < 0)
+            return fd;
+        while (flock(fd, LOCK_EX | LOCK_NB) != 0) {
+            if (errno != EWOULDBLOCK || tries++ >= LOCK_TRIES) {
+                snprintf(err, errlen, "%s: cannot lock it: %s", path,
+                         errno == EWOULDBLOCK
+                             ? "another process holds the lock"
+                             : strerror(errno));
+                close(fd);
+                return -1;
+            }
+            nanosleep(&pause, NULL);
+        }
+        if (fstat(fd, &a) == 0 && lstat(path, &b) == 0 &&
+            a.st_dev == b.st_dev && a.st_ino == b.st_ino)
+            return fd;
+        close(fd); /* rotated meanwhile: the file at path is another */
+    }
+    snprintf(err, errlen, "%s: it keeps being replaced", path);
+    return -1;
+}
+
 int pf_audit_append(const char *path, const pf_audit_rec *r, int64_t *seq,
                     char hash[65], char *err, size_t errlen)
 {
-    struct timespec pause = {0, 10 * 1000 * 1000};
     char prev[65];
     int64_t last;
     pf_buf b;
-    int fd, tries, rc = -1;
+    int fd, rc = -1;
 
     pf_buf_init(&b);
-    fd = open_log(path, O_RDWR | O_APPEND | O_CREAT, err, errlen);
+    fd = open_locked(path, O_RDWR | O_APPEND | O_CREAT, err, errlen);
     if (fd < 0)
         return -1;
-    for (tries = 0; flock(fd, LOCK_EX | LOCK_NB) != 0; tries++) {
-        if (errno != EWOULDBLOCK || tries >= LOCK_TRIES) {
-            snprintf(err, errlen, "%s: cannot lock it: %s", path,
-                     errno == EWOULDBLOCK ? "another process holds the lock"
-                                          : strerror(errno));
-            goto cleanup;
-        }
-        nanosleep(&pause, NULL);
-    }
     if (last_line(fd, path, &last, prev, err, errlen) != 0)
         goto cleanup;
     /* under the lock: a nonce is recorded once, so of two runs racing
-     * with the same approval only one gets its record */
-    for (size_t i = 0; i < r->nnonces; i++) {
+     * with the same approval only one gets its record (one pass over the
+     * log for all of them) */
+    if (r->nnonces > 0) {
         char why[300];
-        int seen = pf_audit_nonce_seen(path, r->nonces[i], why, sizeof why);
+        size_t which = 0;
+        int seen = pf_audit_nonces_seen(path, r->nonces, r->nnonces, &which,
+                                        why, sizeof why);
         if (seen != 0) {
             snprintf(err, errlen, "%s: approval nonce %.32s %s", path,
-                     r->nonces[i],
+                     r->nonces[which],
                      seen > 0 ? "is already recorded (replayed)"
                               : "cannot be looked up");
             goto cleanup;
@@ -292,18 +324,41 @@ done:
 
 typedef struct chain {
     char prev[65];
-    size_t n;
+    pf_audit_chain *out;
     char *err;
     size_t errlen;
 } chain;
 
+/* 1 when the line is a rotation record (its command is "rotate"). */
+static int is_rotate(const char *s, size_t n)
+{
+    static const char cmd[] = ",\"command\":\"rotate\",";
+
+    return memmem(s, n, cmd, sizeof cmd - 1) != NULL;
+}
+
 static int chain_line(void *ud, size_t no, const char *s, size_t n)
 {
     chain *c = ud;
+    pf_audit_chain *o = c->out;
     char prev[65];
+    int64_t seq = line_seq(s, n);
 
-    if (line_seq(s, n) != (int64_t)no) {
-        snprintf(c->err, c->errlen, "line %zu: seq is not %zu", no, no);
+    if (no == 1) {
+        int linked = is_rotate(s, n) && line_prev(s, n, prev) == 0 &&
+                     strcmp(prev, PF_AUDIT_ZERO) != 0 && seq > 1;
+        if (!linked && seq != 1) {
+            snprintf(c->err, c->errlen, "line 1: seq is not 1");
+            return 1;
+        }
+        if (linked) { /* the first line of a rotated log: links back */
+            o->linked = 1;
+            memcpy(c->prev, prev, 65);
+        }
+        o->first_seq = seq;
+    } else if (seq != o->first_seq + (int64_t)no - 1) {
+        snprintf(c->err, c->errlen, "line %zu: seq is not %lld", no,
+                 (long long)(o->first_seq + (int64_t)no - 1));
         return 1;
     }
     if (line_prev(s, n, prev) != 0) {
@@ -311,57 +366,162 @@ static int chain_line(void *ud, size_t no, const char *s, size_t n)
         return 1;
     }
     if (strcmp(prev, c->prev) != 0) {
-        snprintf(c->err, c->errlen, "line %zu: prev is not the hash of line "
-                                    "%zu (the log was changed)", no, no - 1);
+        if (no == 1)
+            snprintf(c->err, c->errlen, "line 1: prev is not 64 zeros (the "
+                                        "first line of a log) and the line "
+                                        "is not a rotation record");
+        else
+            snprintf(c->err, c->errlen, "line %zu: prev is not the hash of "
+                                        "line %zu (the log was changed)",
+                     no, no - 1);
         return 1;
     }
+    if (no == 1)
+        memcpy(o->first_prev, prev, 65);
     pf_sha256_hex(s, n, c->prev);
-    c->n = no;
+    memcpy(o->last_hash, c->prev, 65);
+    o->last_seq = seq;
+    o->nlines = no;
     return 0;
+}
+
+int pf_audit_verify_chain(const char *path, pf_audit_chain *out, char *err,
+                          size_t errlen)
+{
+    chain c;
+
+    memset(out, 0, sizeof *out);
+    memcpy(c.prev, PF_AUDIT_ZERO, 65);
+    memcpy(out->first_prev, PF_AUDIT_ZERO, 65);
+    memcpy(out->last_hash, PF_AUDIT_ZERO, 65);
+    c.out = out;
+    c.err = err;
+    c.errlen = errlen;
+    return each_line(path, chain_line, &c, err, errlen);
 }
 
 int pf_audit_verify(const char *path, size_t *nlines, char *err,
                     size_t errlen)
 {
-    chain c;
-    int rc;
+    pf_audit_chain c;
+    int rc = pf_audit_verify_chain(path, &c, err, errlen);
 
-    memcpy(c.prev, PF_AUDIT_ZERO, 65);
-    c.n = 0;
-    c.err = err;
-    c.errlen = errlen;
-    rc = each_line(path, chain_line, &c, err, errlen);
-    *nlines = c.n;
+    *nlines = c.nlines;
     return rc;
 }
 
 typedef struct seen {
-    char quoted[40];
+    const char *const *nonces;
+    size_t n, which;
 } seen;
 
+/* 3 when the line holds one of the nonces quoted ("<32 hex>"), anywhere:
+ * a superset of its nonces member, so never fewer hits. */
 static int seen_line(void *ud, size_t no, const char *s, size_t n)
 {
     seen *q = ud;
+    const char *p = s, *end = s + n;
 
     (void)no;
-    return memmem(s, n, q->quoted, strlen(q->quoted)) != NULL ? 3 : 0;
+    while (end - p >= 34 && (p = memchr(p, '"', (size_t)(end - p - 33)))) {
+        if (p[33] == '"') {
+            for (size_t i = 0; i < q->n; i++) {
+                if (strncmp(q->nonces[i], p + 1, 32) == 0 &&
+                    strlen(q->nonces[i]) == 32) {
+                    q->which = i;
+                    return 3;
+                }
+            }
+        }
+        p++;
+    }
+    return 0;
 }
 
-int pf_audit_nonce_seen(const char *path, const char *nonce, char *err,
-                        size_t errlen)
+int pf_audit_nonces_seen(const char *path, const char *const *nonces,
+                         size_t n, size_t *which, char *err, size_t errlen)
 {
-    seen q;
+    seen q = {nonces, n, 0};
     int rc;
 
-    snprintf(q.quoted, sizeof q.quoted, "\"%.32s\"", nonce);
+    *which = 0;
     rc = each_line(path, seen_line, &q, err, errlen);
-    if (rc == 3)
+    if (rc == 3) {
+        *which = q.which;
         return 1;
+    }
     if (rc == 0)
         return 0;
     if (rc == 2 && access(path, F_OK) != 0 && errno == ENOENT)
         return 0; /* no log yet: nothing was ever armed with it */
     return -1;
+}
+
+int pf_audit_nonce_seen(const char *path, const char *nonce, char *err,
+                        size_t errlen)
+{
+    size_t which;
+
+    return pf_audit_nonces_seen(path, &nonce, 1, &which, err, errlen);
+}
+
+/* Every quoted 32-byte string of a line into the set (a superset of the
+ * line's nonces). */
+typedef struct all {
+    char (*set)[33];
+    size_t n, cap;
+    int oom;
+} all;
+
+static int all_line(void *ud, size_t no, const char *s, size_t n)
+{
+    all *a = ud;
+    const char *p = s, *end = s + n;
+
+    (void)no;
+    while (end - p >= 34 && (p = memchr(p, '"', (size_t)(end - p - 33)))) {
+        if (p[33] == '"' && memchr(p + 1, '"', 32) == NULL) {
+            if (a->n == a->cap) {
+                size_t cap = a->cap ? 2 * a->cap : 64;
+                char (*grown)[33] = realloc(a->set, cap * sizeof *grown);
+                if (grown == NULL) {
+                    a->oom = 1;
+                    return 4;
+                }
+                a->set = grown;
+                a->cap = cap;
+            }
+            memcpy(a->set[a->n], p + 1, 32);
+            a->set[a->n++][32] = '\0';
+            p += 33;
+            continue;
+        }
+        p++;
+    }
+    return 0;
+}
+
+int pf_audit_nonces_all(const char *path, char (**set)[33], size_t *n,
+                        char *err, size_t errlen)
+{
+    all a;
+    int rc;
+
+    memset(&a, 0, sizeof a);
+    rc = each_line(path, all_line, &a, err, errlen);
+    if (rc == 2 && access(path, F_OK) != 0 && errno == ENOENT)
+        rc = 0; /* no log yet */
+    if (rc != 0) {
+        if (a.oom)
+            snprintf(err, errlen, "out of memory");
+        free(a.set);
+        *set = NULL;
+        *n = 0;
+        return -1;
+    }
+    *set = a.set;
+    *n = a.n;
+    return 0;
 }
 
 typedef struct shown {
@@ -421,4 +581,233 @@ int pf_audit_show(const char *path, size_t n, int json, pf_buf *b, char *err,
     w.json = json;
     w.skip = n == 0 || n >= total ? 0 : total - n;
     return each_line(path, show_line, &w, err, errlen);
+}
+/* What a rotation carries over: the chain of the old file, and the
+ * approval nonces of its recent lines (a token's nonce must stay known
+ * while the token could still be valid). */
+typedef struct carry {
+    chain ch;
+    int64_t since_ms;   /* lines at or after this time carry their nonces */
+    char (*nonce)[33];
+    size_t n;
+    int oom;
+} carry;
+
+static void carry_nonce(carry *k, const char *p, size_t len)
+{
+    char (*grown)[33];
+
+    for (size_t i = 0; i < k->n; i++) {
+        if (memcmp(k->nonce[i], p, 32) == 0)
+            return;
+    }
+    grown = realloc(k->nonce, (k->n + 1) * sizeof *grown);
+    if (grown == NULL) {
+        k->oom = 1;
+        return;
+    }
+    k->nonce = grown;
+    memcpy(k->nonce[k->n], p, len);
+    k->nonce[k->n++][32] = '\0';
+}
+
+/* chain_line, and the nonces of a line written since k->since_ms (or
+ * whose time cannot be read: carried too). */
+static int carry_line(void *ud, size_t no, const char *s, size_t n)
+{
+    static const char key[] = ",\"nonces\":[";
+    carry *k = ud;
+    const char *p, *end = s + n;
+    char t[64];
+    int64_t ms;
+    int rc = chain_line(&k->ch, no, s, n);
+
+    if (rc != 0)
+        return rc;
+    pf_json_field(s, n, "time", t, sizeof t);
+    if (pf_parse_arm_at(t, &ms) == 0 && ms < k->since_ms)
+        return 0;
+    p = memmem(s, n, key, sizeof key - 1);
+    if (p == NULL)
+        return 0;
+    for (p += sizeof key - 1; p < end && *p == '"';) {
+        const char *q = memchr(p + 1, '"', (size_t)(end - p - 1));
+        if (q == NULL)
+            break;
+        if (q - p - 1 == 32)
+            carry_nonce(k, p + 1, 32);
+        p = q + 1;
+        if (p >= end || *p != ',')
+            break;
+        p++;
+    }
+    return 0;
+}
+
+/* fsync the folder holding path. Returns 0 or -1. */
+static int sync_dir(const char *path)
+{
+    char dir[4096];
+    char *slash;
+    int fd, rc;
+
+    snprintf(dir, sizeof dir, "%s", path);
+    slash = strrchr(dir, '/');
+    if (slash == NULL)
+        snprintf(dir, sizeof dir, ".");
+    else if (slash == dir)
+        dir[1] = '\0';
+    else
+        *slash = '\0';
+    fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (fd < 0)
+        return -1;
+    rc = fsync(fd);
+    if (close(fd) != 0)
+        rc = -1;
+    return rc;
+}
+
+int pf_audit_rotate(const char *path, const char *host, int64_t now_ms,
+                    char *archive, size_t archivelen, pf_audit_chain *old,
+                    char hash[65], char *err, size_t errlen)
+{
+    char tmp[4200], reason[600], why[300];
+    const char **nonces = NULL;
+    const char *base;
+    carry k;
+    pf_audit_rec r;
+    struct stat st;
+    pf_buf b;
+    int fd, tfd = -1, rc = -1, linked = 0, renamed = 0;
+
+    memset(&k, 0, sizeof k);
+    memset(old, 0, sizeof *old);
+    pf_buf_init(&b);
+    archive[0] = '\0';
+    tmp[0] = '\0';
+    fd = open_locked(path, O_RDWR, err, errlen);
+    if (fd == -2)
+        snprintf(err, errlen, "%s: %s (nothing to rotate)", path,
+                 strerror(ENOENT));
+    if (fd < 0)
+        return -1;
+    /* under the old file's lock from here to the rename */
+    memcpy(k.ch.prev, PF_AUDIT_ZERO, 65);
+    memcpy(old->first_prev, PF_AUDIT_ZERO, 65);
+    memcpy(old->last_hash, PF_AUDIT_ZERO, 65);
+    k.ch.out = old;
+    k.ch.err = why;
+    k.ch.errlen = sizeof why;
+    k.since_ms = now_ms - PF_AUDIT_CARRY_S * 1000;
+    rc = each_line(path, carry_line, &k, why, sizeof why);
+    if (rc != 0 || k.oom) {
+        snprintf(err, errlen, "%s: %s%s", path,
+                 rc == 1 ? "not rotated, the chain is broken: " : "",
+                 k.oom ? "out of memory" : why);
+        rc = rc == 1 && !k.oom ? 1 : -1;
+        goto cleanup;
+    }
+    if (old->nlines == 0) {
+        snprintf(err, errlen, "%s: empty, nothing to rotate", path);
+        rc = 1;
+        goto cleanup;
+    }
+    rc = -1;
+    if (fstat(fd, &st) != 0) {
+        snprintf(err, errlen, "%s: %s", path, strerror(errno));
+        goto cleanup;
+    }
+    if ((size_t)snprintf(archive, archivelen, "%s.%lld-%lld", path,
+                         (long long)old->first_seq,
+                         (long long)old->last_seq) >= archivelen ||
+        (size_t)snprintf(tmp, sizeof tmp, "%s.rotate-XXXXXX", path) >=
+            sizeof tmp) {
+        snprintf(err, errlen, "%s: the path is too long", path);
+        archive[0] = tmp[0] = '\0';
+        goto cleanup;
+    }
+    /* the old file keeps its bytes under its new name; the name stays
+     * taken by it until the new file replaces it (no moment without a
+     * log at path, where an append would start a new chain) */
+    if (link(path, archive) != 0) {
+        snprintf(err, errlen, "%s: %s", archive, strerror(errno));
+        archive[0] = '\0';
+        goto cleanup;
+    }
+    linked = 1;
+    if ((nonces = calloc(k.n + 1, sizeof *nonces)) == NULL) {
+        snprintf(err, errlen, "out of memory");
+        goto cleanup;
+    }
+    for (size_t i = 0; i < k.n; i++)
+        nonces[i] = k.nonce[i];
+    base = strrchr(archive, '/');
+    snprintf(reason, sizeof reason, "rotated: the previous file is %s "
+                                    "(seq %lld-%lld)",
+             base ? base + 1 : archive, (long long)old->first_seq,
+             (long long)old->last_seq);
+    memset(&r, 0, sizeof r);
+    r.command = "rotate";
+    r.outcome = "rotated";
+    r.host = host;
+    r.nonces = nonces;
+    r.nnonces = k.n;
+    r.reason = reason;
+    r.now_ms = now_ms;
+    record(&b, &r, old->last_seq + 1, old->last_hash);
+    if (b.oom || b.len > PF_AUDIT_MAX_LINE) {
+        snprintf(err, errlen, "%s: %s", path,
+                 b.oom ? "out of memory"
+                       : "too many approvals in the last minutes to carry "
+                         "their nonces in one line: rotate later");
+        goto cleanup;
+    }
+    pf_sha256_hex(b.data, b.len, hash);
+    pf_buf_addc(&b, '\n');
+    tfd = b.oom ? -1 : mkstemp(tmp);
+    if (tfd < 0) {
+        snprintf(err, errlen, "%s: %s", tmp,
+                 b.oom ? "out of memory" : strerror(errno));
+        tmp[0] = '\0';
+        goto cleanup;
+    }
+    /* the new file as the old: owner, group, mode */
+    if ((fchown(tfd, st.st_uid, st.st_gid) != 0 && geteuid() == 0) ||
+        fchmod(tfd, st.st_mode & 0777) != 0 ||
+        write(tfd, b.data, b.len) != (ssize_t)b.len || fsync(tfd) != 0) {
+        snprintf(err, errlen, "%s: %s", tmp, strerror(errno));
+        goto cleanup;
+    }
+    if (close(tfd) != 0) {
+        tfd = -1;
+        snprintf(err, errlen, "%s: close failed: %s", tmp, strerror(errno));
+        goto cleanup;
+    }
+    tfd = -1;
+    if (rename(tmp, path) != 0) {
+        snprintf(err, errlen, "%s: %s", path, strerror(errno));
+        goto cleanup;
+    }
+    renamed = 1;
+    if (sync_dir(path) != 0) {
+        snprintf(err, errlen, "%s: fsync of its folder failed: %s", path,
+                 strerror(errno));
+        goto cleanup; /* rotated, but maybe not on disk: said */
+    }
+    rc = 0;
+cleanup:
+    if (tfd >= 0)
+        close(tfd);
+    if (!renamed && tmp[0] != '\0')
+        unlink(tmp);
+    if (!renamed && linked)
+        unlink(archive); /* the old file is still the log */
+    if (!renamed)
+        archive[0] = '\0';
+    free(nonces);
+    free(k.nonce);
+    pf_buf_free(&b);
+    close(fd); /* releases the old file's lock: waiting appends reopen */
+    return rc;
 }

@@ -263,8 +263,9 @@ static int watch_drain(watch *w)
 
 /* ---- guard cycles ------------------------------------------------------ */
 
-/* The cycle's line for one check: STATUS \t SHA256 \t ID \t MESSAGE \n,
- * the message masked, cut, with tabs and line breaks as spaces. */
+/* The cycle's lines for one check: one "M \t SHA256 \t PATH" line per
+ * library module its worker compiled, then STATUS \t SHA256 \t ID \t
+ * MESSAGE, the message masked, cut, with tabs and line breaks as spaces. */
 static void cycle_line(pf_buf *b, const pf_check *c, const pf_redactor *r)
 {
     char *m = pf_redact_cut(r, c->message ? c->message : "", CYCLE_MSG_MAX);
@@ -273,6 +274,12 @@ static void cycle_line(pf_buf *b, const pf_check *c, const pf_redactor *r)
     for (p = m; p != NULL && *p; p++) {
         if (*p == '\t' || *p == '\n' || *p == '\r')
             *p = ' ';
+    }
+    for (size_t k = 0; k < c->nmodules; k++) {
+        /* a path the line cannot carry is sent as "?": never locked */
+        const char *mp = c->modules[k].path;
+        int odd = strpbrk(mp, "\t\n\r") != NULL;
+        pf_buf_addf(b, "M\t%s\t%s\n", c->modules[k].sha256, odd ? "?" : mp);
     }
     pf_buf_addf(b, "%d\t%s\t%s\t%s\n", (int)c->status,
                 c->sha256[0] ? c->sha256 : "-", c->id ? c->id : "-",
@@ -612,6 +619,16 @@ static void cycle_end(guard *g)
     for (line = why ? NULL : strtok_r(g->cyc_out.data, "\n", &save);
          line != NULL && i < g->ng; line = strtok_r(NULL, "\n", &save)) {
         cs[i].file = g->gc->checks[g->idx[i]].file;
+        if (strncmp(line, "M\t", 2) == 0) { /* a module of check i */
+            char *tab = strchr(line + 2, '\t');
+            if (tab == NULL || tab - (line + 2) != 64)
+                break;
+            *tab = '\0';
+            if (pf_check_add_module(&cs[i], tab + 1, strlen(tab + 1),
+                                    line + 2) != 0)
+                break;
+            continue;
+        }
         if (cycle_parse_line(line, &cs[i]) != 0)
             break;
         i++;
@@ -653,10 +670,8 @@ static void cycle_end(guard *g)
             stop_begin(g, PF_STOP_PACK, r);
         }
     }
-    for (i = 0; cs != NULL && i < g->ng; i++) {
-        free(cs[i].id);
-        free(cs[i].message);
-    }
+    for (i = 0; cs != NULL && i < g->ng; i++)
+        pf_check_clear(&cs[i]); /* keeps file, the start run's */
     free(cs);
     if (g->cyc_fd >= 0)
         close(g->cyc_fd);

@@ -311,6 +311,52 @@ fail:
     return -1;
 }
 
+/* Where path is, or would go, in the sorted l; *found set. */
+static size_t lock_index(const pf_lock *l, const char *path, int *found)
+{
+    size_t lo = 0, hi = l->n;
+
+    *found = 0;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        int r = strcmp(l->e[mid].path, path);
+        if (r == 0) {
+            *found = 1;
+            return mid;
+        }
+        if (r < 0)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo;
+}
+
+const pf_lock_entry *pf_lock_find(const pf_lock *l, const char *path)
+{
+    int found;
+    size_t at = lock_index(l, path, &found);
+
+    return found ? &l->e[at] : NULL;
+}
+
+int pf_lock_insert(pf_lock *l, const char *path, const char sha256[65])
+{
+    char err[80];
+    pf_lock_entry e;
+    int found;
+    size_t at = lock_index(l, path, &found);
+
+    if (found)
+        return 0;
+    if (add(l, path, sha256, err, sizeof err) != 0)
+        return -1;
+    e = l->e[l->n - 1]; /* appended: move it to its place */
+    memmove(&l->e[at + 1], &l->e[at], (l->n - 1 - at) * sizeof e);
+    l->e[at] = e;
+    return 0;
+}
+
 void pf_lock_text(const pf_lock *l, pf_buf *b)
 {
     for (size_t i = 0; i < l->n; i++)

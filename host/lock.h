@@ -46,6 +46,16 @@ int pf_lock_collect(const char *root, const char *checks_dir,
                     const char *lib_dir, pf_lock *out, char *err,
                     size_t errlen);
 
+/*
+ * Insert an entry (path copied) into the sorted l, keeping it sorted; a
+ * path already there is left as it is. Returns 0, or -1 (out of memory,
+ * too many files).
+ */
+int pf_lock_insert(pf_lock *l, const char *path, const char sha256[65]);
+
+/* The entry of path in the sorted l, or NULL. */
+const pf_lock_entry *pf_lock_find(const pf_lock *l, const char *path);
+
 /* Append the lock file's text for l to b. */
 void pf_lock_text(const pf_lock *l, pf_buf *b);
 

@@ -78,6 +78,7 @@ typedef struct opts {
     const char *pubkey, *require; /* verify */
     long max_age_s;
     int audit_show;  /* audit show (else verify) */
+    int audit_rotate; /* audit rotate */
     const char *reason;
     const char *ceiling;
     char **tags;
@@ -107,8 +108,9 @@ static const char usage_text[] =
     "                              make an approver's Ed25519 key\n"
     "  approve --key FILE --cap USD --host ID [--ttl-s S] [PATH]\n"
     "                              print a signed approval of PATH's pack\n"
-    "  audit verify|show [FILE]    check the audit log's hash chain, or\n"
-    "                              show its last records\n"
+    "  audit verify|show|rotate [FILE]\n"
+    "                              check the audit log's hash chain, show\n"
+    "                              its last records, or rotate it\n"
     "  verify EVIDENCE --pubkey FILE --require pass|armed\n"
     "                              check a signed evidence document\n"
     "  version                     print the version\n"
@@ -274,13 +276,17 @@ static const cmd_help helps[] = {
      "LIVE_APPROVALS; each is used once.\n\n",
      H_EXIT},
     {"audit",
-     "usage: preflight audit verify [FILE]\n"
-     "       preflight audit show [--last N] [--format text|json] [FILE]\n\n"
+     "usage: preflight audit verify [FILE...]\n"
+     "       preflight audit show [--last N] [--format text|json] [FILE]\n"
+     "       preflight audit rotate [FILE]\n\n"
      "FILE: the audit log (default: the policy's audit of checks/, else\n"
      "evidence/audit.jsonl). verify checks the hash chain: exit 0 intact,\n"
-     "1 broken (naming the first bad line and why), 2 unreadable. show\n"
-     "prints the last N records (default 20; 0 all) as text, or the\n"
-     "lines themselves with --format json.\n\n",
+     "1 broken (naming the first bad line and why), 2 unreadable; given\n"
+     "several files (oldest first) it checks that each links to the one\n"
+     "before. show prints the last N records (default 20; 0 all) as text,\n"
+     "or the lines themselves with --format json. rotate archives the log\n"
+     "as FILE.FIRST-LAST and starts FILE again with a record linked to it\n"
+     "(exit 1: broken or empty, not rotated).\n\n",
      H_EXIT},
     {"verify",
      "usage: preflight verify EVIDENCE --pubkey FILE --require pass|armed\n"
@@ -413,7 +419,9 @@ static int parse_opts(int argc, char **argv, opts *o)
                 return -1;
             }
             if ((o->cmd == CMD_LOCK || o->cmd == CMD_APPROVE ||
-                 o->cmd == CMD_AUDIT || o->cmd == CMD_VERIFY) &&
+                 (o->cmd == CMD_AUDIT &&
+                  (o->audit_show || o->audit_rotate)) ||
+                 o->cmd == CMD_VERIFY) &&
                 o->npaths == 1) {
                 usage_error("one PATH only ('%s' is a second)", a);
                 return -1;
@@ -1227,6 +1235,11 @@ typedef struct binding {
     pf_buf trust;          /* 8.4: what others could change, a line each */
     size_t ntrust;
     char trust_first[600];
+    size_t ncompiled;      /* 8.2: compiled bytes that are not locked */
+    char compiled_first[PATH_MAX + 100];
+    char (*seen)[33];      /* the audit log's nonces, read once a judgement */
+    size_t nseen;
+    int seen_state;        /* 0 not read yet, 1 read, -1 unreadable */
 } binding;
 
 /* The host id: PREFLIGHT_HOST_ID, else the host name (8.5). */
@@ -1335,18 +1348,74 @@ static void bind_trust(binding *b)
 
 static void bind_free(binding *b)
 {
+    free(b->seen);
     pf_buf_free(&b->trust);
     if (b->has_pack)
         pf_pack_free(&b->pk);
     free(b->tokens);
 }
 
-/* pf_seen_fn over the audit log: unreadable counts as seen. */
+/* pf_seen_fn over the audit log (ud: the binding): the log is read once
+ * per judgement, at the first lookup; unreadable counts as seen. */
 static int audit_seen(void *ud, const char *nonce)
 {
+    binding *b = ud;
     char err[600];
 
-    return pf_audit_nonce_seen((const char *)ud, nonce, err, sizeof err) != 0;
+    if (b->seen_state == 0)
+        b->seen_state = pf_audit_nonces_all(b->audit, &b->seen, &b->nseen,
+                                            err, sizeof err) == 0
+                            ? 1
+                            : -1;
+    if (b->seen_state < 0)
+        return 1;
+    for (size_t i = 0; i < b->nseen; i++) {
+        if (strcmp(b->seen[i], nonce) == 0)
+            return 1;
+    }
+    return 0;
+}
+
+/*
+ * Ed25519 verification remembered: a signature is checked again just
+ * before ARMED (8.5) with the same key, message and signature bytes, and
+ * the answer of a verification is a function of exactly those, so the
+ * second judgement reuses it (each libcrypto verification costs a few
+ * hundred microseconds). The bytes are compared whole, not a digest of
+ * them; everything else (pack, cap, host, clock, nonces) is judged again.
+ * The real function is memo_real; the last PF_TOKENS_MAX answers are kept.
+ */
+static pf_verify_fn memo_real;
+
+static int verify_memo(const unsigned char key[32], const unsigned char *msg,
+                       size_t len, const unsigned char sig[64])
+{
+    static struct {
+        unsigned char key[32], sig[64], msg[1024];
+        size_t len;
+        int ok;
+    } memo[PF_TOKENS_MAX];
+    static size_t n, next;
+    size_t i;
+
+    if (len > sizeof memo[0].msg) /* never a token's payload: not kept */
+        return memo_real(key, msg, len, sig) == 1;
+    for (i = 0; i < n; i++) {
+        if (memo[i].len == len && memcmp(memo[i].key, key, 32) == 0 &&
+            memcmp(memo[i].sig, sig, 64) == 0 &&
+            memcmp(memo[i].msg, msg, len) == 0)
+            return memo[i].ok;
+    }
+    i = next;
+    next = (next + 1) % PF_TOKENS_MAX;
+    if (n < PF_TOKENS_MAX)
+        n++;
+    memcpy(memo[i].key, key, 32);
+    memcpy(memo[i].sig, sig, 64);
+    memcpy(memo[i].msg, msg, len);
+    memo[i].len = len;
+    memo[i].ok = memo_real(key, msg, len, sig) == 1;
+    return memo[i].ok;
 }
 
 /* Check the approval tokens against the pack, the cap, the host and the
@@ -1367,10 +1436,15 @@ static void bind_approvals(binding *b, const pf_arming_result *gate)
     in.cap = cap;
     in.host = b->host;
     in.now_s = pf_utc_now_ms() / 1000;
-    in.verify = (pf_verify_fn)pf_plugin_function("pf_sign_verify", err,
+    memo_real = (pf_verify_fn)pf_plugin_function("pf_sign_verify", err,
                                                  sizeof err);
+    in.verify = memo_real != NULL ? verify_memo : NULL;
     in.seen = b->audit[0] ? audit_seen : NULL;
-    in.seen_ud = b->audit;
+    in.seen_ud = b;
+    free(b->seen); /* the log as it is now: read again */
+    b->seen = NULL;
+    b->nseen = 0;
+    b->seen_state = 0;
     pf_approval_check(&in, &b->ap);
     b->ap_done = 1;
     o += (size_t)snprintf(b->ap_why, sizeof b->ap_why,
@@ -1393,44 +1467,108 @@ static void bind_approvals(binding *b, const pf_arming_result *gate)
     }
 }
 
-/* 1 when a check's bytes as its worker compiled them (its sha256) are not
- * the ones locked for its file. */
-static int compiled_differs(const binding *b, const pf_check *checks,
-                            size_t n)
+/* The path of file relative to the project root (into out), or NULL when
+ * it cannot be resolved or is not inside the root. */
+static const char *root_relative(const binding *b, const char *file,
+                                 char *out)
 {
-    char real[PATH_MAX];
     size_t rl = strlen(b->pk.root);
+
+    if (realpath(file, out) == NULL)
+        return NULL;
+    return strcmp(b->pk.root, "/") == 0 ? out + 1
+           : strncmp(out, b->pk.root, rl) == 0 && out[rl] == '/'
+               ? out + rl + 1
+               : NULL;
+}
+
+/* 1 when b holds the whole line (len bytes, its newline included). */
+static int has_line(const pf_buf *b, const char *line, size_t len)
+{
+    const char *p = b->data, *end = b->data + b->len;
+
+    while (p != NULL && p < end) {
+        const char *nl = memchr(p, '\n', (size_t)(end - p));
+        size_t n = nl ? (size_t)(nl - p) + 1 : (size_t)(end - p);
+        if (n == len && memcmp(p, line, len) == 0)
+            return 1;
+        p += n;
+    }
+    return 0;
+}
+
+/* Add "compiled PATH: WHY\n" to out unless it is there already; 1 when
+ * added (or when out of memory: counted, so never a match). */
+static int compiled_line(pf_buf *out, const char *path, const char *why)
+{
+    pf_buf l;
+    int added = 1;
+
+    pf_buf_init(&l);
+    pf_buf_addf(&l, "compiled %s: %s\n", path, why);
+    if (l.oom)
+        out->oom = 1;
+    else if (has_line(out, l.data, l.len))
+        added = 0;
+    else
+        pf_buf_add(out, l.data, l.len);
+    pf_buf_free(&l);
+    return added;
+}
+
+/*
+ * What the workers compiled against the pack's files as hashed for the
+ * lock check (8.2): every check file (by its sha256) and every library
+ * module each worker reported, one line each into out ("compiled PATH:
+ * other bytes than the locked file" or "... not in the lock"), each named
+ * once. Returns how many; a check file that cannot be resolved counts.
+ */
+static size_t compiled_diffs(const binding *b, const pf_check *checks,
+                             size_t n, pf_buf *out)
+{
+    static const char other[] = "other bytes than the locked file";
+    static const char unlisted[] = "not in the lock";
+    char real[PATH_MAX];
+    size_t count = 0;
 
     for (size_t i = 0; i < n; i++) {
         const pf_check *c = &checks[i];
+        const pf_lock_entry *e;
         const char *rel;
-        size_t lo = 0, hi = b->pk.files.n;
-        int found = 0;
 
-        if (c->status == PF_STATUS_NOT_SELECTED || c->sha256[0] == '\0')
-            continue;
-        if (realpath(c->file, real) == NULL)
-            return 1;
-        rel = strcmp(b->pk.root, "/") == 0 ? real + 1
-              : strncmp(real, b->pk.root, rl) == 0 && real[rl] == '/'
-                  ? real + rl + 1
-                  : NULL;
-        while (rel != NULL && lo < hi && !found) {
-            size_t mid = lo + (hi - lo) / 2;
-            int r = strcmp(b->pk.files.e[mid].path, rel);
-            if (r == 0)
-                found = strcmp(b->pk.files.e[mid].sha256, c->sha256) == 0
-                            ? 1
-                            : -1;
-            else if (r < 0)
-                lo = mid + 1;
-            else
-                hi = mid;
+        if (c->status != PF_STATUS_NOT_SELECTED && c->sha256[0] != '\0') {
+            rel = root_relative(b, c->file, real);
+            e = rel ? pf_lock_find(&b->pk.files, rel) : NULL;
+            if (e == NULL)
+                count += compiled_line(out, rel ? rel : c->file, unlisted);
+            else if (strcmp(e->sha256, c->sha256) != 0)
+                count += compiled_line(out, rel, other);
         }
-        if (found != 1)
-            return 1;
+        for (size_t k = 0; k < c->nmodules; k++) {
+            const pf_module *m = &c->modules[k];
+            e = pf_lock_find(&b->pk.files, m->path);
+            if (e == NULL)
+                count += compiled_line(out, m->path, unlisted);
+            else if (strcmp(e->sha256, m->sha256) != 0)
+                count += compiled_line(out, m->path, other);
+        }
     }
-    return 0;
+    return count;
+}
+
+/* 1 when a check file or library module as a worker compiled it is not
+ * the file locked for it (8.2). */
+static int compiled_differs(const binding *b, const pf_check *checks,
+                            size_t n)
+{
+    pf_buf d;
+    size_t k;
+
+    pf_buf_init(&d);
+    k = compiled_diffs(b, checks, n, &d);
+    k += d.oom; /* cannot tell: differs */
+    pf_buf_free(&d);
+    return k != 0;
 }
 
 /* The pack's facts for the outcome (8.2-8.5). */
@@ -1507,6 +1645,55 @@ static void bind_again(const opts *o, binding *b, const session *s,
         bind_approvals(b, gate);
     oi->approvals_enough = b->ap_done && b->ap.enough;
     oi->compiled_differs = compiled_differs(b, s->checks, s->n);
+}
+
+/*
+ * After the checks, in any mode, for a pack with a lock: what the workers
+ * compiled (check files and library modules) against the lock (8.2).
+ * Each difference joins the pack's differences (in paper a listed problem
+ * that does not change the verdict; pack.locked is then false), the first
+ * is named in the outcome's facts (live refuses on it), and a module
+ * compiled from outside the pack joins pack.files[], so that the evidence
+ * lists every file the run read to decide.
+ */
+static void bind_compiled(binding *b, const session *s, int live_arm,
+                          pf_report *r, pf_outcome_input *oi)
+{
+    pf_buf d;
+
+    pf_buf_init(&d);
+    if (b->pk.lock_state != PF_LOCKST_MATCH &&
+        b->pk.lock_state != PF_LOCKST_DIFF)
+        goto files;
+    b->ncompiled = compiled_diffs(b, s->checks, s->n, &d);
+    if (d.oom && b->ncompiled == 0)
+        b->ncompiled = 1;
+    snprintf(b->compiled_first, sizeof b->compiled_first, "%.*s",
+             d.data ? (int)strcspn(d.data, "\n") : 0, d.data ? d.data : "");
+    if (b->ncompiled > 0) {
+        if (d.data != NULL)
+            pf_buf_adds(&b->pk.diffs, d.data);
+        b->pk.ndiffs += b->ncompiled;
+        r->pack_diffs = b->pk.diffs.data; /* may have moved */
+        r->pack_locked = 0;
+        if (!live_arm)
+            pf_term_error("note: a worker compiled bytes that are not "
+                          "locked (%s%s); live arm and exec refuse it",
+                          b->compiled_first[0] ? b->compiled_first
+                                               : "out of memory",
+                          b->ncompiled > 1 ? ", ..." : "");
+    }
+    oi->compiled_differs = b->ncompiled > 0;
+    oi->compiled_what = b->compiled_first;
+files: /* after the comparison: what the run read, for the evidence */
+    for (size_t i = 0; b->pk.files_ok && i < s->n; i++) {
+        for (size_t k = 0; k < s->checks[i].nmodules; k++) {
+            const pf_module *m = &s->checks[i].modules[k];
+            if (pf_lock_insert(&b->pk.files, m->path, m->sha256) != 0)
+                b->pk.files_ok = 0; /* the list is no longer whole */
+        }
+    }
+    pf_buf_free(&d);
 }
 
 /* Append the run's audit record (8.6): the approvals it used are recorded
@@ -1847,6 +2034,8 @@ static int cmd_checks(const opts *o)
     r.arm_age_s = (double)gate.arm_age_ms / 1000.0;
     if (live_arm && bd.has_pack)
         bind_again(o, &bd, &s, &gate, &oi);
+    if (bd.has_pack)
+        bind_compiled(&bd, &s, live_arm, &r, &oi);
     oi.phase = PF_OC_AFTER;
     oi.guard_required =
         pf_guard_required(s.checks, s.n, s.manifest, s.nmanifest);
@@ -2309,7 +2498,99 @@ out:
     return rc;
 }
 
-/* audit verify|show [FILE] */
+/* After "audit log intact: FILE": when FILE is a rotated log, say that
+ * its first line links to a previous file, and the hash it carries. */
+static void audit_link_note(const char *path)
+{
+    pf_audit_chain c;
+    char err[PATH_MAX + 300];
+
+    if (pf_audit_verify_chain(path, &c, err, sizeof err) != 0 || !c.linked)
+        return;
+    printf("its first line (seq %lld) links to a previous file: that "
+           "file's last line has sha256 %s; verify both in order: "
+           "preflight audit verify PREVIOUS ",
+           (long long)c.first_seq, c.first_prev);
+    pf_term_put(stdout, path);
+    putchar('\n');
+}
+
+/* audit verify FILE FILE...: each file's chain, and each file's first line
+ * linked to the last line of the file before it (a rotation). 0 intact, 1
+ * broken (the first bad file and line named), 2 unreadable. */
+static int audit_verify_files(char *const *paths, size_t n)
+{
+    pf_audit_chain prev, c;
+    char err[PATH_MAX + 300];
+    size_t total = 0;
+    int rc = 0;
+
+    memset(&prev, 0, sizeof prev);
+    for (size_t i = 0; i < n && rc == 0; i++) {
+        rc = pf_audit_verify_chain(paths[i], &c, err, sizeof err);
+        if (rc == 0 && i > 0 &&
+            (!c.linked || strcmp(c.first_prev, prev.last_hash) != 0 ||
+             c.first_seq != prev.last_seq + 1)) {
+            snprintf(err, sizeof err, "line 1: %s the previous file",
+                     !c.linked ? "is not a rotation record linking to"
+                     : c.first_seq != prev.last_seq + 1
+                         ? "seq does not follow the last seq of"
+                         : "prev is not the hash of the last line of");
+            rc = 1;
+            c.nlines = 0; /* its first line is the bad one */
+        }
+        if (rc == 1) {
+            fputs("audit log BROKEN: ", stdout);
+            pf_term_put(stdout, paths[i]);
+            fputs(": ", stdout);
+            pf_term_put(stdout, err);
+            printf("\n(the %zu record%s before it chain correctly)\n",
+                   total + c.nlines, total + c.nlines == 1 ? "" : "s");
+        } else if (rc != 0) {
+            pf_term_error("audit: %s", err);
+        }
+        total += c.nlines;
+        prev = c;
+    }
+    if (rc == 0) {
+        printf("audit logs intact and chained: %zu files, %zu record%s\n", n,
+               total, total == 1 ? "" : "s");
+        audit_link_note(paths[0]);
+    }
+    return fflush(stdout) == 0 ? rc : PF_EXIT_ERROR;
+}
+
+/* audit rotate FILE: a new file whose first line carries the old file's
+ * last line hash (pf_audit_rotate). 0 rotated, 1 not (broken chain,
+ * empty), 2 unreadable or not written. */
+static int audit_rotate(const char *path)
+{
+    char host[PF_HOST_ID_MAX + 1], archive[PATH_MAX + 64], hash[65];
+    char err[PATH_MAX + 600];
+    pf_audit_chain old;
+
+    host_id(host, sizeof host);
+    int rc = pf_audit_rotate(path, host, pf_utc_now_ms(), archive,
+                             sizeof archive, &old, hash, err, sizeof err);
+
+    if (rc != 0) {
+        pf_term_error("audit rotate: %s", err);
+        return rc == 1 ? PF_EXIT_FAIL : PF_EXIT_ERROR;
+    }
+    fputs("rotated: ", stdout);
+    pf_term_put(stdout, path);
+    fputs(" -> ", stdout);
+    pf_term_put(stdout, archive);
+    printf(" (seq %lld-%lld, last line sha256 %s)\n", (long long)old.first_seq,
+           (long long)old.last_seq, old.last_hash);
+    fputs("new log: ", stdout);
+    pf_term_put(stdout, path);
+    printf(" starts at seq %lld with a rotate record linked to it\n",
+           (long long)old.last_seq + 1);
+    return fflush(stdout) == 0 ? PF_EXIT_PASS : PF_EXIT_ERROR;
+}
+
+/* audit verify|show|rotate [FILE] */
 static int cmd_audit(const opts *o)
 {
     static pf_pack pk;
@@ -2332,12 +2613,17 @@ static int cmd_audit(const opts *o)
     } else {
         snprintf(path, sizeof path, "%s", PF_AUDIT_DEFAULT);
     }
+    if (o->audit_rotate)
+        return audit_rotate(path);
+    if (!o->audit_show && o->npaths > 1)
+        return audit_verify_files(o->paths, o->npaths);
     if (!o->audit_show) {
         rc = pf_audit_verify(path, &n, err, sizeof err);
         if (rc == 0) {
             fputs("audit log intact: ", stdout);
             pf_term_put(stdout, path);
             printf(" (%zu record%s)\n", n, n == 1 ? "" : "s");
+            audit_link_note(path);
         } else if (rc == 1) {
             fputs("audit log BROKEN: ", stdout);
             pf_term_put(stdout, path);
@@ -2358,15 +2644,6 @@ static int cmd_audit(const opts *o)
     pf_term_put_lines(stdout, b.data); /* each record, terminal-safe */
     pf_buf_free(&b);
     return fflush(stdout) == 0 ? rc : PF_EXIT_ERROR;
-}
-
-/* Decode the base64 of a 64-byte signature (one line, a newline allowed
- * at the end). Returns 0, or -1 when it is anything else. */
-static int sig_decode(const char *s, size_t n, unsigned char sig[64])
-{
-    if (n > 0 && s[n - 1] == '\n')
-        n--;
-    return pf_base64_decode(s, n, 0, sig, 64) == 64 ? 0 : -1;
 }
 
 /* verify EVIDENCE --pubkey FILE --require pass|armed [--max-age-s S]
@@ -2420,7 +2697,7 @@ static int cmd_verify(const opts *o)
     if (pf_read_regular(sigpath, 0, 1024, &sigtext, &slen, err,
                         sizeof err) != 0)
         WHY("no signature: %.300s", err);
-    else if (sig_decode(sigtext, slen, sig) != 0)
+    else if (pf_sig_decode(sigtext, slen, sig) != 0)
         WHY("%.300s is not one base64 Ed25519 signature", sigpath);
     else if (verify(key.a[0].key, (const unsigned char *)doc, dlen, sig) != 1)
         WHY("the signature is not valid for key %s (%s): another key, or "
@@ -2528,10 +2805,13 @@ int main(int argc, char **argv)
     else if (strcmp(cmd, "audit") == 0) {
         o.cmd = CMD_AUDIT;
         if (argc < 3 || (strcmp(argv[2], "verify") != 0 &&
-                         strcmp(argv[2], "show") != 0))
-            return usage_error("audit needs verify or show (preflight audit "
-                               "verify|show [FILE])", NULL);
+                         strcmp(argv[2], "show") != 0 &&
+                         strcmp(argv[2], "rotate") != 0))
+            return usage_error("audit needs verify, show or rotate "
+                               "(preflight audit verify [FILE...] | show "
+                               "[FILE] | rotate [FILE])", NULL);
         o.audit_show = strcmp(argv[2], "show") == 0;
+        o.audit_rotate = strcmp(argv[2], "rotate") == 0;
         argv++; /* the subcommand is not an operand */
         argc--;
     }

@@ -206,7 +206,10 @@ static void decide_after(const pf_outcome_input *in, int arming, int live,
     if (live) {
         /* the gate again, with the clock and kill switch as they are now */
         live_rules(in, 1, out);
-        if (in->compiled_differs)
+        if (in->compiled_differs && in->compiled_what != NULL &&
+            in->compiled_what[0] != '\0')
+            addf(out, "%s (%s)", R_COMPILED, in->compiled_what);
+        else if (in->compiled_differs)
             add(out, R_COMPILED);
         if (in->cmd == PF_OC_EXEC && in->guard_required == 0)
             add(out, R_NO_GUARD);

@@ -62,6 +62,7 @@ typedef struct pf_outcome_input {
     int verdict_exit;
     int interrupted;       /* a signal stopped the run */
     int compiled_differs;  /* a worker compiled bytes that are not locked */
+    const char *compiled_what; /* the first such file, named; may be NULL */
     int audit_failed;      /* the audit record could not be appended */
     size_t guard_required; /* required checks tagged guard (8.8): live
                               exec is refused without one */

@@ -19,7 +19,8 @@ enum {
     T_SHA256,
     T_DURATION,
     T_INDEX,
-    T_GUARDF
+    T_MODULE, /* 64 hex digits, then the module's path (8.2) */
+    T_GUARDF  /* guard_failures, one byte 1-5 (8.8) */
 };
 
 static void put_u32(unsigned char *o, uint32_t v)
@@ -137,6 +138,17 @@ void pf_proto_result(pf_buf *b, const pf_check *c)
         snprintf(num, sizeof num, "%u", (unsigned)c->job_index);
         fieldz(b, T_INDEX, num);
     }
+    for (i = 0; i < c->nmodules; i++) {
+        pf_buf m;
+        pf_buf_init(&m);
+        pf_buf_add(&m, c->modules[i].sha256, 64);
+        pf_buf_adds(&m, c->modules[i].path);
+        if (m.oom)
+            b->oom = 1;
+        else
+            field(b, T_MODULE, m.data, m.len);
+        pf_buf_free(&m);
+    }
     frame_close(b, at);
 }
 
@@ -179,6 +191,16 @@ int pf_proto_decode_start(const unsigned char *p, size_t n, uint32_t *ms,
     if (memchr(p + 4, '\0', n - 4) != NULL || !pf_id_valid(id))
         id[0] = '\0';
     return 0;
+}
+
+/* 1 when p starts with 64 lowercase hex digits. */
+static int is_hex64(const unsigned char *p)
+{
+    for (size_t i = 0; i < 64; i++) {
+        if (!((p[i] >= '0' && p[i] <= '9') || (p[i] >= 'a' && p[i] <= 'f')))
+            return 0;
+    }
+    return 1;
 }
 
 /* A copy of n bytes as a C string, refusing embedded NULs. */
@@ -342,6 +364,16 @@ int pf_proto_decode_result(const unsigned char *p, size_t n, pf_check *c,
             c->has_job_index = 1;
             c->job_index = (uint32_t)d;
             break;
+        case T_MODULE: {
+            char hex[65];
+            if (len <= 64 || !is_hex64(v))
+                BAD("bad module field");
+            memcpy(hex, v, 64);
+            if (pf_check_add_module(c, (const char *)v + 64, len - 64, hex)
+                != 0)
+                BAD("bad module field (too many, too long or a NUL byte)");
+            break;
+        }
         default:
             BAD("unknown field %d", tag);
         }

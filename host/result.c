@@ -24,6 +24,11 @@ void pf_check_clear(pf_check *c)
         free(c->details[i].key);
         free(c->details[i].value);
     }
+    for (i = 0; i < c->nmodules; i++)
+        free(c->modules[i].path);
+    free(c->modules);
+    c->modules = NULL;
+    c->nmodules = 0;
     c->id = c->title = c->message = NULL;
     c->ntags = c->ndetails = 0;
     c->sha256[0] = '\0';
@@ -60,6 +65,29 @@ const char *pf_reason_name(pf_reason r)
     case PF_REASON_NONE: break;
     }
     return NULL;
+}
+
+int pf_check_add_module(pf_check *c, const char *path, size_t len,
+                        const char *sha256)
+{
+    pf_module *m;
+
+    if (c->nmodules >= PF_MAX_MODULES || len == 0 ||
+        len > PF_MAX_MODULE_PATH || memchr(path, '\0', len) != NULL)
+        return -1;
+    m = realloc(c->modules, (c->nmodules + 1) * sizeof *m);
+    if (m == NULL)
+        return -1;
+    c->modules = m;
+    m += c->nmodules;
+    if ((m->path = malloc(len + 1)) == NULL)
+        return -1;
+    memcpy(m->path, path, len);
+    m->path[len] = '\0';
+    memcpy(m->sha256, sha256, 64);
+    m->sha256[64] = '\0';
+    c->nmodules++;
+    return 0;
 }
 
 int pf_check_required_skip(const pf_check *c)

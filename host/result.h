@@ -51,6 +51,16 @@ typedef struct pf_detail {
 #define PF_MAX_MESSAGE 4096
 #define PF_MAX_TITLE 200
 #define PF_MAX_ID 128
+#define PF_MAX_MODULES 128      /* library modules one check may compile */
+#define PF_MAX_MODULE_PATH 4096
+
+/* A library module a worker compiled for a check (DESIGN.md 8.2): its
+ * path relative to the project root (absolute when the library folder is
+ * not inside the root) and the SHA-256 of the exact bytes compiled. */
+typedef struct pf_module {
+    char *path;
+    char sha256[65];
+} pf_module;
 
 typedef struct pf_check {
     char *file;          /* path as discovered */
@@ -69,6 +79,8 @@ typedef struct pf_check {
     double duration_ms;
     int has_job_index;   /* the worker said which job this result is for */
     uint32_t job_index;
+    pf_module *modules;  /* every library module compiled, in order */
+    size_t nmodules;
 } pf_check;
 
 void pf_check_clear(pf_check *c); /* frees owned strings, keeps file */
@@ -84,6 +96,14 @@ int pf_tag_valid(const char *s);         /* ^[a-z0-9_-]+$, <= 64 */
  * any string; for numbers and booleans, a JSON literal (they are written
  * unquoted), finite. */
 int pf_detail_value_ok(pf_detail_type t, const char *value);
+
+/*
+ * Append a compiled module (path copied, sha256 64 lowercase hex) to c.
+ * Returns 0, or -1 (too many, a path too long or empty, out of memory):
+ * then c is unchanged.
+ */
+int pf_check_add_module(pf_check *c, const char *path, size_t len,
+                        const char *sha256);
 
 /* Set status error with reason and a message made from fmt. */
 void pf_check_set_error(pf_check *c, pf_reason reason, const char *fmt, ...)

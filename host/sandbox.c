@@ -27,6 +27,8 @@
 #include "arena.h"
 #include "atomic.h"
 #include "plugin.h"
+#include "result.h"
+#include "sha256.h"
 #include "version.h"
 
 #define HOOK_EVERY 1000           /* instructions between hook calls */
@@ -394,6 +396,31 @@ static int read_lib_file(lua_State *L, const char *lib_dir, const char *name,
 }
 
 /*
+ * Record the module at path (lib_dir/...), whose exact bytes are text,
+ * in the check's report: its path relative to the project root (absolute
+ * when the library folder is not inside it) and their SHA-256, so the
+ * parent can compare what was compiled with the lock (DESIGN.md 8.2).
+ * Returns 0, or -1 when it cannot be recorded (the module is then not
+ * compiled: what runs is always what is reported).
+ */
+static int record_module(pf_sandbox *sb, const char *path, const char *text,
+                         size_t len)
+{
+    const char *root = sb->conf->root, *rel = path;
+    size_t rl = root ? strlen(root) : 0;
+    char hex[65];
+
+    if (sb->report == NULL)
+        return 0;
+    if (root != NULL && strcmp(root, "/") == 0)
+        rel = path + 1;
+    else if (root != NULL && strncmp(path, root, rl) == 0 && path[rl] == '/')
+        rel = path + rl + 1;
+    pf_sha256_hex(text, len, hex);
+    return pf_check_add_module(sb->report, rel, strlen(rel), hex);
+}
+
+/*
  * require(name): names are dotted lowercase words; "a.b" is lib_dir/a/b.lua.
  * The chunk is loaded as text with the sandbox's globals as its environment
  * and its value cached per state. A module that requires itself while
@@ -444,6 +471,10 @@ static int base_require(lua_State *L)
         size_t tlen;
         const char *text = lua_tolstring(L, -1, &tlen);
         char chunkname[4200];
+        if (record_module(sb, path, text, tlen) != 0)
+            return luaL_error(L, "module '%s': cannot record what was "
+                                 "compiled (more than %d modules in one "
+                                 "check?)", name, PF_MAX_MODULES);
         snprintf(chunkname, sizeof chunkname, "@%s", path);
         if (luaL_loadbufferx(L, text, tlen, chunkname, "t") != LUA_OK)
             return lua_error(L);

@@ -25,6 +25,7 @@
 #define PF_SANDBOX_RESERVE_MS 20
 
 struct pf_redactor; /* redact.h */
+struct pf_check;    /* result.h */
 
 typedef struct pf_sandbox_conf {
     const char *root;         /* realpath of the project root */
@@ -52,6 +53,9 @@ typedef struct pf_sandbox {
     /* the run's secrets (set by the worker after pf_sandbox_open; may be
      * NULL): a primitive masks with it before it cuts a message */
     const struct pf_redactor *redactor;
+    /* where require records each module it compiles (path and sha256 of
+     * the bytes, DESIGN.md 8.2), set by the worker; NULL: not recorded */
+    struct pf_check *report;
 } pf_sandbox;
 
 

@@ -11,6 +11,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <openssl/crypto.h>
 #include <openssl/err.h>
 #include <openssl/evp.h>
 #include <openssl/pem.h>
@@ -20,6 +21,24 @@
 struct pf_sign_key {
     EVP_PKEY *pk;
 };
+
+/*
+ * Before the first libcrypto call: no atexit handler. libcrypto's own
+ * OPENSSL_cleanup at exit only frees its tables (hundreds of them after
+ * the first signature) just before the process ends, which was a tenth
+ * of the cost `arm` adds to `run`; keys are freed (and zeroised by
+ * libcrypto) by pf_sign_free as before. The configuration is loaded as
+ * usual (workers forked later use it for TLS).
+ */
+static void crypto_once(void)
+{
+    static int done;
+
+    if (!done) {
+        OPENSSL_init_crypto(OPENSSL_INIT_NO_ATEXIT, NULL);
+        done = 1;
+    }
+}
 
 static int raw_public(EVP_PKEY *pk, unsigned char pub[32])
 {
@@ -53,6 +72,7 @@ int pf_sign_keygen(const char *path, const char *passphrase,
     long len;
     int fd = -1, rc = -1, enc = passphrase != NULL && passphrase[0] != '\0';
 
+    crypto_once();
     pk = EVP_PKEY_Q_keygen(NULL, NULL, "ED25519");
     mem = BIO_new(BIO_s_mem());
     if (pk == NULL || mem == NULL || raw_public(pk, pub) != 0 ||
@@ -105,6 +125,7 @@ pf_sign_key *pf_sign_load(const char *path, const char *passphrase,
     pf_sign_key *k = NULL;
     int fd;
 
+    crypto_once();
     fd = open(path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
     if (fd < 0) {
         snprintf(err, errlen, "%s: %s", path,
@@ -171,10 +192,14 @@ void pf_sign_free(pf_sign_key *k)
 int pf_sign(pf_sign_key *k, const unsigned char *msg, size_t len,
             unsigned char sig[64])
 {
-    EVP_MD_CTX *c = EVP_MD_CTX_new();
+    EVP_MD_CTX *c;
     size_t n = 64;
-    int ok = c != NULL && EVP_DigestSignInit(c, NULL, NULL, NULL, k->pk) == 1 &&
-             EVP_DigestSign(c, sig, &n, msg, len) == 1 && n == 64;
+    int ok;
+
+    crypto_once();
+    c = EVP_MD_CTX_new();
+    ok = c != NULL && EVP_DigestSignInit(c, NULL, NULL, NULL, k->pk) == 1 &&
+         EVP_DigestSign(c, sig, &n, msg, len) == 1 && n == 64;
 
     EVP_MD_CTX_free(c);
     return ok ? 0 : -1;
@@ -183,11 +208,16 @@ int pf_sign(pf_sign_key *k, const unsigned char *msg, size_t len,
 int pf_sign_verify(const unsigned char pub[32], const unsigned char *msg,
                    size_t len, const unsigned char sig[64])
 {
-    EVP_PKEY *pk = EVP_PKEY_new_raw_public_key(EVP_PKEY_ED25519, NULL, pub, 32);
-    EVP_MD_CTX *c = EVP_MD_CTX_new();
-    int ok = pk != NULL && c != NULL &&
-             EVP_DigestVerifyInit(c, NULL, NULL, NULL, pk) == 1 &&
-             EVP_DigestVerify(c, sig, 64, msg, len) == 1;
+    EVP_PKEY *pk;
+    EVP_MD_CTX *c;
+    int ok;
+
+    crypto_once();
+    pk = EVP_PKEY_new_raw_public_key(EVP_PKEY_ED25519, NULL, pub, 32);
+    c = EVP_MD_CTX_new();
+    ok = pk != NULL && c != NULL &&
+         EVP_DigestVerifyInit(c, NULL, NULL, NULL, pk) == 1 &&
+         EVP_DigestVerify(c, sig, 64, msg, len) == 1;
 
     EVP_MD_CTX_free(c);
     EVP_PKEY_free(pk);

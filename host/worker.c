@@ -460,6 +460,7 @@ void pf_worker_one(const pf_worker_config *cfg, const char *file, int kind,
     }
     L = sb.L;
     sb.redactor = cfg->redactor; /* primitives mask before they cut */
+    sb.report = out;             /* require records what it compiles */
     snprintf(chunkname, sizeof chunkname, "@%s", file);
     if (luaL_loadbufferx(L, text, len, chunkname, "t") != LUA_OK) {
         char *m = copy_str(L, -1, cfg->redactor, 400);

@@ -23,9 +23,11 @@ srcs() {
     fuzz_lock) echo host/lock.c host/buf.c host/sha256.c ;;
     fuzz_policy) echo host/policy.c host/arming.c ;;
     fuzz_approval) echo host/approval.c host/buf.c host/sha256.c ;;
+    fuzz_audit) echo host/audit.c host/buf.c host/sha256.c host/clock.c host/arming.c ;;
+    fuzz_sig) echo host/approval.c host/buf.c host/sha256.c ;;
     esac
 }
-TARGETS=${*:-"fuzz_arm_at fuzz_notional fuzz_manifest fuzz_fixture fuzz_proto fuzz_redact fuzz_json_str fuzz_lock fuzz_policy fuzz_approval"}
+TARGETS=${*:-"fuzz_arm_at fuzz_notional fuzz_manifest fuzz_fixture fuzz_proto fuzz_redact fuzz_json_str fuzz_lock fuzz_policy fuzz_approval fuzz_audit fuzz_sig"}
 status=0
 for t in $TARGETS; do
     # shellcheck disable=SC2046

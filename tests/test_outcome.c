@@ -67,7 +67,7 @@ typedef struct row {
 enum {
     PK_OK, PK_FOLDERS, PK_CLI, PK_NOLOCK, PK_DIFF, PK_BADLOCK, PK_LIB,
     PK_TRUST, PK_NOAPPROVERS, PK_NOKEYS, PK_BADAPPROVERS, PK_NOTENOUGH,
-    PK_COMPILED, PK_AUDIT, PK_POLICY, PK_NOGUARD
+    PK_COMPILED, PK_AUDIT, PK_POLICY, PK_MODULE, PK_NOGUARD
 };
 
 static void pack_for(int pk, pf_outcome_input *in)
@@ -90,7 +90,11 @@ static void pack_for(int pk, pf_outcome_input *in)
     in->approvers_err = pk == PK_BADAPPROVERS ? "line 2: want" : NULL;
     in->approvals_enough = pk != PK_NOTENOUGH;
     in->approvals_why = pk == PK_NOTENOUGH ? "1 of 2 required" : NULL;
-    in->compiled_differs = pk == PK_COMPILED;
+    in->compiled_differs = pk == PK_COMPILED || pk == PK_MODULE;
+    in->compiled_what = pk == PK_MODULE
+                            ? "compiled lib/exchange/probe.lua: other bytes "
+                              "than the locked file"
+                            : NULL;
     in->audit_failed = pk == PK_AUDIT;
     in->guard_required = pk == PK_NOGUARD ? 0 : 1;
 }
@@ -166,6 +170,8 @@ static const row rows[] = {
     {"live arm: arms without a guard check", ARM, A, ENV_LIVE_OK, 0, 0, 0, 1, VP, 0, ARMED, VP, 0, 0, 0, "", PK_NOGUARD},
     {"paper exec: starts without a guard check", EXEC, A, ENV_PAPER, 0, 1, 0, 1, VP, 0, NR, VP, 0, 0, 1, "", PK_NOGUARD},
     {"live exec: compiled bytes not locked", EXEC, A, ENV_LIVE_OK, 0, 0, 0, 1, VP, 0, REF, VR, 3, 0, 0, "compiled a check or module", PK_COMPILED},
+    {"live arm: a module compiled with other bytes is named", ARM, A, ENV_LIVE_OK, 0, 0, 0, 1, VP, 0, REF, VR, 3, 0, 0, "(compiled lib/exchange/probe.lua: other bytes", PK_MODULE},
+    {"paper run: a compiled difference does not change the verdict", RUN, A, ENV_PAPER, 0, 1, 0, 1, VP, 0, NR, VP, 0, 0, 0, "", PK_MODULE},
     {"live exec: no audit record",   EXEC, A, ENV_LIVE_OK, 0, 0, 0, 1, VP, 0, REF, VR, 3, 0, 0, "no audit record", PK_AUDIT},
     {"live arm: no audit record, checks failed", ARM, A, ENV_LIVE_OK, 0, 0, 0, 1, VF, 0, REF, VR, 3, 0, 0, "did not pass", PK_AUDIT},
     {"live arm refused early, no audit record", ARM, B, ENV_LIVE_NO_ACK, 0, 0, 0, 1, VP, 0, REF, VR, 3, 0, 0, "LIVE_ARM_ACK", PK_AUDIT},

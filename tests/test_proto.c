@@ -38,7 +38,8 @@ enum {
     T_DETAIL = 8,
     T_SHA256 = 9,
     T_DURATION = 10,
-    T_GUARDF = 12
+    T_MODULE = 12, /* 64 hex digits, then the module's path */
+    T_GUARDF = 13
 };
 
 #define SHA_OK "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef"
@@ -107,7 +108,8 @@ typedef enum {
     K_TAGS,        /* n distinct valid tags */
     K_DETAILS,     /* n distinct valid details */
     K_DETAIL_KEY,  /* detail with an n-byte key */
-    K_DETAIL_VAL   /* detail with an n-byte string value */
+    K_DETAIL_VAL,  /* detail with an n-byte string value */
+    K_MODULES      /* n valid module fields */
 } kind;
 
 typedef struct {
@@ -126,6 +128,7 @@ typedef struct {
 #define DETAILS(n) {K_DETAILS, 0, NULL, 0, n}
 #define DKEY(n) {K_DETAIL_KEY, 0, NULL, 0, n}
 #define DVAL(n) {K_DETAIL_VAL, 0, NULL, 0, n}
+#define MODULES(n) {K_MODULES, 0, NULL, 0, n}
 
 #define ID F(T_ID, "a.b")
 #define TITLE F(T_TITLE, "Title")
@@ -179,6 +182,13 @@ static void build(pf_buf *b, const spec *f)
             free(v);
             break;
         }
+        case K_MODULES:
+            for (j = 0; j < f[i].n; j++) {
+                char m[128];
+                int l = snprintf(m, sizeof m, "%slib/m%zu.lua", SHA_OK, j);
+                field(b, T_MODULE, m, (size_t)l);
+            }
+            break;
         case K_END: break;
         }
     }
@@ -209,11 +219,21 @@ static const struct {
                             F(T_DURATION, "1.5")}},
     {"duplicate sha256", "sha256", {BASE, F(T_SHA256, SHA_OK), F(T_SHA256, SHA_OK)}},
     {"unknown tag 0", "unknown", {BASE, F(0, "x")}},
-    {"unknown tag 13", "unknown", {BASE, F(13, "x")}},
+    {"unknown tag 14", "unknown", {BASE, F(14, "x")}},
     {"guard_failures 0", "guard_failures", {BASE, F(T_GUARDF, "\x00")}},
     {"guard_failures 6", "guard_failures", {BASE, F(T_GUARDF, "\x06")}},
     {"guard_failures of 2 bytes", "guard_failures", {BASE, F(T_GUARDF, "\x01\x01")}},
     {"duplicate guard_failures", "guard_failures", {BASE, F(T_GUARDF, "\x02"), F(T_GUARDF, "\x02")}},
+    {"module without a path", "module", {BASE, F(T_MODULE, SHA_OK)}},
+    {"module shorter than a digest", "module", {BASE, F(T_MODULE, "0123abc")}},
+    {"module digest uppercase", "module",
+     {BASE, F(T_MODULE, "0123456789ABCDEF0123456789abcdef"
+                        "0123456789abcdef0123456789abcdef" "lib/a.lua")}},
+    {"module path with NUL", "module",
+     {BASE, F(T_MODULE, SHA_OK "lib/a\0.lua")}},
+    {"module path longer than 4096", "module",
+     {BASE, FILL(T_MODULE, "a", 64 + PF_MAX_MODULE_PATH + 1)}},
+    {"129 modules", "module", {BASE, MODULES(PF_MAX_MODULES + 1)}},
     {"bad job index", "index", {BASE, F(11, "x")}},
     {"duplicate job index", "index", {BASE, F(11, "1"), F(11, "2")}},
     {"unknown tag 255", "unknown", {BASE, F(255, "")}},
@@ -601,6 +621,11 @@ static void fill_full_check(pf_check *c)
     c->ndetails = NROWS(d);
     memcpy(c->sha256, SHA_OK, 65);
     c->duration_ms = 12.345;
+    assert_int_equal(pf_check_add_module(c, "lib/exchange/probe.lua", 22,
+                                         SHA_OK), 0);
+    assert_int_equal(pf_check_add_module(c, "/opt/lib/x y.lua", 16,
+                                         "fedcba9876543210fedcba9876543210"
+                                         "fedcba9876543210fedcba9876543210"), 0);
 }
 
 static void assert_same_check(const pf_check *a, const pf_check *b)
@@ -633,6 +658,11 @@ static void assert_same_check(const pf_check *a, const pf_check *b)
         assert_string_equal(a->details[i].value, b->details[i].value);
     }
     assert_string_equal(a->sha256, b->sha256);
+    assert_int_equal(a->nmodules, b->nmodules);
+    for (i = 0; i < a->nmodules; i++) {
+        assert_string_equal(a->modules[i].path, b->modules[i].path);
+        assert_string_equal(a->modules[i].sha256, b->modules[i].sha256);
+    }
     /* sent with 3 decimals */
     assert_true(fabs(a->duration_ms - b->duration_ms) <= 0.0005);
 }
