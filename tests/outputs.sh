@@ -798,8 +798,9 @@ rep = [s for s in steps if 'report_paths' in s.get('with', {})]
 assert rep and rep[0].get('if') == 'always()'
 xml = r.rsplit('> ', 1)[1].strip()
 assert xml in rep[0]['with']['report_paths'], (xml, rep)" "$CI"
-mkdir -p "$T/ci/build"
+mkdir -p "$T/ci/build" "$T/ci/examples"
 ln -s "$BIN" "$T/ci/build/preflight"
+cp "$EX/paper.env" "$T/ci/examples/" # the step loads the settings file
 pass_check "$T/ci/checks/a.lua" ci.a
 fail_check "$T/ci/checks/b.lua" ci.b
 $PY -c "
