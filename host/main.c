@@ -817,8 +817,11 @@ static int default_evidence(ev_target *ev, const char *root)
     }
     compact[o] = '\0';
     dir[strlen(dir) - 2] = '\0'; /* ROOT/evidence */
-    snprintf(ev->buf, sizeof ev->buf, "%s/%s-%ld-%016llx-%s.json", dir,
-             compact, (long)getpid(), rnd, ev->cmd);
+    if (snprintf(ev->buf, sizeof ev->buf, "%s/%s-%ld-%016llx-%s.json", dir,
+                 compact, (long)getpid(), rnd, ev->cmd) >= (int)sizeof ev->buf) {
+        errno = ENAMETOOLONG; /* never a shortened name */
+        return -1;
+    }
     ev->path = ev->buf;
     ev->fresh = 1;
     return 0;

@@ -137,7 +137,7 @@ rm "$P/checks/missing.lua"
 mv "$P/checks/fixtures" "$P/checks/fixtures.off"
 expect 1 "no fixtures folder" "$BIN" run --format json "$P/checks"
 case $(msg p.http) in
-*"no fixture for GET https://api.example.test/ping"*"$P/checks/fixtures"*) ok ;;
+*"cannot open fixtures folder $P/checks/fixtures: "*) ok ;;
 *) bad "the fixtures folder is not named: $(msg p.http)" ;;
 esac
 mv "$P/checks/fixtures.off" "$P/checks/fixtures"
