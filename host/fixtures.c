@@ -1248,7 +1248,8 @@ int pf_fixture_find(const char *dir, const char *method, const char *url,
                  strerror(errno));
         goto cleanup;
     }
-    qsort(names, nn, sizeof *names, cmp_name);
+    if (nn > 1) /* names is NULL in an empty folder: no qsort of NULL */
+        qsort(names, nn, sizeof *names, cmp_name);
     for (i = 0; i < nn; i++) {
         pf_fixture tmp;
         char *text = NULL;

@@ -141,16 +141,24 @@ static const char help_run[] =
     "  --memory-mb N               per-check memory limit (default 64)\n"
     "  --tag T                     run checks tagged T (repeatable; manifest\n"
     "                              ids always run)\n"
-    "  --fixtures DIR              mock HTTP fixtures (default checks/fixtures)\n"
+    "  --fixtures DIR              mock HTTP fixtures (default fixtures/ in\n"
+    "                              the checks folder)\n"
     "  --http mock|real            HTTP backend (default mock in paper, real in\n"
     "                              live)\n"
-    "  --root DIR                  project root for fs.read (default: cwd)\n"
-    "  --lib DIR                   Lua library folder (default ROOT/lib, else\n"
-    "                              the installed copy)\n"
+    "  --root DIR                  project root (default: the checks folder's\n"
+    "                              parent)\n"
+    "  --lib DIR                   Lua library folder (default ROOT/lib, else,\n"
+    "                              in paper, the installed copy)\n"
     "  --secret NAME               also mask the value of $NAME, whatever its\n"
     "                              length (repeatable)\n"
     "  --phase start|guard         run only: the checks' ctx.phase (default\n"
     "                              start), for testing guard checks\n"
+    "\n"
+    "The project root is the parent of the checks folder (PATH, or the folder\n"
+    "of a check file), not the working directory: lib/, the kill switch,\n"
+    "evidence/ and the audit log are found there, fs.read cannot leave it.\n"
+    "A relative path given in an option (--evidence, --metrics, --root,\n"
+    "--lib, --fixtures) is taken from the working directory.\n"
     "\n";
 
 static const char help_gate[] =
@@ -632,7 +640,7 @@ static int parse_opts(int argc, char **argv, opts *o)
 typedef struct session {
     char root[PATH_MAX];
     char lib[PATH_MAX];
-    char fixtures[PATH_MAX];
+    char fixtures[PATH_MAX + 16];
     pf_redactor redactor;
     pf_run_config cfg;
     pf_check *checks;
@@ -649,15 +657,14 @@ static int prepare(const opts *o, session *s, const char *mode,
                    const char *http, char *err, size_t errlen)
 {
     struct stat st;
+    char dir[PATH_MAX];
     static char *default_paths[] = {"checks"};
     char *const *paths = o->npaths ? o->paths : default_paths;
     size_t npaths = o->npaths ? o->npaths : 1;
 
-    if (realpath(o->root ? o->root : ".", s->root) == NULL) {
-        snprintf(err, errlen, "root %s: %s", o->root ? o->root : ".",
-                 strerror(errno));
+    /* the project root decides, not the working directory (pack.h) */
+    if (pf_project_root(paths[0], o->root, s->root, dir, err, errlen) != 0)
         return PF_EXIT_ERROR;
-    }
     if (o->lib != NULL) {
         if (realpath(o->lib, s->lib) == NULL || stat(s->lib, &st) != 0 ||
             !S_ISDIR(st.st_mode)) {
@@ -667,12 +674,16 @@ static int prepare(const opts *o, session *s, const char *mode,
     } else {
         char cand[PATH_MAX + 8];
         snprintf(cand, sizeof cand, "%s/lib", s->root);
+        /* the installed copy is never what a live start runs (8.2) */
         if (realpath(cand, s->lib) == NULL &&
-            realpath(PF_INSTALL_LIBDIR, s->lib) == NULL)
+            (strcmp(mode, "live") == 0 ||
+             realpath(PF_INSTALL_LIBDIR, s->lib) == NULL))
             s->lib[0] = '\0';
     }
-    snprintf(s->fixtures, sizeof s->fixtures, "%s",
-             o->fixtures ? o->fixtures : "checks/fixtures");
+    if (o->fixtures != NULL)
+        snprintf(s->fixtures, sizeof s->fixtures, "%s", o->fixtures);
+    else
+        snprintf(s->fixtures, sizeof s->fixtures, "%s/fixtures", dir);
     pf_redactor_init(&s->redactor);
     if (pf_redactor_from_env(&s->redactor, environ, o->secrets,
                              o->nsecrets) != 0) {
@@ -796,6 +807,7 @@ typedef void (*free_fn)(pf_sign_key *);
 typedef struct ev_target {
     const char *path; /* NULL: no evidence */
     char buf[PATH_MAX];
+    char root[PATH_MAX]; /* a default name goes in ROOT/evidence/ */
     const char *cmd;
     int fresh;        /* a default name not created yet */
     pf_sign_key *key; /* --sign-key: EVIDENCE.sig after every write */
@@ -815,13 +827,20 @@ typedef struct run_files {
  * file itself is created without replacing anything (pf_evidence_create),
  * so even a clash of all three parts cannot overwrite another run's
  * record: a new name is drawn. Returns 0 or -1 with errno set. */
-static int default_evidence(ev_target *ev)
+static int default_evidence(ev_target *ev, const char *root)
 {
-    char t[40], compact[40], err[600];
+    char t[40], compact[40], err[600], dir[PATH_MAX];
     size_t i, o = 0;
     unsigned long long rnd = 0;
 
-    if (pf_mkdirs("evidence/x", 0750, err, sizeof err) != 0)
+    /* under the project root (pack.h), wherever preflight was started */
+    if (root != ev->root)
+        snprintf(ev->root, sizeof ev->root, "%s", root);
+    if (snprintf(dir, sizeof dir, "%s/evidence/x", root) >= (int)sizeof dir) {
+        errno = ENAMETOOLONG;
+        return -1;
+    }
+    if (pf_mkdirs(dir, 0750, err, sizeof err) != 0)
         return -1;
     if (getrandom(&rnd, sizeof rnd, GRND_NONBLOCK) != (ssize_t)sizeof rnd)
         rnd ^= (unsigned long long)pf_now_ns() * 0x9E3779B97F4A7C15ull;
@@ -831,11 +850,26 @@ static int default_evidence(ev_target *ev)
             compact[o++] = t[i];
     }
     compact[o] = '\0';
-    snprintf(ev->buf, sizeof ev->buf, "evidence/%s-%ld-%016llx-%s.json",
-             compact, (long)getpid(), rnd, ev->cmd);
+    dir[strlen(dir) - 2] = '\0'; /* ROOT/evidence */
+    if (snprintf(ev->buf, sizeof ev->buf, "%s/%s-%ld-%016llx-%s.json", dir,
+                 compact, (long)getpid(), rnd, ev->cmd) >= (int)sizeof ev->buf) {
+        errno = ENAMETOOLONG; /* never a shortened name */
+        return -1;
+    }
     ev->path = ev->buf;
     ev->fresh = 1;
     return 0;
+}
+
+/* The project root of the command's PATH (pack.h), or "." when PATH
+ * cannot be resolved (the run then fails on it, and says why). */
+static void run_root(const opts *o, char root[PATH_MAX])
+{
+    char err[PATH_MAX + 64];
+
+    if (pf_project_root(o->npaths ? o->paths[0] : "checks", o->root, root,
+                        NULL, err, sizeof err) != 0)
+        snprintf(root, PATH_MAX, ".");
 }
 
 /* A file the run had to write (or stdout) failed: say so, and the run is
@@ -930,9 +964,9 @@ static int write_evidence(ev_target *ev, const pf_report *r, char *err,
         rc = pf_evidence_create(ev->path, r, err, errlen);
         if (!(rc == -1 && errno == EEXIST))
             break;
-        if (default_evidence(ev) != 0) {
-            snprintf(err, errlen, "cannot create evidence/: %s",
-                     strerror(errno));
+        if (default_evidence(ev, ev->root) != 0) {
+            snprintf(err, errlen, "cannot create %.500s/evidence/: %s",
+                     ev->root, strerror(errno));
             return -1;
         }
     }
@@ -1229,8 +1263,8 @@ typedef struct binding {
     int ap_done;
     char ap_why[400];
     char host[PF_HOST_ID_MAX + 1];
-    char audit[PATH_MAX];  /* "" when no audit record is written */
-    char ks[PATH_MAX];     /* the kill-switch file */
+    char audit[PATH_MAX + 32]; /* "" when no audit record is written */
+    char ks[PATH_MAX + 32];    /* the kill-switch file */
     char pack_err[PATH_MAX + 700]; /* the pack could not be read */
     pf_buf trust;          /* 8.4: what others could change, a line each */
     size_t ntrust;
@@ -1265,7 +1299,7 @@ static int bind_gather(const opts *o, pf_mode mode, binding *b, char *err,
     const char *path = o->npaths ? o->paths[0] : "checks";
     const char *env = getenv("LIVE_APPROVALS");
     struct stat st;
-    char why[600];
+    char why[600], root[PATH_MAX];
     int live = mode == PF_MODE_LIVE;
 
     memset(b, 0, sizeof *b);
@@ -1284,19 +1318,22 @@ static int bind_gather(const opts *o, pf_mode mode, binding *b, char *err,
         return -1;
     }
     host_id(b->host, sizeof b->host);
+    run_root(o, root); /* the defaults when PATH is not one folder */
     /* the kill switch and the audit log: in live from the policy only */
     if (o->kill_switch != NULL && !live)
         snprintf(b->ks, sizeof b->ks, "%s", o->kill_switch);
+    else if (b->has_pack)
+        snprintf(b->ks, sizeof b->ks, "%s", b->pk.kill_switch);
     else
-        snprintf(b->ks, sizeof b->ks, "%s",
-                 b->has_pack ? b->pk.kill_switch : PF_KILL_SWITCH_DEFAULT);
+        snprintf(b->ks, sizeof b->ks, "%s/%s", root, PF_KILL_SWITCH_DEFAULT);
     if (o->cmd == CMD_ARM || o->cmd == CMD_EXEC) {
         if (o->audit != NULL && !live)
             snprintf(b->audit, sizeof b->audit, "%s", o->audit);
         else if (b->has_pack && (live || b->pk.audit_set))
             snprintf(b->audit, sizeof b->audit, "%s", b->pk.audit);
         else if (live) /* no pack bound: refused, and recorded all the same */
-            snprintf(b->audit, sizeof b->audit, "%s", PF_AUDIT_DEFAULT);
+            snprintf(b->audit, sizeof b->audit, "%s/%s", root,
+                     PF_AUDIT_DEFAULT);
     }
     if (!live)
         return 0;
@@ -1913,7 +1950,7 @@ static int cmd_checks(const opts *o)
     pf_verdict v;
     pf_report r;
     char kill_why[1200], cap[48], ceil_text[48], err[PATH_MAX + 700];
-    char audit_hash[65], sign_kid[17];
+    char audit_hash[65], sign_kid[17], root[PATH_MAX];
     char *reasons[PF_OUTCOME_MAX_REASONS + 1];
     ev_target ev;
     run_files files;
@@ -1943,8 +1980,9 @@ static int cmd_checks(const opts *o)
         return usage_error("--notional-ceiling-usd must be a plain amount "
                            "above 0 and at most 100000 (got '%s')",
                            o->ceiling);
-    if (arming && ev.path == NULL && default_evidence(&ev) != 0) {
-        fprintf(stderr, "preflight: cannot create evidence/: %s\n",
+    run_root(o, root);
+    if (arming && ev.path == NULL && default_evidence(&ev, root) != 0) {
+        fprintf(stderr, "preflight: cannot create %s/evidence/: %s\n", root,
                 strerror(errno));
         return PF_EXIT_ERROR;
     }

@@ -25,6 +25,45 @@ void pf_pack_path(const pf_pack *p, const char *path, char *out,
                  strcmp(p->root, "/") == 0 ? "" : "/", path);
 }
 
+int pf_project_root(const char *path, const char *root_opt,
+                    char root[PATH_MAX], char dir[PATH_MAX], char *err,
+                    size_t errlen)
+{
+    char folder[PATH_MAX], *slash;
+    struct stat st;
+
+    if (realpath(path, folder) == NULL || stat(folder, &st) != 0) {
+        snprintf(err, errlen, "%s: %s", path, strerror(errno));
+        return -1;
+    }
+    if (!S_ISDIR(st.st_mode)) { /* a check file: its folder */
+        slash = strrchr(folder, '/');
+        if (slash == folder)
+            slash[1] = '\0';
+        else if (slash != NULL)
+            *slash = '\0';
+    }
+    if (dir != NULL)
+        snprintf(dir, PATH_MAX, "%s", folder);
+    if (root_opt != NULL) {
+        errno = 0;
+        if (realpath(root_opt, root) == NULL || stat(root, &st) != 0 ||
+            !S_ISDIR(st.st_mode)) {
+            snprintf(err, errlen, "--root %s: %s", root_opt,
+                     errno ? strerror(errno) : "not a folder");
+            return -1;
+        }
+        return 0;
+    }
+    snprintf(root, PATH_MAX, "%s", folder);
+    slash = strrchr(root, '/');
+    if (slash == root)
+        slash[1] = '\0';
+    else if (slash != NULL)
+        *slash = '\0';
+    return 0;
+}
+
 /* Read PATH/name: 0 and the text (caller frees), 1 when missing, -1 with
  * err set (not regular, a symlink, too large, unreadable). */
 static int read_pack_file(const pf_pack *p, const char *name, size_t max,
@@ -122,20 +161,8 @@ int pf_pack_open_for(pf_pack *p, const char *path, const char *root_opt,
         snprintf(err, errlen, "%s is not a folder", path);
         return -1;
     }
-    if (root_opt != NULL) {
-        if (realpath(root_opt, p->root) == NULL) {
-            snprintf(err, errlen, "--root %s: %s", root_opt, strerror(errno));
-            return -1;
-        }
-    } else {
-        char *slash;
-        snprintf(p->root, sizeof p->root, "%s", p->dir);
-        slash = strrchr(p->root, '/');
-        if (slash == p->root)
-            slash[1] = '\0';
-        else if (slash != NULL)
-            *slash = '\0';
-    }
+    if (pf_project_root(path, root_opt, p->root, NULL, err, errlen) != 0)
+        return -1;
     if (lib_opt != NULL) {
         if (realpath(lib_opt, p->lib) == NULL) {
             snprintf(err, errlen, "--lib %s: %s", lib_opt, strerror(errno));

@@ -62,6 +62,20 @@ int pf_pack_open_for(pf_pack *p, const char *path, const char *root_opt,
 
 void pf_pack_free(pf_pack *p); /* accepts NULL */
 
+/*
+ * The project root of a run (DESIGN.md 2, 6, 8): root_opt (--root)
+ * resolved, else the parent of the checks folder of path (path itself
+ * when it is a folder, the folder a check file is in otherwise), after
+ * realpath, so a symlinked checks folder is followed first. The one rule
+ * for lib/, fixtures/, the kill switch, the evidence folder, the audit
+ * log and fs confinement; the working directory plays no part. dir (may
+ * be NULL) receives the resolved checks folder. Returns 0, or -1 with err
+ * naming the path.
+ */
+int pf_project_root(const char *path, const char *root_opt,
+                    char root[PATH_MAX], char dir[PATH_MAX], char *err,
+                    size_t errlen);
+
 /* A path from the policy (or a default) resolved against the root: an
  * absolute path is kept, a relative one is joined to root. */
 void pf_pack_path(const pf_pack *p, const char *path, char *out,

@@ -6,13 +6,17 @@
  * <testsuites> holding one <testsuite> with tests, failures, errors,
  * skipped, time and timestamp; one <testcase> per check (an optional skip
  * and a check left out by --tag as <skipped/>, a required skip as a
- * <failure type="required-skip">), classname the
- * check file's folder ("preflight" for a bare file name), name its id (its
- * file when it never yielded one), time in seconds.
+ * <failure type="required-skip">), classname the name of the
+ * check file's folder (the same however PATH was typed), name its id (its
+ * file's name when it never yielded one), time in seconds. Valid against
+ * Jenkins xunit's junit-10.xsd (tests/consumers.sh): extras such as each
+ * check's file are suite <property> elements, not attributes.
  */
 #include "report_formats.h"
 
+#include <limits.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
@@ -67,17 +71,58 @@ static void property(pf_buf *b, const char *name, const char *value)
     pf_buf_adds(b, "/>\n");
 }
 
-/* The folder part of a check's file, into out; "preflight" for none. */
+/* The name of the folder a check's file is in, into out: "checks" for
+ * checks/a.lua, ./checks//a.lua and /srv/bot/checks/a.lua alike (the
+ * folder resolved when it exists, so a bare a.lua or ../checks/a.lua
+ * names it too); "preflight" when it has no name (the file system root,
+ * no file). */
 static void classname(const char *file, char *out, size_t outlen)
 {
-    const char *slash = file ? strrchr(file, '/') : NULL;
+    char folder[PATH_MAX], real[PATH_MAX];
+    const char *slash = file ? strrchr(file, '/') : NULL, *base;
+    size_t n;
 
-    if (slash == NULL)
+    if (file == NULL) {
         snprintf(out, outlen, "preflight");
-    else if (slash == file)
-        snprintf(out, outlen, "/");
+        return;
+    }
+    if (slash == NULL)
+        snprintf(folder, sizeof folder, ".");
     else
-        snprintf(out, outlen, "%.*s", (int)(slash - file), file);
+        snprintf(folder, sizeof folder, "%.*s",
+                 (int)(slash == file ? 1 : slash - file), file);
+    if (realpath(folder, real) != NULL)
+        snprintf(folder, sizeof folder, "%s", real);
+    /* lexically otherwise: the last name that is not "." or empty */
+    n = strlen(folder);
+    for (;;) {
+        while (n > 0 && folder[n - 1] == '/')
+            n--;
+        folder[n] = '\0';
+        base = strrchr(folder, '/');
+        base = base ? base + 1 : folder;
+        if (strcmp(base, ".") != 0 || base == folder)
+            break;
+        n = (size_t)(base - folder);
+    }
+    if (base[0] == '\0' || strcmp(base, ".") == 0)
+        snprintf(out, outlen, "preflight");
+    else
+        snprintf(out, outlen, "%s", base);
+}
+
+/* A testcase's name: the check's id, its file's name only when it has
+ * none (a file that did not load). */
+static const char *case_name(const pf_check *c)
+{
+    const char *slash;
+
+    if (c->id != NULL && c->id[0] != '\0')
+        return c->id;
+    if (c->file == NULL)
+        return "";
+    slash = strrchr(c->file, '/');
+    return slash ? slash + 1 : c->file;
 }
 
 /* The body of a failure or error: the message, then what identifies the
@@ -106,15 +151,14 @@ static void check_body(pf_buf *b, const pf_check *c)
 
 static void testcase(pf_buf *b, const pf_check *c)
 {
-    char cls[4200];
-    const char *name = c->id ? c->id : c->file;
+    char cls[PATH_MAX];
+    const char *name = case_name(c);
     const char *reason = pf_reason_name(c->reason);
 
     classname(c->file, cls, sizeof cls);
     pf_buf_adds(b, "    <testcase");
     xml_attr(b, "classname", cls);
     xml_attr(b, "name", name);
-    xml_attr(b, "file", c->file);
     pf_buf_addf(b, " time=\"%.3f\">\n",
                 c->status == PF_STATUS_NOT_SELECTED ? 0.0
                                                     : c->duration_ms / 1000.0);
@@ -222,11 +266,11 @@ void pf_report_junit(pf_buf *b, const pf_report *r)
         secs = 0;
 
     pf_buf_adds(b, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
+    /* <testsuites> has no skipped attribute in Jenkins' junit-10.xsd */
     pf_buf_addf(b,
                 "<testsuites name=\"preflight\" tests=\"%zu\" "
-                "failures=\"%zu\" errors=\"%zu\" skipped=\"%zu\" "
-                "time=\"%.3f\">\n",
-                tests, failures, errors, skipped, secs);
+                "failures=\"%zu\" errors=\"%zu\" time=\"%.3f\">\n",
+                tests, failures, errors, secs);
     pf_buf_addf(b,
                 "  <testsuite name=\"preflight\" tests=\"%zu\" "
                 "failures=\"%zu\" errors=\"%zu\" skipped=\"%zu\" "
@@ -243,6 +287,13 @@ void pf_report_junit(pf_buf *b, const pf_report *r)
     property(b, "arming", r->arm_state);
     property(b, "verdict", pf_verdict_name(v->kind));
     property(b, "exit_code", exit_text);
+    /* what the schema has no testcase attribute for: each check's file,
+     * as typed, by its testcase name */
+    for (i = 0; i < r->nchecks; i++) {
+        char key[300];
+        snprintf(key, sizeof key, "file:%.280s", case_name(&r->checks[i]));
+        property(b, key, r->checks[i].file);
+    }
     pf_buf_adds(b, "    </properties>\n");
     for (i = 0; i < r->nchecks; i++)
         testcase(b, &r->checks[i]);

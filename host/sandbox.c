@@ -453,7 +453,9 @@ static int base_require(lua_State *L)
     }
     lua_pop(L, 1); /* drop nil */
     if (sb->conf->lib_dir == NULL)
-        return luaL_error(L, "module '%s' not found: no library folder", name);
+        return luaL_error(L, "module '%s' not found: no library folder "
+                             "(no lib/ in the project root %s; --lib DIR)",
+                          name, sb->conf->root ? sb->conf->root : "?");
     snprintf(path, sizeof path, "%s/", sb->conf->lib_dir);
     for (i = 0; i < len && strlen(path) + 5 < sizeof path; i++) {
         size_t at = strlen(path);
@@ -463,8 +465,8 @@ static int base_require(lua_State *L)
     strncat(path, ".lua", sizeof path - strlen(path) - 1);
     rc = read_lib_file(L, sb->conf->lib_dir, name, path);
     if (rc == -1)
-        return luaL_error(L, "module '%s' not found in the library folder",
-                          name);
+        return luaL_error(L, "module '%s' not found in the library folder "
+                             "%s", name, sb->conf->lib_dir);
     if (rc == -2)
         return lua_error(L);
     {

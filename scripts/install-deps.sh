@@ -1,14 +1,33 @@
 #!/bin/sh
 # Install the Debian packages preflight builds, runs and tests with.
 # Idempotent; needs root (CI and the set-up commands run as root).
+#
+#   sh scripts/install-deps.sh [build|all]
+#
+# build: only what building and running preflight needs (the compiler,
+#   CMake and the libraries it links); no test toolchain, no servers. The
+#   CI example (examples/ci/) installs this.
+# all (the default): also the test toolchain, redis-server and PostgreSQL
+#   for the suite, and the real consumers the tests feed preflight's
+#   outputs to (promtool, xmllint, prove).
 set -eu
-PKGS="build-essential cmake pkg-config clang libclang-rt-14-dev
-  liblua5.4-dev lua5.4 lua-cjson lua-cjson-dev
-  libcurl4-openssl-dev libhiredis-dev libpq-dev libcmocka-dev libssl-dev
+BUILD="build-essential cmake pkg-config
+  liblua5.4-dev lua-cjson lua-cjson-dev
+  libcurl4-openssl-dev libhiredis-dev libpq-dev libssl-dev"
+TEST="clang libclang-rt-14-dev lua5.4 libcmocka-dev
   lua-busted lua-check
   redis-server postgresql
   python3 python3-jsonschema procps openssl valgrind
-  python3-yaml prometheus file dpkg-dev util-linux groff-base man-db"
+  python3-yaml prometheus file dpkg-dev util-linux groff-base man-db
+  libxml2-utils perl"
+case ${1:-all} in
+build) PKGS=$BUILD ;;
+all) PKGS="$BUILD $TEST" ;;
+*)
+    echo "usage: install-deps.sh [build|all]" >&2
+    exit 2
+    ;;
+esac
 missing=""
 for p in $PKGS; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" ||

@@ -70,6 +70,7 @@ return { id = "ha.http", title = "a secret in a URL with no fixture", run = func
   return preflight.fail(tostring(err), { err = tostring(err) })
 end }
 EOF
+mkdir -p "$T/sec/fixtures" # its fixtures folder (none matches)
 mk "$T/sec/pg.lua" <<EOF
 return { id = "ha.pg", title = "a secret in a conninfo to a closed port", run = function()
   local s = preflight.env.get("HA_API_KEY")

@@ -108,7 +108,7 @@ py "junit pass parses" "$JUNIT_PY" "$T/p.xml" '{"p.a": "pass", "p.b": "pass"}' 2
 py "junit classname is the folder" "
 import sys, xml.etree.ElementTree as ET
 c = ET.parse(sys.argv[1]).getroot().find('testsuite').find('testcase')
-assert c.get('classname') == sys.argv[2], c.get('classname')" "$T/p.xml" "$T/p"
+assert c.get('classname') == sys.argv[2], c.get('classname')" "$T/p.xml" p
 
 expect 1 "junit hostile" "$BIN" run --format junit --tag t "$T/h"
 cp "$T/out" "$T/h.xml"
@@ -125,8 +125,8 @@ assert c.find('error').get('type') == 'load'" "$T/h.xml"
 expect 1 "json of the same run" "$BIN" run --format json --tag t "$T/h"
 cp "$T/out" "$T/h.json"
 py "junit message equals evidence message" "
-import json, re, sys, xml.etree.ElementTree as ET
-ev = {c['id'] or c['file']: c['message'] for c in json.load(open(sys.argv[2]))['checks']}
+import json, os, re, sys, xml.etree.ElementTree as ET
+ev = {c['id'] or os.path.basename(c['file']): c['message'] for c in json.load(open(sys.argv[2]))['checks']}
 bad = re.compile('[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]')
 n = 0
 for c in ET.parse(sys.argv[1]).getroot().iter('testcase'):
@@ -756,6 +756,13 @@ def sub(s):
     return (s.replace('/var/lib/arbitrage', root + '/state')
              .replace('/srv/arbitrage', root + '/srv').replace('__ARM_AT__', now)
              .replace('__APPROVALS__', token))
+# a volume mounted with a subPath: a symlink to that folder of the volume
+for m in arm['volumeMounts']:
+    if m.get('subPath'):
+        src = sub('/var/lib/arbitrage') + '/' + m['subPath']
+        dst = sub(m['mountPath'])
+        print('mkdir -p %s && rm -rf %s && ln -s %s %s' % tuple(
+            map(shlex.quote, (src, dst, src, dst))))
 cmd = [binary] + [sub(a) for a in (arm['command'] + arm.get('args', []))[1:]]
 env = ' '.join('%s=%s' % (e['name'], shlex.quote(sub(e['value']))) for e in arm['env'])
 print('cd %s && env %s %s' % (shlex.quote(sub(arm['workingDir'])), env, ' '.join(map(shlex.quote, cmd))))
@@ -791,8 +798,9 @@ rep = [s for s in steps if 'report_paths' in s.get('with', {})]
 assert rep and rep[0].get('if') == 'always()'
 xml = r.rsplit('> ', 1)[1].strip()
 assert xml in rep[0]['with']['report_paths'], (xml, rep)" "$CI"
-mkdir -p "$T/ci/build"
+mkdir -p "$T/ci/build" "$T/ci/examples"
 ln -s "$BIN" "$T/ci/build/preflight"
+cp "$EX/paper.env" "$T/ci/examples/" # the step loads the settings file
 pass_check "$T/ci/checks/a.lua" ci.a
 fail_check "$T/ci/checks/b.lua" ci.b
 $PY -c "

@@ -586,6 +586,21 @@ static void test_find_bad_file_fails_every_lookup(void **state)
     assert_non_null(strstr(err, "/z.json: response.status must be"));
 }
 
+/* A fixtures folder with no fixture in it (issue 19: a pack's own empty
+ * fixtures/): no match, and no qsort of a NULL list (UBSan's nonnull
+ * check crashed the worker under the ASan build). */
+static void test_find_empty_folder(void **state)
+{
+    pf_fixture fx;
+    char file[PATH_MAX + 64], err[600];
+
+    (void)state;
+    assert_int_equal(pf_fixture_find(tmpdir, "GET", "https://x.test/a", &fx,
+                                     file, sizeof file, err, sizeof err),
+                     0);
+    assert_null(fx.method);
+}
+
 static void test_find_missing_folder(void **state)
 {
     pf_fixture fx;
@@ -673,6 +688,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_find_bad_file_fails_every_lookup,
                                         setup_dir, teardown_dir),
         cmocka_unit_test(test_find_missing_folder),
+        cmocka_unit_test_setup_teardown(test_find_empty_folder, setup_dir,
+                                        teardown_dir),
         cmocka_unit_test_setup_teardown(test_load_body, setup_dir,
                                         teardown_dir),
     };

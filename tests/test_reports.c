@@ -17,6 +17,7 @@
 #include <setjmp.h>
 #include <cmocka.h> /* after the four above, as cmocka requires */
 
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -262,8 +263,14 @@ static void test_junit_escapes_and_counts(void **state)
                "timestamp=\"2026-11-27T02:38:00\" hostname=\"host&lt;1&gt;\"");
     assert_int_equal(count_of(x, "<testsuite "), 1);
     assert_int_equal(count_of(x, "<testcase "), 5);
+    /* Jenkins xunit's junit-10.xsd: no file attribute on a testcase and
+     * no skipped on <testsuites>; the file is a suite property */
+    assert_has(x, "<testsuites name=\"preflight\" tests=\"5\" "
+                  "failures=\"1\" errors=\"2\" time=\"0.250\">\n");
+    assert_lacks(x, " file=\"");
     assert_has(x, "<testcase classname=\"checks\" name=\"a.pass\" "
-                  "file=\"checks/a.lua\" time=\"0.013\">");
+                  "time=\"0.013\">");
+    assert_has(x, "<property name=\"file:a.pass\" value=\"checks/a.lua\"/>");
     assert_has(x, "<system-out>ok &lt;b&gt;&amp;amp;&lt;/b&gt;</system-out>");
     /* attribute: newline and CR as references; ESC, 0x01 and U+FFFE
      * dropped; the invalid byte is U+FFFD */
@@ -271,14 +278,49 @@ static void test_junit_escapes_and_counts(void **state)
                   "&apos;&#10;line2&#13;[31m\xef\xbf\xbd!\" type=\"fail\">"
                   "said &quot;no&quot; &amp; &apos;why&apos;\nline2&#13;");
     assert_has(x, "detail k&lt;: v&gt;");
-    assert_has(x, "<testcase classname=\"preflight\" name=\"c.err\"");
+    { /* a bare file name: the folder it is in, the working one */
+        char cwd[PATH_MAX], want[PATH_MAX + 64];
+        assert_non_null(getcwd(cwd, sizeof cwd));
+        snprintf(want, sizeof want, "<testcase classname=\"%s\" "
+                 "name=\"c.err\"", strrchr(cwd, '/') + 1);
+        assert_has(x, want);
+    }
     assert_has(x, "<error message=\"timeout: exceeded its 100 ms limit\" "
                   "type=\"timeout\">");
-    assert_has(x, "name=\"checks/d.lua\"");
+    assert_has(x, "name=\"d.lua\""); /* no id: its file's name */
     assert_has(x, "type=\"load\"");
     assert_has(x, "<skipped message=\"not selected by --tag\"/>");
     assert_lacks(x, "name=\"run\"");
     assert_has(x, "</testsuite>\n</testsuites>\n");
+    free(x);
+}
+
+/* classname is the name of the check file's folder however PATH was
+ * typed: relative, ./ and doubled slashes, absolute, a folder that does
+ * not exist (lexically then); an id names the testcase, the file's name
+ * only when there is none (issue 19). */
+static void test_junit_classname_stable(void **state)
+{
+    fixture f;
+    char *x, cwd[PATH_MAX], abs[PATH_MAX + 32];
+
+    (void)state;
+    assert_non_null(getcwd(cwd, sizeof cwd));
+    snprintf(abs, sizeof abs, "%s/checks/c.lua", cwd);
+    fx_init(&f);
+    fx_add(&f, "checks/a.lua", "s.a", PF_STATUS_PASS, PF_REASON_NONE, "m");
+    fx_add(&f, "./checks//b.lua", "s.b", PF_STATUS_PASS, PF_REASON_NONE, "m");
+    fx_add(&f, abs, "s.c", PF_STATUS_PASS, PF_REASON_NONE, "m");
+    fx_add(&f, "/nonexistent-pf/checks/./d.lua", "s.d", PF_STATUS_PASS,
+           PF_REASON_NONE, "m");
+    fx_add(&f, "/nonexistent-pf/checks//e.lua", "", PF_STATUS_ERROR,
+           PF_REASON_LOAD, "m");
+    fx_add(&f, "/f.lua", "s.f", PF_STATUS_PASS, PF_REASON_NONE, "m");
+    x = render(pf_report_junit, &f.r);
+    assert_int_equal(count_of(x, "<testcase classname=\"checks\" "), 5);
+    assert_has(x, "<testcase classname=\"checks\" name=\"e.lua\"");
+    assert_has(x, "<testcase classname=\"preflight\" name=\"s.f\"");
+    assert_has(x, "<property name=\"file:s.b\" value=\"./checks//b.lua\"/>");
     free(x);
 }
 
@@ -567,13 +609,13 @@ static void test_skips_in_every_writer(void **state)
     /* 4 checks + the run entry; the required skip is a failure */
     assert_has(x, "<testsuite name=\"preflight\" tests=\"5\" failures=\"1\" "
                   "errors=\"1\" skipped=\"2\"");
-    assert_has(x, "name=\"o.skip\" file=\"c/o.lua\" time=\"0.013\">\n"
+    assert_has(x, "name=\"o.skip\" time=\"0.013\">\n"
                   "      <skipped message=\"binance is not in EXCHANGES "
                   "#1\"/>\n");
-    assert_has(x, "name=\"r.skip\" file=\"c/r.lua\" time=\"0.013\">\n"
+    assert_has(x, "name=\"r.skip\" time=\"0.013\">\n"
                   "      <failure message=\"required check skipped: upbit "
                   "is not in EXCHANGES\" type=\"required-skip\">");
-    assert_has(x, "name=\"n.out\" file=\"c/n.lua\" time=\"0.000\">\n"
+    assert_has(x, "name=\"n.out\" time=\"0.000\">\n"
                   "      <skipped message=\"not selected by --tag\"/>\n");
     assert_has(x, "problem: required check &quot;r.skip&quot; skipped");
     free(x);
@@ -821,6 +863,7 @@ int main(void)
         cmocka_unit_test(test_utf8_next_table),
         cmocka_unit_test(test_run_entry_table),
         cmocka_unit_test(test_junit_escapes_and_counts),
+        cmocka_unit_test(test_junit_classname_stable),
         cmocka_unit_test(test_junit_run_problems_are_an_error_testcase),
         cmocka_unit_test(test_tap_lines_and_yaml_quoting),
         cmocka_unit_test(test_tap_zero_checks_is_not_ok),

@@ -223,8 +223,10 @@ schema "$T/nostart.json"
 # ---- 32 concurrent execs: 32 evidence files ----------------------------------
 # all 32 wait in their check until every one runs, then are released
 # together, so their evidence is written within the same few milliseconds
+# (in the project root's evidence/, $T/evidence, not the working folder)
 mkdir "$T/many"
 cd "$T/many" || exit 2
+n0=$(ls "$T/evidence" 2>/dev/null | grep -c '\-exec\.json$')
 pids=
 i=1
 while [ $i -le 32 ]; do
@@ -241,8 +243,9 @@ touch "$T/ks/release"
 wait
 cd "$T" || exit 2
 rm -f "$T/ks/release"
-n=$(ls "$T/many/evidence" | grep -c '\-exec\.json$')
+n=$(($(ls "$T/evidence" | grep -c '\-exec\.json$') - n0))
 [ "$n" -eq 32 ] && ok || bad "32 concurrent execs left $n evidence files, want 32"
-ls "$T/many/evidence" | grep -q tmp && bad "concurrent execs left a temporary file" || ok
+ls "$T/evidence" | grep -q tmp && bad "concurrent execs left a temporary file" || ok
+[ -e "$T/many/evidence" ] && bad "default evidence went to the working folder" || ok
 
 finish truth
