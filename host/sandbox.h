@@ -17,6 +17,7 @@
 
 #include "clock.h"
 #include "libs.h"
+#include "result.h"
 
 #define PF_RESULT_TNAME "preflight.result"
 /* I/O waits end this long before the deadline, so a primitive's own
@@ -25,6 +26,16 @@
 #define PF_SANDBOX_RESERVE_MS 20
 
 struct pf_redactor; /* redact.h */
+
+/* What preflight.log kept so far (lib_log.c): C memory the sandbox owns
+ * until pf_log_take moves it into a result, freed by pf_sandbox_close
+ * otherwise. */
+typedef struct pf_log {
+    char *lines[PF_MAX_LOG_MESSAGES]; /* masked and cut */
+    size_t n;
+    size_t bytes;   /* of the kept lines */
+    size_t dropped; /* messages not kept: over a cap, or out of memory */
+} pf_log;
 
 typedef struct pf_sandbox_conf {
     const char *root;         /* realpath of the project root */
@@ -50,7 +61,15 @@ typedef struct pf_sandbox {
     /* the run's secrets (set by the worker after pf_sandbox_open; may be
      * NULL): a primitive masks with it before it cuts a message */
     const struct pf_redactor *redactor;
+    pf_log log; /* preflight.log's messages */
 } pf_sandbox;
+
+/*
+ * Move the messages of sb's log into out->log (after any it holds), plus,
+ * when some were not kept, a last entry saying how many. sb's log is
+ * empty afterwards. Messages that do not fit out are freed.
+ */
+void pf_log_take(pf_sandbox *sb, pf_check *out);
 
 
 /*
