@@ -6,8 +6,9 @@
  * masked with the run's secrets first, then cut to PF_MAX_LOG_MESSAGE
  * bytes (ending with PF_CUT_MARK); at most PF_MAX_LOG_MESSAGES messages
  * and PF_MAX_LOG_BYTES in all per check. A message over those caps is
- * counted, not kept, and never an error: logging cannot make a check fail
- * or crash. pf_log_take moves the messages into the check's result, with
+ * counted, not kept, and so is every later one (the log is full: it stays
+ * in order, and a flood is not masked message by message); never an
+ * error: logging cannot make a check fail or crash. pf_log_take moves the messages into the check's result, with
  * a last entry saying how many were not kept; the parent masks them again
  * and writes them to the evidence (checks[].log) and, with --verbose, to
  * stderr.
@@ -53,8 +54,8 @@ int pf_log_message(lua_State *L)
     if (!lua_isnone(L, 2))
         return luaL_error(L, "preflight.log takes one argument, a string");
     s = lua_tolstring(L, 1, &len);
-    if (lg->n >= PF_MAX_LOG_MESSAGES) {
-        lg->dropped++;
+    if (lg->n >= PF_MAX_LOG_MESSAGES || lg->dropped > 0) {
+        lg->dropped++; /* full: not even masked, so a flood costs nothing */
         return 0;
     }
     m = log_copy(sb->redactor, s, len);
