@@ -3,7 +3,7 @@
  * result decoder. Any bytes are a frame, need more, or are refused; a
  * decoded result obeys the invariants the parent relies on (an error has
  * a reason, a pass has an id, a title and a message and no reason), and
- * re-encoding it and decoding again gives the same status.
+ * re-encoding it and decoding again gives the same status (and log).
  */
 #include <stdint.h>
 #include <stdlib.h>
@@ -49,17 +49,25 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             if (!pf_detail_value_ok(c.details[i].type, c.details[i].value))
                 abort();
         }
+        /* preflight.log's caps hold whatever the worker sent */
+        if (c.nlog > PF_MAX_LOG)
+            abort();
+        for (size_t i = 0; i < c.nlog; i++) {
+            if (strlen(c.log[i]) > PF_MAX_LOG_MESSAGE)
+                abort();
+        }
         pf_buf_init(&b);
         pf_proto_result(&b, &c);
         memset(&d, 0, sizeof d);
         if (b.oom ||
             pf_proto_frame((unsigned char *)b.data, b.len, &t2, &p2, &l2) <= 0 ||
             pf_proto_decode_result(p2, l2, &d, err, sizeof err) != 0 ||
-            d.status != c.status || d.reason != c.reason)
+            d.status != c.status || d.reason != c.reason || d.nlog != c.nlog)
             abort();
         pf_check_clear(&d);
         pf_buf_free(&b);
-    } else if (c.id != NULL || c.message != NULL || c.ntags || c.ndetails) {
+    } else if (c.id != NULL || c.message != NULL || c.ntags || c.ndetails ||
+               c.nlog) {
         abort(); /* a refused result must leave nothing behind */
     }
     pf_check_clear(&c);

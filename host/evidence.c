@@ -76,6 +76,7 @@ static void check_json(pf_buf *b, const pf_check *c)
             pf_buf_adds(b, d->value); /* validated JSON number or boolean */
     }
     pf_buf_adds(b, "},");
+    strs_member(b, "log", c->log, c->nlog);
     key(b, "duration_ms");
     pf_json_num(b, (double)(int64_t)(c->duration_ms * 1000.0) / 1000.0);
     pf_buf_addc(b, '}');

@@ -9,8 +9,11 @@
  * out are refused alike), opens the resolved path without following a
  * final symlink and reads regular files only, up to a size cap. list
  * resolves and confines its folder the same way and returns the sorted
- * entry names, at most FS_LIST_MAX of them.
+ * entry names, at most FS_LIST_MAX of them. statvfs resolves and confines
+ * its path the same way and tells the free and total bytes of the file
+ * system that holds it.
  */
+#define _GNU_SOURCE /* O_PATH */
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -19,6 +22,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/statvfs.h>
 #include <unistd.h>
 
 #include <lauxlib.h>
@@ -281,10 +285,46 @@ static int fs_list(lua_State *L)
     return pf_sandbox_push_owned(L, push_names, &nl, name_list_free);
 }
 
+/*
+ * statvfs(path) -> {free_bytes, total_bytes} | nil, err [, errno]. The path
+ * is confined below the root like read's; the resolved path is opened
+ * with O_PATH (no read, no device open) and O_NOFOLLOW, so a symlink put
+ * there after realpath is measured where it stands, never followed out.
+ * free_bytes is what an unprivileged user may still write (f_bavail).
+ */
+static int fs_statvfs(lua_State *L)
+{
+    char real[PATH_MAX];
+    struct statvfs v;
+    int fd, rc, saved;
+
+    if ((rc = resolve_below_root(L, real)) != 0)
+        return rc;
+    fd = open(real, O_PATH | O_NOFOLLOW | O_CLOEXEC);
+    if (fd < 0)
+        return luaL_fileresult(L, 0, luaL_checkstring(L, 1));
+    rc = fstatvfs(fd, &v);
+    saved = errno;
+    close(fd);
+    if (rc != 0) {
+        errno = saved;
+        return luaL_fileresult(L, 0, luaL_checkstring(L, 1));
+    }
+    lua_createtable(L, 0, 2);
+    lua_pushinteger(L, (lua_Integer)((unsigned long long)v.f_bavail *
+                                     (unsigned long long)v.f_frsize));
+    lua_setfield(L, -2, "free_bytes");
+    lua_pushinteger(L, (lua_Integer)((unsigned long long)v.f_blocks *
+                                     (unsigned long long)v.f_frsize));
+    lua_setfield(L, -2, "total_bytes");
+    return 1;
+}
+
 static const luaL_Reg fs_funcs[] = {
     {"list", fs_list},
     {"read", fs_read},
     {"stat", fs_stat},
+    {"statvfs", fs_statvfs},
     {NULL, NULL}};
 
 int pf_open_fs(lua_State *L)

@@ -19,6 +19,7 @@ int pf_open_env(lua_State *L);    /* lib_env.c */
 int pf_open_fs(lua_State *L);     /* lib_fs.c */
 int pf_open_json(lua_State *L);   /* lib_json.c */
 int pf_open_result(lua_State *L); /* lib_result.c: pass, fail and skip */
+int pf_log_message(lua_State *L); /* lib_log.c: preflight.log itself */
 
 /* in preflight_net.so */
 int pf_open_crypto(lua_State *L); /* lib_crypto.c */

@@ -115,6 +115,12 @@ static void push_check(lua_State *L, const pf_check *c)
         lua_rawseti(L, -2, (lua_Integer)i + 1);
     }
     lua_setfield(L, -2, "tags");
+    lua_createtable(L, (int)c->nlog, 0);
+    for (i = 0; i < c->nlog; i++) {
+        lua_pushstring(L, c->log[i]);
+        lua_rawseti(L, -2, (lua_Integer)i + 1);
+    }
+    lua_setfield(L, -2, "log");
     lua_createtable(L, 0, (int)c->ndetails);
     for (i = 0; i < c->ndetails; i++) {
         const pf_detail *d = &c->details[i];

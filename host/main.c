@@ -1030,6 +1030,8 @@ static int finish(const opts *o, pf_report *r, pf_verdict *v, ev_target *ev,
     if (changed)
         retract(o, r, ev, f);
     before = v->exit_code;
+    if (o->verbose)
+        pf_report_logs(stderr, r); /* preflight.log's messages */
     if (strcmp(o->format, "text") != 0) {
         pf_buf b;
         pf_buf_init(&b);

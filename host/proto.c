@@ -20,7 +20,8 @@ enum {
     T_DURATION,
     T_INDEX,
     T_MODULE, /* 64 hex digits, then the module's path (8.2) */
-    T_GUARDF  /* guard_failures, one byte 1-5 (8.8) */
+    T_GUARDF, /* guard_failures, one byte 1-5 (8.8) */
+    T_LOG     /* one preflight.log message each, in order */
 };
 
 static void put_u32(unsigned char *o, uint32_t v)
@@ -149,6 +150,8 @@ void pf_proto_result(pf_buf *b, const pf_check *c)
             field(b, T_MODULE, m.data, m.len);
         pf_buf_free(&m);
     }
+    for (i = 0; i < c->nlog; i++)
+        fieldz(b, T_LOG, c->log[i]);
     frame_close(b, at);
 }
 
@@ -251,6 +254,7 @@ int pf_proto_decode_result(const unsigned char *p, size_t n, pf_check *c,
 {
     size_t off = 0;
     int seen_status = 0, seen_reason = 0, seen_timeout = 0, seen_dur = 0;
+    size_t log_bytes = 0;
     double d;
 
     while (off < n) {
@@ -374,6 +378,16 @@ int pf_proto_decode_result(const unsigned char *p, size_t n, pf_check *c,
                 BAD("bad module field (too many, too long or a NUL byte)");
             break;
         }
+        case T_LOG:
+            /* the worker's caps, and room for its last "not kept" entry */
+            log_bytes += len;
+            if (c->nlog >= PF_MAX_LOG || len > PF_MAX_LOG_MESSAGE ||
+                log_bytes > PF_MAX_LOG_BYTES + PF_MAX_LOG_MESSAGE)
+                BAD("bad log field");
+            if ((c->log[c->nlog] = dup_text(v, len)) == NULL)
+                BAD("malformed log field");
+            c->nlog++;
+            break;
         default:
             BAD("unknown field %d", tag);
         }

@@ -180,6 +180,22 @@ static void check_details(FILE *out, const pf_check *c, int color)
     fputc('\n', out);
 }
 
+void pf_report_logs(FILE *out, const pf_report *r)
+{
+    size_t i, j;
+
+    for (i = 0; i < r->nchecks; i++) {
+        const pf_check *c = &r->checks[i];
+        for (j = 0; j < c->nlog; j++) {
+            fputs("log ", out);
+            put_clean(out, c->id ? c->id : c->file);
+            fputs(": ", out);
+            put_clean(out, c->log[j]);
+            fputc('\n', out);
+        }
+    }
+}
+
 /* "N word" in colour when N > 0 and a colour is given. */
 static void count(FILE *out, size_t n, const char *word, const char *col)
 {

@@ -18,6 +18,10 @@
 #define PF_TEXT_VERBOSE 1  /* and every check's title, file, details */
 
 void pf_report_text_level(FILE *out, const pf_report *r, int color, int level);
+/* --verbose: every preflight.log message of every check, one line each,
+ * "log ID: MESSAGE", made terminal-safe (a newline in a message is shown
+ * as '?'). */
+void pf_report_logs(FILE *out, const pf_report *r);
 /* 1 when fd is a terminal and NO_COLOR is unset or empty. */
 int pf_want_color(int fd);
 

@@ -29,8 +29,10 @@ void pf_check_clear(pf_check *c)
     free(c->modules);
     c->modules = NULL;
     c->nmodules = 0;
+    for (i = 0; i < c->nlog; i++)
+        free(c->log[i]);
     c->id = c->title = c->message = NULL;
-    c->ntags = c->ndetails = 0;
+    c->ntags = c->ndetails = c->nlog = 0;
     c->sha256[0] = '\0';
     c->timeout_ms = 0;
     c->guard_failures = 0;

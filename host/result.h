@@ -62,6 +62,15 @@ typedef struct pf_module {
     char sha256[65];
 } pf_module;
 
+/* preflight.log (DESIGN 6): a check keeps at most PF_MAX_LOG_MESSAGES
+ * messages of at most PF_MAX_LOG_MESSAGE bytes each (masked, then cut with
+ * PF_CUT_MARK), PF_MAX_LOG_BYTES of them in all; when it logged more, one
+ * more entry, the last, says how many were not kept. */
+#define PF_MAX_LOG_MESSAGES 64
+#define PF_MAX_LOG (PF_MAX_LOG_MESSAGES + 1)
+#define PF_MAX_LOG_MESSAGE 1024
+#define PF_MAX_LOG_BYTES 16384
+
 typedef struct pf_check {
     char *file;          /* path as discovered */
     char sha256[65];     /* hex of the bytes the worker loaded, or "" */
@@ -76,6 +85,8 @@ typedef struct pf_check {
     char *message;
     pf_detail details[PF_MAX_DETAILS];
     size_t ndetails;
+    char *log[PF_MAX_LOG]; /* preflight.log messages, in order */
+    size_t nlog;
     double duration_ms;
     int has_job_index;   /* the worker said which job this result is for */
     uint32_t job_index;

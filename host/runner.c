@@ -459,6 +459,8 @@ static void redact_check(const pf_redactor *r, pf_check *c)
     bad |= pf_redact_inplace(r, &c->message) != 0;
     for (i = 0; i < c->ntags; i++)
         bad |= pf_redact_inplace(r, &c->tags[i]) != 0;
+    for (i = 0; i < c->nlog; i++)
+        bad |= pf_redact_inplace(r, &c->log[i]) != 0;
     for (i = 0; i < c->ndetails; i++) {
         pf_detail *d = &c->details[i];
         /* a typed value that masking changed becomes a string; a

@@ -501,20 +501,41 @@ static int ro_newindex(lua_State *L)
     return luaL_error(L, "the preflight table is read-only");
 }
 
+static int preflight_index(lua_State *L);
+
+/* The iterator ro_pairs hands out: (proxy, key) -> the next name and its
+ * value. Upvalue 1: the table behind the proxy, which never leaves C. */
+static int ro_next(lua_State *L)
+{
+    lua_settop(L, 2);
+    if (lua_next(L, lua_upvalueindex(1)) == 0) {
+        lua_pushnil(L);
+        return 1;
+    }
+    return 2;
+}
+
+static int ro_pairs(lua_State *L);
+
 /*
  * Replace the table on top by a read-only proxy: a userdata whose
  * metatable indexes the table (or calls index with the table as its
- * upvalue), refuses writes and hides itself. rawset cannot touch a
- * userdata, so the table cannot be changed at all.
+ * upvalue), refuses writes, hides itself and lists its names to pairs
+ * (ro_pairs). rawset cannot touch a userdata, so the table cannot be
+ * changed at all.
  */
 static void make_readonly(lua_State *L, lua_CFunction index)
 {
     lua_newuserdatauv(L, 0, 0);
-    lua_createtable(L, 0, 3);
+    lua_createtable(L, 0, 4);
     lua_pushvalue(L, -3);
     if (index != NULL)
         lua_pushcclosure(L, index, 1); /* reads go through index(t) */
     lua_setfield(L, -2, "__index");
+    lua_pushvalue(L, -3);
+    lua_pushboolean(L, index == preflight_index);
+    lua_pushcclosure(L, ro_pairs, 2); /* names, never the table */
+    lua_setfield(L, -2, "__pairs");
     lua_pushcfunction(L, ro_newindex);
     lua_setfield(L, -2, "__newindex");
     lua_pushliteral(L, "locked");
@@ -546,7 +567,8 @@ static const struct {
 
 /*
  * __index of the preflight proxy: (proxy, key). Upvalue 1 holds what is
- * there already (pass, fail, version and the families built so far); a
+ * there already (pass, fail, skip, log, version and the families built
+ * so far); a
  * family's name not yet in it builds the family, read-only, and keeps it,
  * so every read of preflight.json gives the same value.
  */
@@ -577,6 +599,38 @@ static int preflight_index(lua_State *L)
         return 1;
     }
     return 1; /* nil: not a member */
+}
+
+/*
+ * __pairs of a read-only proxy: pairs(preflight) and
+ * pairs(preflight.fs) list the names, so a check (and the test that keeps
+ * the docs true) can ask the host what it has. Upvalue 1: the table
+ * behind the proxy; upvalue 2: true for the preflight table itself, whose
+ * families are then all built first (as reads of each would), and a
+ * family still waiting for preflight_net.so loads it (raising, as a read
+ * does, when it cannot).
+ */
+static int ro_pairs(lua_State *L)
+{
+    size_t i;
+
+    if (lua_toboolean(L, lua_upvalueindex(2))) {
+        for (i = 0; i < sizeof families / sizeof families[0]; i++) {
+            lua_pushstring(L, families[i].name);
+            lua_gettable(L, 1); /* through the proxy: builds the family */
+            lua_pop(L, 1);
+        }
+    } else if (lua_getmetatable(L, lua_upvalueindex(1))) {
+        lua_pop(L, 1); /* a lazy family: a read loads it */
+        lua_pushliteral(L, "");
+        lua_gettable(L, lua_upvalueindex(1));
+        lua_pop(L, 1);
+    }
+    lua_pushvalue(L, lua_upvalueindex(1));
+    lua_pushcclosure(L, ro_next, 1);
+    lua_pushvalue(L, 1);
+    lua_pushnil(L);
+    return 3;
 }
 
 /*
@@ -669,7 +723,7 @@ static int sb_setup(lua_State *L)
     lua_newtable(L);
     lua_setfield(L, LUA_REGISTRYINDEX, LOADED_KEY);
 
-    lua_createtable(L, 0, 4 + (int)(sizeof families / sizeof families[0]));
+    lua_createtable(L, 0, 5 + (int)(sizeof families / sizeof families[0]));
     pf_open_result(L);
     lua_getfield(L, -1, "pass");
     lua_setfield(L, -3, "pass");
@@ -678,6 +732,8 @@ static int sb_setup(lua_State *L)
     lua_getfield(L, -1, "skip");
     lua_setfield(L, -3, "skip");
     lua_pop(L, 1); /* drop result lib */
+    lua_pushcfunction(L, pf_log_message);
+    lua_setfield(L, -2, "log");
     lua_pushliteral(L, PF_VERSION);
     lua_setfield(L, -2, "version");
     make_readonly(L, preflight_index);
@@ -708,9 +764,14 @@ int pf_sandbox_open(pf_sandbox *sb, const pf_sandbox_conf *conf,
 
 void pf_sandbox_close(pf_sandbox *sb)
 {
+    size_t i;
+
     if (sb->L != NULL) {
         lua_close(sb->L);
         pf_arena_leave(); /* every block of the state is free now */
     }
     sb->L = NULL;
+    for (i = 0; i < sb->log.n; i++) /* what pf_log_take did not move */
+        free(sb->log.lines[i]);
+    memset(&sb->log, 0, sizeof sb->log);
 }

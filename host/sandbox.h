@@ -17,6 +17,7 @@
 
 #include "clock.h"
 #include "libs.h"
+#include "result.h"
 
 #define PF_RESULT_TNAME "preflight.result"
 /* I/O waits end this long before the deadline, so a primitive's own
@@ -26,6 +27,16 @@
 
 struct pf_redactor; /* redact.h */
 struct pf_check;    /* result.h */
+
+/* What preflight.log kept so far (lib_log.c): C memory the sandbox owns
+ * until pf_log_take moves it into a result, freed by pf_sandbox_close
+ * otherwise. */
+typedef struct pf_log {
+    char *lines[PF_MAX_LOG_MESSAGES]; /* masked and cut */
+    size_t n;
+    size_t bytes;   /* of the kept lines */
+    size_t dropped; /* messages not kept: over a cap, or out of memory */
+} pf_log;
 
 typedef struct pf_sandbox_conf {
     const char *root;         /* realpath of the project root */
@@ -56,7 +67,15 @@ typedef struct pf_sandbox {
     /* where require records each module it compiles (path and sha256 of
      * the bytes, DESIGN.md 8.2), set by the worker; NULL: not recorded */
     struct pf_check *report;
+    pf_log log; /* preflight.log's messages */
 } pf_sandbox;
+
+/*
+ * Move the messages of sb's log into out->log (after any it holds), plus,
+ * when some were not kept, a last entry saying how many. sb's log is
+ * empty afterwards. Messages that do not fit out are freed.
+ */
+void pf_log_take(pf_sandbox *sb, pf_check *out);
 
 
 /*

@@ -554,6 +554,7 @@ void pf_worker_one(const pf_worker_config *cfg, const char *file, int kind,
 flags: /* every path that ran Lua: the sticky flags win */
     apply_flags(&sb, out, budget);
 closing:
+    pf_log_take(&sb, out); /* kept whatever the outcome */
     pf_sandbox_close(&sb);
 done:
     free(text);

@@ -19,7 +19,7 @@ TEST="clang libclang-rt-14-dev lua5.4 libcmocka-dev
   redis-server postgresql
   python3 python3-jsonschema procps openssl valgrind
   python3-yaml prometheus file dpkg-dev util-linux groff-base man-db
-  libxml2-utils perl"
+  libxml2-utils perl lintian"
 case ${1:-all} in
 build) PKGS=$BUILD ;;
 all) PKGS="$BUILD $TEST" ;;

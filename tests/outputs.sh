@@ -593,7 +593,7 @@ if "$CMAKE" -S "$SRC" -B "$T/bx" -DCMAKE_INSTALL_PREFIX="$T/pfx" \
     "$CMAKE" --install "$T/bx" >>"$T/bx.log" 2>&1; then
     ok
     [ -x "$T/pfx/bin/preflight" ] && ok || bad "install: no bin/preflight"
-    [ -f "$T/pfx/share/man/man1/preflight.1" ] && ok || bad "install: no man page"
+    [ -f "$T/pfx/share/man/man1/preflight.1.gz" ] && ok || bad "install: no man page"
     ls "$T/pfx/share/preflight/lib/"*.lua >/dev/null 2>&1 && ok || bad "install: no Lua library"
     printf 'local M = {}\nfunction M.word() return "installed" end\nreturn M\n' \
         >"$T/pfx/share/preflight/lib/pf_outputs_probe.lua"

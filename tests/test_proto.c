@@ -219,7 +219,7 @@ static const struct {
                             F(T_DURATION, "1.5")}},
     {"duplicate sha256", "sha256", {BASE, F(T_SHA256, SHA_OK), F(T_SHA256, SHA_OK)}},
     {"unknown tag 0", "unknown", {BASE, F(0, "x")}},
-    {"unknown tag 14", "unknown", {BASE, F(14, "x")}},
+    {"unknown tag 15", "unknown", {BASE, F(15, "x")}},
     {"guard_failures 0", "guard_failures", {BASE, F(T_GUARDF, "\x00")}},
     {"guard_failures 6", "guard_failures", {BASE, F(T_GUARDF, "\x06")}},
     {"guard_failures of 2 bytes", "guard_failures", {BASE, F(T_GUARDF, "\x01\x01")}},
@@ -234,6 +234,7 @@ static const struct {
     {"module path longer than 4096", "module",
      {BASE, FILL(T_MODULE, "a", 64 + PF_MAX_MODULE_PATH + 1)}},
     {"129 modules", "module", {BASE, MODULES(PF_MAX_MODULES + 1)}},
+        {"log with a NUL", "log", {BASE, F(14, "a\0b")}},
     {"bad job index", "index", {BASE, F(11, "x")}},
     {"duplicate job index", "index", {BASE, F(11, "1"), F(11, "2")}},
     {"unknown tag 255", "unknown", {BASE, F(255, "")}},
@@ -1067,9 +1068,81 @@ static void test_job_pack_layout_and_round_trip(void **state)
     }
 }
 
+/* ---- preflight.log's messages (T_LOG = 14) ---------------------------- */
+
+#define T_LOG 14
+
+/* A pass payload followed by nlog log fields of len bytes of ch. */
+static int decode_logs(size_t nlog, size_t len, char ch, pf_check *c)
+{
+    pf_buf b;
+    char err[200] = "";
+    size_t i;
+    int rc;
+
+    pf_buf_init(&b);
+    field(&b, T_ID, "a.b", 3);
+    field(&b, T_TITLE, "T", 1);
+    field(&b, T_STATUS, "\x00", 1);
+    field(&b, T_REASON, "\x00", 1);
+    field(&b, T_MESSAGE, "ok", 2);
+    for (i = 0; i < nlog; i++)
+        fill_field(&b, T_LOG, ch, len);
+    assert_false(b.oom);
+    memset(c, 0, sizeof *c);
+    rc = pf_proto_decode_result((const unsigned char *)b.data, b.len, c, err,
+                                sizeof err);
+    pf_buf_free(&b);
+    return rc;
+}
+
+/* The log crosses the pipe whole and in order, and the decoder holds the
+ * worker's caps: a forged result cannot grow the parent past them. */
+static void test_proto_log(void **state)
+{
+    pf_check c, d;
+    size_t i;
+
+    (void)state;
+    memset(&c, 0, sizeof c);
+    c.id = xstrdup("a.b");
+    c.title = xstrdup("T");
+    c.status = PF_STATUS_PASS;
+    c.message = xstrdup("m");
+    for (i = 0; i < PF_MAX_LOG; i++) {
+        char m[32];
+        snprintf(m, sizeof m, "line %zu\t\"q\"", i);
+        c.log[i] = xstrdup(m);
+    }
+    c.nlog = PF_MAX_LOG;
+    round_trip(&c, &d);
+    assert_int_equal(d.nlog, PF_MAX_LOG);
+    for (i = 0; i < PF_MAX_LOG; i++)
+        assert_string_equal(c.log[i], d.log[i]);
+    free_check(&c);
+    free_check(&d);
+
+    /* the caps: 16 full messages are 16384 bytes; a last entry may add
+     * one more message's worth */
+    assert_int_equal(decode_logs(16, PF_MAX_LOG_MESSAGE, 'x', &d), 0);
+    assert_int_equal(d.nlog, 16);
+    pf_check_clear(&d);
+    assert_int_equal(decode_logs(17, PF_MAX_LOG_MESSAGE, 'x', &d), 0);
+    pf_check_clear(&d);
+    assert_int_equal(decode_logs(18, PF_MAX_LOG_MESSAGE, 'x', &d), -1);
+    assert_int_equal(d.nlog, 0);
+    assert_int_equal(decode_logs(1, PF_MAX_LOG_MESSAGE + 1, 'x', &d), -1);
+    assert_int_equal(decode_logs(PF_MAX_LOG, 1, 'x', &d), 0);
+    pf_check_clear(&d);
+    assert_int_equal(decode_logs(PF_MAX_LOG + 1, 1, 'x', &d), -1);
+    assert_int_equal(decode_logs(1, 4, '\0', &d), -1); /* a NUL */
+    assert_int_equal(d.nlog, 0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_proto_log),
         cmocka_unit_test(test_decode_rejects_table),
         cmocka_unit_test(test_decode_accepts_table),
         cmocka_unit_test(test_decode_values),
