@@ -18,7 +18,8 @@
 #define PF_TEXT_VERBOSE 1  /* and every check's title, file, details */
 
 void pf_report_text_level(FILE *out, const pf_report *r, int color, int level);
-/* 1 when fd is a terminal and NO_COLOR is unset or empty. */
+/* 1 when fd is a terminal, NO_COLOR is unset or empty and TERM is not
+ * "dumb" (--color auto). */
 int pf_want_color(int fd);
 
 /*

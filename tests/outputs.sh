@@ -594,6 +594,9 @@ if "$CMAKE" -S "$SRC" -B "$T/bx" -DCMAKE_INSTALL_PREFIX="$T/pfx" \
     ok
     [ -x "$T/pfx/bin/preflight" ] && ok || bad "install: no bin/preflight"
     [ -f "$T/pfx/share/man/man1/preflight.1" ] && ok || bad "install: no man page"
+    "$T/pfx/bin/preflight" completion bash >"$T/comp.want"
+    cmp -s "$T/comp.want" "$T/pfx/share/bash-completion/completions/preflight" && ok ||
+        bad "install: no bash completion, or not the binary's"
     ls "$T/pfx/share/preflight/lib/"*.lua >/dev/null 2>&1 && ok || bad "install: no Lua library"
     printf 'local M = {}\nfunction M.word() return "installed" end\nreturn M\n' \
         >"$T/pfx/share/preflight/lib/pf_outputs_probe.lua"
@@ -630,6 +633,7 @@ if [ -f "$BUILD/CPackConfig.cmake" ] && command -v dpkg-deb >/dev/null 2>&1; the
         dpkg-deb -c "$DEB" >"$T/deb.list"
         contains "deb has the binary" "$T/deb.list" "/bin/preflight"
         contains "deb has the man page" "$T/deb.list" "/share/man/man1/preflight.1"
+        contains "deb has the completion" "$T/deb.list" "/share/bash-completion/completions/preflight"
         contains "deb has the Lua library" "$T/deb.list" "/share/preflight/lib/"
         dpkg -x "$DEB" "$T/root"
         PBIN=$(find "$T/root" -path '*/bin/preflight' -type f | head -1)
