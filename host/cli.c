@@ -12,6 +12,8 @@
 static const char *const formats_report[] = {"text", "json", "junit", "tap",
                                              NULL};
 static const char *const formats_text_json[] = {"text", "json", NULL};
+static const char *const formats_files[] = {"json", "junit", "tap", "text",
+                                            "nagios", NULL};
 static const char *const http_modes[] = {"mock", "real", NULL};
 static const char *const requires[] = {"pass", "armed", NULL};
 static const char *const colors[] = {"auto", "always", "never", NULL};
@@ -25,118 +27,127 @@ const pf_cli_opt pf_cli_opts[] = {
     /* global: also before the command */
     {"--help", 'h', NULL, PF_C_ALL, PF_G_GLOBAL, NULL, PF_V_NONE, 1,
      "this command's help (before a command: the\n"
-     "overview)", NULL},
+     "overview)", NULL, 0},
     {"--version", 'V', NULL, PF_C_ALL, PF_G_GLOBAL, NULL, PF_V_NONE, 1,
-     "print the name and version", NULL},
+     "print the name and version", NULL, 0},
     {"--color", 0, "WHEN", PF_C_ALL, PF_G_GLOBAL, colors, PF_V_CHOICES, 1,
      "colour and symbols: auto (default: on a\n"
      "terminal, unless NO_COLOR is set and not\n"
-     "empty or TERM is dumb), always, never", NULL},
+     "empty or TERM is dumb), always, never", NULL, 0},
     {"--quiet", 'q', NULL, PF_C_CHECKS, PF_G_GLOBAL, NULL, PF_V_NONE, 1,
      "text: only checks that did not pass, the\n"
-     "problems and the verdict; no progress line", NULL},
+     "problems and the verdict; no progress line", NULL, 0},
     {"--verbose", 'v', NULL, PF_C_CHECKS, PF_G_GLOBAL, NULL, PF_V_NONE, 1,
      "text: also every check's title, file, tags,\n"
-     "reason and details", NULL},
+     "reason and details", NULL, 0},
 
     /* report */
     {"--format", 0, "FORMAT", PF_C_CHECKS, PF_G_REPORT, formats_report,
      PF_V_CHOICES, 0,
      "report on stdout (default text); json is\n"
-     "the evidence document", NULL},
+     "the evidence document", NULL, 0},
     {"--evidence", 0, "FILE", PF_C_CHECKS, PF_G_REPORT, NULL, PF_V_FILE, 0,
-     "write the evidence JSON atomically", NULL},
+     "write the evidence JSON atomically", NULL, 0},
     {"--metrics", 0, "FILE", PF_C_CHECKS, PF_G_REPORT, NULL, PF_V_FILE, 0,
      "write Prometheus metrics atomically (the\n"
-     "node-exporter textfile collector format)", NULL},
+     "node-exporter textfile collector format)", NULL, 0},
+    {"--report", 0, "FORMAT:FILE", PF_C_CHECKS, PF_G_REPORT, formats_files,
+     PF_V_NONE, 0,
+     "also write a report to FILE atomically\n"
+     "(repeatable; FORMAT json, junit, tap, text\n"
+     "or nagios: one status line and perfdata)", NULL, ':'},
     {"--sign-key", 0, "FILE", PF_C_CHECKS, PF_G_REPORT, NULL, PF_V_FILE, 0,
      "sign the evidence with this Ed25519 key\n"
-     "(EVIDENCE.sig; preflight verify checks it)", NULL},
+     "(EVIDENCE.sig; preflight verify checks it)", NULL, 0},
 
     /* run */
     {"--jobs", 0, "N", C_RUNLIST, PF_G_RUN, NULL, PF_V_NONE, 0,
-     "at most N worker processes (default 32)", NULL},
+     "at most N worker processes (default 32)", NULL, 0},
     {"--timeout-ms", 0, "N", C_RUNLIST, PF_G_RUN, NULL, PF_V_NONE, 0,
-     "per-check time limit (default 5000)", NULL},
+     "per-check time limit (default 5000)", NULL, 0},
     {"--run-timeout-ms", 0, "N", C_RUNLIST, PF_G_RUN, NULL, PF_V_NONE, 0,
-     "whole-run time limit (default 300000)", NULL},
+     "whole-run time limit (default 300000)", NULL, 0},
     {"--memory-mb", 0, "N", C_RUNLIST, PF_G_RUN, NULL, PF_V_NONE, 0,
-     "per-check memory limit (default 64)", NULL},
+     "per-check memory limit (default 64)", NULL, 0},
     {"--tag", 0, "T", C_RUNLIST, PF_G_RUN, NULL, PF_V_NONE, 0,
      "run checks tagged T (repeatable; manifest\n"
-     "ids always run)", NULL},
+     "ids always run)", NULL, 0},
     {"--fixtures", 0, "DIR", C_RUNLIST, PF_G_RUN, NULL, PF_V_DIR, 0,
-     "mock HTTP fixtures (default checks/fixtures)", NULL},
+     "mock HTTP fixtures (default checks/fixtures)", NULL, 0},
+    {"--format", 0, "FORMAT", PF_C(PF_CMD_LIST), PF_G_CMD,
+     formats_text_json, PF_V_CHOICES, 0,
+     "a line per check, or JSON: {\"checks\":\n"
+     "[{\"id\",\"title\",\"file\",\"tags\"}]}", NULL, 0},
     {"--http", 0, "MODE", C_RUNLIST, PF_G_RUN, http_modes, PF_V_CHOICES, 0,
      "HTTP backend (default mock in paper, real in\n"
-     "live)", "live: mock is refused"},
+     "live)", "live: mock is refused", 0},
     {"--root", 0, "DIR", C_RUNLIST, PF_G_RUN, NULL, PF_V_DIR, 0,
-     "project root for fs.read (default: cwd)", NULL},
+     "project root for fs.read (default: cwd)", NULL, 0},
     {"--lib", 0, "DIR", C_RUNLIST, PF_G_RUN, NULL, PF_V_DIR, 0,
      "Lua library folder (default ROOT/lib, else\n"
-     "the installed copy)", NULL},
+     "the installed copy)", NULL, 0},
     {"--secret", 0, "NAME", C_RUNLIST, PF_G_RUN, NULL, PF_V_NONE, 0,
      "also mask the value of $NAME, whatever its\n"
-     "length (repeatable)", NULL},
+     "length (repeatable)", NULL, 0},
 
     /* arming */
     {"--notional-ceiling-usd", 0, "X", C_GATE, PF_G_GATE, NULL, PF_V_NONE, 0,
      "cap for LIVE_MAX_NOTIONAL_USD (default: the\n"
      "policy's, else 1000; at most 100000)",
-     "paper only; live: refused, the policy sets it"},
+     "paper only; live: refused, the policy sets it", 0},
     {"--kill-switch", 0, "FILE", C_GATE | PF_C(PF_CMD_KILL), PF_G_GATE, NULL,
      PF_V_FILE, 0,
      "kill-switch file (default: the policy's,\n"
      "else ROOT/KILL_SWITCH)",
-     "paper only; live: refused, the policy names it"},
+     "paper only; live: refused, the policy names it", 0},
     {"--audit", 0, "FILE", C_GATE, PF_G_GATE, NULL, PF_V_FILE, 0,
      "append an audit record to FILE",
      "paper only; live: refused, the policy's is\n"
-     "written (else ROOT/evidence/audit.jsonl)"},
+     "written (else ROOT/evidence/audit.jsonl)", 0},
     {"--approvals", 0, "FILE", C_GATE, PF_G_GATE, NULL, PF_V_FILE, 0,
      "approval tokens, one a line (else\n"
-     "$LIVE_APPROVALS)", "live only"},
+     "$LIVE_APPROVALS)", "live only", 0},
 
     /* one command's own */
     {"--reason", 0, "TEXT", PF_C(PF_CMD_KILL), PF_G_CMD, NULL, PF_V_NONE, 0,
-     "why (required, not blank)", NULL},
+     "why (required, not blank)", NULL, 0},
     {"--check", 0, NULL, PF_C(PF_CMD_LOCK), PF_G_CMD, NULL, PF_V_NONE, 0,
      "compare instead of writing: exit 0 when\n"
      "the lock matches, 1 listing each\n"
-     "difference (changed, missing, unlocked)", NULL},
+     "difference (changed, missing, unlocked)", NULL, 0},
     {"--root", 0, "DIR",
      PF_C(PF_CMD_LOCK) | PF_C(PF_CMD_APPROVE) | PF_C(PF_CMD_KILL), PF_G_CMD,
-     NULL, PF_V_DIR, 0, "project root (default: PATH's parent)", NULL},
+     NULL, PF_V_DIR, 0, "project root (default: PATH's parent)", NULL, 0},
     {"--lib", 0, "DIR", PF_C(PF_CMD_LOCK) | PF_C(PF_CMD_APPROVE), PF_G_CMD,
      NULL, PF_V_DIR, 0,
      "Lua library folder (default ROOT/lib;\n"
-     "never the installed copy)", NULL},
+     "never the installed copy)", NULL, 0},
     {"--out", 0, "FILE", PF_C(PF_CMD_KEYGEN), PF_G_CMD, NULL, PF_V_FILE, 0,
      "where the private key goes (never over an\n"
-     "existing file)", NULL},
+     "existing file)", NULL, 0},
     {"--name", 0, "NAME", PF_C(PF_CMD_KEYGEN), PF_G_CMD, NULL, PF_V_NONE, 0,
-     "the approver's name", NULL},
+     "the approver's name", NULL, 0},
     {"--key", 0, "FILE", PF_C(PF_CMD_APPROVE), PF_G_CMD, NULL, PF_V_FILE, 0,
-     "the approver's private key (from keygen)", NULL},
+     "the approver's private key (from keygen)", NULL, 0},
     {"--cap", 0, "USD", PF_C(PF_CMD_APPROVE), PF_G_CMD, NULL, PF_V_NONE, 0,
-     "the notional cap approved", NULL},
+     "the notional cap approved", NULL, 0},
     {"--host", 0, "ID", PF_C(PF_CMD_APPROVE), PF_G_CMD, NULL, PF_V_NONE, 0,
-     "the host id the start is approved for", NULL},
+     "the host id the start is approved for", NULL, 0},
     {"--ttl-s", 0, "S", PF_C(PF_CMD_APPROVE), PF_G_CMD, NULL, PF_V_NONE, 0,
      "how long the token is valid (default and\n"
-     "at most 600)", NULL},
+     "at most 600)", NULL, 0},
     {"--last", 0, "N", PF_C(PF_CMD_AUDIT), PF_G_CMD, NULL, PF_V_NONE, 0,
-     "show: how many records (default 20)", NULL},
+     "show: how many records (default 20)", NULL, 0},
     {"--format", 0, "FORMAT", PF_C(PF_CMD_AUDIT), PF_G_CMD, formats_text_json,
-     PF_V_CHOICES, 0, "show: records as text, or the lines", NULL},
+     PF_V_CHOICES, 0, "show: records as text, or the lines", NULL, 0},
     {"--pubkey", 0, "FILE", PF_C(PF_CMD_VERIFY), PF_G_CMD, NULL, PF_V_FILE, 0,
-     "the signer's line \"ed25519 BASE64 NAME\"", NULL},
+     "the signer's line \"ed25519 BASE64 NAME\"", NULL, 0},
     {"--require", 0, "OUTCOME", PF_C(PF_CMD_VERIFY), PF_G_CMD, requires,
-     PF_V_CHOICES, 0, "the outcome required", NULL},
+     PF_V_CHOICES, 0, "the outcome required", NULL, 0},
     {"--max-age-s", 0, "S", PF_C(PF_CMD_VERIFY), PF_G_CMD, NULL, PF_V_NONE,
-     0, "how old finished_at may be (default 600)", NULL},
+     0, "how old finished_at may be (default 600)", NULL, 0},
     {"--host", 0, "ID", PF_C(PF_CMD_VERIFY), PF_G_CMD, NULL, PF_V_NONE, 0,
-     "the host id the evidence must name", NULL},
+     "the host id the evidence must name", NULL, 0},
 };
 const size_t pf_cli_nopts = sizeof pf_cli_opts / sizeof pf_cli_opts[0];
 
@@ -310,10 +321,14 @@ const pf_cli_opt *pf_cli_option(const char *name, size_t len, int cmd,
 
 int pf_cli_choice_ok(const pf_cli_opt *o, const char *val)
 {
+    size_t n = o->sep ? strcspn(val, (char[2]){o->sep, '\0'}) : strlen(val);
+
     if (o->choices == NULL)
         return 1;
+    if (o->sep && (val[n] != o->sep || val[n + 1] == '\0'))
+        return 0;
     for (size_t i = 0; o->choices[i] != NULL; i++)
-        if (strcmp(o->choices[i], val) == 0)
+        if (strlen(o->choices[i]) == n && strncmp(o->choices[i], val, n) == 0)
             return 1;
     return 0;
 }
@@ -483,7 +498,7 @@ static void option_help(FILE *out, const pf_cli_opt *o)
     n = snprintf(left, sizeof left, "  %s%s%s%s", o->shrt ? "-" : "",
                  o->shrt ? (char[2]){o->shrt, '\0'} : "", o->shrt ? ", " : "",
                  o->name);
-    if (o->choices != NULL) {
+    if (o->choices != NULL && !o->sep) {
         for (size_t i = 0; o->choices[i] != NULL; i++)
             n += snprintf(left + n, sizeof left - (size_t)n, "%c%s",
                           i ? '|' : ' ', o->choices[i]);
@@ -673,7 +688,7 @@ void pf_cli_completion_bash(FILE *out)
         fputs("    ", out);
         value_patterns(out, o);
         fputs(")\n        ", out);
-        if (o->choices != NULL) {
+        if (o->choices != NULL && !o->sep) {
             fputs("_preflight_reply -W \"", out);
             for (size_t k = 0; o->choices[k] != NULL; k++)
                 fprintf(out, "%s%s", k ? " " : "", o->choices[k]);

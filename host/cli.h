@@ -46,6 +46,7 @@ typedef struct pf_cli_opt {
     int global;                 /* also accepted before the command */
     const char *help;           /* lines of help, '\n' between them */
     const char *modes;          /* what ARBITRAGE_ENV changes, or NULL */
+    char sep; /* not 0: the value is CHOICE<sep>REST (--report json:FILE) */
 } pf_cli_opt;
 
 /* One command. */
@@ -75,7 +76,8 @@ int pf_cli_command_id(const pf_cli_cmd *cmd);
 const pf_cli_opt *pf_cli_option(const char *name, size_t len, int cmd,
                                 int *known);
 
-/* 1 when val is one of o's choices (or o has none). */
+/* 1 when val is one of o's choices (or o has none); for an option with
+ * a sep, when the part before it is, and something follows it. */
 int pf_cli_choice_ok(const pf_cli_opt *o, const char *val);
 /* o's choices as "a, b or c" into out. */
 void pf_cli_choices_text(const pf_cli_opt *o, char *out, size_t outlen);

@@ -54,6 +54,8 @@ _Static_assert((int)CMD_RUN == (int)PF_CMD_RUN &&
                    (int)CMD_VERIFY == (int)PF_CMD_VERIFY,
                "main.c's commands are cli.h's, in the same order");
 
+#define PF_REPORTS_MAX 16 /* --report options */
+
 typedef struct opts {
     int cmd;
     const char *cmdname;
@@ -86,6 +88,8 @@ typedef struct opts {
     size_t ntags;
     char **secrets;
     size_t nsecrets;
+    char **reports; /* --report FORMAT:FILE */
+    size_t nreports;
     long jobs, timeout_ms, run_timeout_ms, memory_mb;
     char **command; /* exec: COMMAND [ARG...] */
 } opts;
@@ -240,8 +244,12 @@ static int parse_opts(int argc, char **argv, opts *o)
         if (!pf_cli_choice_ok(row, val)) {
             char fmt[200], choices[120];
             pf_cli_choices_text(row, choices, sizeof choices);
-            snprintf(fmt, sizeof fmt, "%s must be %s (got '%%s')", row->name,
-                     choices);
+            if (row->sep)
+                snprintf(fmt, sizeof fmt, "%s must be %s, FORMAT being %s "
+                         "(got '%%s')", row->name, row->arg, choices);
+            else
+                snprintf(fmt, sizeof fmt, "%s must be %s (got '%%s')",
+                         row->name, choices);
             usage_error(fmt, val);
             return -1;
         }
@@ -341,6 +349,14 @@ static int parse_opts(int argc, char **argv, opts *o)
                 return -1;
             }
             if (push(&o->tags, &o->ntags, val) != 0)
+                return -1;
+        } else if (IS("--report")) {
+            if (o->nreports == PF_REPORTS_MAX) {
+                usage_error("at most 16 --report options ('%s' is one more)",
+                            val);
+                return -1;
+            }
+            if (push(&o->reports, &o->nreports, val) != 0)
                 return -1;
         } else if (IS("--secret")) {
             if (push(&o->secrets, &o->nsecrets, val) != 0)
@@ -475,11 +491,58 @@ static void session_free(session *s)
     pf_redactor_free(&s->redactor);
 }
 
+/* list --format json: {"checks":[{"id","title","file","tags"}]} on
+ * stdout; a file that did not load has "id": null, "title": null and its
+ * "error": {"reason", "message"}. Returns 1 when one did not load. */
+static int list_json(const pf_check *checks, size_t n)
+{
+    pf_buf b;
+    int bad = 0;
+
+    pf_buf_init(&b);
+    pf_buf_adds(&b, "{\"checks\":[");
+    for (size_t i = 0; i < n; i++) {
+        const pf_check *c = &checks[i];
+        int err = c->status == PF_STATUS_ERROR;
+        pf_buf_adds(&b, i ? ",\n  {\"id\":" : "\n  {\"id\":");
+        pf_json_strz(&b, err ? NULL : c->id);
+        pf_buf_adds(&b, ",\"title\":");
+        pf_json_strz(&b, err ? NULL : c->title);
+        pf_buf_adds(&b, ",\"file\":");
+        pf_json_strz(&b, c->file);
+        pf_buf_adds(&b, ",\"tags\":[");
+        for (size_t t = 0; !err && t < c->ntags; t++) {
+            if (t)
+                pf_buf_addc(&b, ',');
+            pf_json_strz(&b, c->tags[t]);
+        }
+        pf_buf_addc(&b, ']');
+        if (err) {
+            bad = 1;
+            pf_buf_adds(&b, ",\"error\":{\"reason\":");
+            pf_json_strz(&b, pf_reason_name(c->reason));
+            pf_buf_adds(&b, ",\"message\":");
+            pf_json_strz(&b, c->message);
+            pf_buf_addc(&b, '}');
+        }
+        pf_buf_addc(&b, '}');
+    }
+    pf_buf_adds(&b, n ? "\n]}\n" : "]}\n");
+    if (b.oom) {
+        fprintf(stderr, "preflight: out of memory writing the list\n");
+        bad = 1;
+    } else {
+        fwrite(b.data, 1, b.len, stdout);
+    }
+    pf_buf_free(&b);
+    return bad;
+}
+
 static int cmd_list(const opts *o)
 {
     session s;
     char err[600];
-    int rc, bad = 0;
+    int rc, bad = 0, json = strcmp(o->format, "json") == 0;
     size_t i;
 
     memset(&s, 0, sizeof s);
@@ -489,7 +552,10 @@ static int cmd_list(const opts *o)
         goto out;
     }
     pf_run(&s.cfg, s.checks, s.n, PF_JOB_META);
-    for (i = 0; i < s.n; i++) {
+    if (strcmp(o->format, "json") == 0) {
+        bad = list_json(s.checks, s.n);
+    }
+    for (i = json ? s.n : 0; i < s.n; i++) {
         pf_check *c = &s.checks[i];
         /* every field through the terminal-safe rule: a file name, a
          * title, a tag or a message could hold ESC, CR or LF */
@@ -561,6 +627,7 @@ typedef struct ev_target {
 typedef struct run_files {
     int evidence_in;
     int metrics_in;
+    int report_in[PF_REPORTS_MAX]; /* --report files */
     int signal_noted; /* the caught signal is in the verdict already */
 } run_files;
 
@@ -633,6 +700,57 @@ static int want_color(const opts *o, int fd)
     if (o->color != NULL && strcmp(o->color, "never") == 0)
         return 0;
     return pf_want_color(fd);
+}
+
+/* The report in format fmt (json, junit, tap, nagios, or text without
+ * colour at o's level) into b; out of memory is sticky in b->oom. */
+static void render_report(const opts *o, const char *fmt, const pf_report *r,
+                          pf_buf *b)
+{
+    if (strcmp(fmt, "junit") == 0) {
+        pf_report_junit(b, r);
+    } else if (strcmp(fmt, "tap") == 0) {
+        pf_report_tap(b, r);
+    } else if (strcmp(fmt, "nagios") == 0) {
+        pf_report_nagios(b, r);
+    } else if (strcmp(fmt, "text") == 0) {
+        char *text = NULL;
+        size_t len = 0;
+        FILE *f = open_memstream(&text, &len);
+        int level = o->quiet     ? PF_TEXT_QUIET
+                    : o->verbose ? PF_TEXT_VERBOSE
+                                 : PF_TEXT_NORMAL;
+        if (f != NULL) {
+            pf_report_text_level(f, r, 0, level);
+            if (fclose(f) != 0)
+                b->oom = 1;
+            else
+                pf_buf_add(b, text, len);
+        } else {
+            b->oom = 1;
+        }
+        free(text);
+    } else {
+        pf_evidence_json(b, r);
+    }
+}
+
+/* --report i: write the report FORMAT:FILE atomically (its folders are
+ * made, 0750). Returns 0, -1 or PF_ATOMIC_IN_PLACE with err set. */
+static int write_report(const opts *o, size_t i, const pf_report *r,
+                        char *err, size_t errlen)
+{
+    char fmt[16];
+    const char *spec = o->reports[i], *file = strchr(spec, ':') + 1;
+    pf_buf b;
+
+    snprintf(fmt, sizeof fmt, "%.*s", (int)(file - 1 - spec), spec);
+    if (pf_mkdirs(file, 0750, err, errlen) != 0)
+        return -1;
+    pf_buf_init(&b);
+    render_report(o, fmt, r, &b);
+    return pf_atomic_write_buf(file, &b, "out of memory building the report",
+                               err, errlen);
 }
 
 /* Write the metrics, in place or new; their folders are made (0750). */
@@ -727,9 +845,18 @@ static void retract(const opts *o, const pf_report *r, ev_target *ev,
         if (unlink(ev->path) == 0)
             f->evidence_in = 0;
     }
+    for (size_t i = 0; i < o->nreports; i++) {
+        const char *file = strchr(o->reports[i], ':') + 1;
+        if (f->report_in[i] && write_report(o, i, r, err, sizeof err) == -1) {
+            pf_term_error("report: %s; removing %s", err, file);
+            if (unlink(file) == 0)
+                f->report_in[i] = 0;
+        }
+    }
 }
 
-/* Write the metrics file, then the evidence, then the report on stdout.
+/* Write the metrics file, then the evidence, then each --report file,
+ * then the report on stdout.
  * Returns the final exit code: a failed metrics, evidence or stdout write
  * or a caught signal turns any outcome into 2, is recorded as a problem,
  * and every file already written is written again (or removed) so that
@@ -755,6 +882,14 @@ static int finish(const opts *o, pf_report *r, pf_verdict *v, ev_target *ev,
         if (rc != 0)
             write_failed(r, v, "evidence", err);
     }
+    for (size_t i = 0; i < o->nreports; i++) {
+        char what[PATH_MAX + 16];
+        rc = write_report(o, i, r, err, sizeof err);
+        f->report_in[i] = rc == 0 || rc == PF_ATOMIC_IN_PLACE;
+        snprintf(what, sizeof what, "report %s", o->reports[i]);
+        if (rc != 0)
+            write_failed(r, v, what, err);
+    }
     changed = v->exit_code != before;
     if (note_signal(r, v, f))
         changed = 1;
@@ -764,12 +899,7 @@ static int finish(const opts *o, pf_report *r, pf_verdict *v, ev_target *ev,
     if (strcmp(o->format, "text") != 0) {
         pf_buf b;
         pf_buf_init(&b);
-        if (strcmp(o->format, "junit") == 0)
-            pf_report_junit(&b, r);
-        else if (strcmp(o->format, "tap") == 0)
-            pf_report_tap(&b, r);
-        else
-            pf_evidence_json(&b, r);
+        render_report(o, o->format, r, &b);
         if (!b.oom)
             fwrite(b.data, 1, b.len, stdout);
         else
@@ -987,7 +1117,7 @@ static int bind_gather(const opts *o, pf_mode mode, binding *b, char *err,
     if (b->has_pack &&
         pf_pack_open_for(&b->pk, path, o->root, o->lib,
                          live || o->cmd != CMD_RUN || o->evidence != NULL ||
-                             o->metrics != NULL ||
+                             o->metrics != NULL || o->nreports > 0 ||
                              strcmp(o->format, "text") != 0,
                          err, errlen) != 0) {
         b->has_pack = 0;
@@ -2200,6 +2330,7 @@ out:
     free(o.paths);
     free(o.tags);
     free(o.secrets);
+    free(o.reports);
     free(args);
     return rc;
 }

@@ -34,6 +34,15 @@ void pf_report_junit(pf_buf *b, const pf_report *r);
  */
 void pf_report_tap(pf_buf *b, const pf_report *r);
 
+/*
+ * A Nagios plugin's output: one line "PREFLIGHT STATE - text | perfdata"
+ * (checks, passed, failed, errored, skipped, not_selected, exit_code,
+ * duration). pf_report_nagios_code is the plugin exit code of the state:
+ * 0 OK (pass), 2 CRITICAL (fail, refused), 3 UNKNOWN (error).
+ */
+void pf_report_nagios(pf_buf *b, const pf_report *r);
+int pf_report_nagios_code(const pf_report *r);
+
 /* The Prometheus text format document (see docs/CLI.md for its series). */
 void pf_metrics_text(pf_buf *b, const pf_report *r);
 

@@ -141,7 +141,7 @@ static void test_table_rules(void **state)
         assert_true(o->cmds != 0);
         assert_true(o->help != NULL && o->help[0] != '\0');
         assert_true(o->group >= 0 && o->group < PF_G_COUNT);
-        if (o->choices != NULL) {
+        if (o->choices != NULL && !o->sep) {
             assert_non_null(o->arg);
             assert_int_equal(o->value, PF_V_CHOICES);
         }
