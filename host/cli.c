@@ -51,6 +51,10 @@ const pf_cli_opt pf_cli_opts[] = {
     {"--metrics", 0, "FILE", PF_C_CHECKS, PF_G_REPORT, NULL, PF_V_FILE, 0,
      "write Prometheus metrics atomically (the\n"
      "node-exporter textfile collector format)", NULL, 0},
+    {"--metrics-label", 0, "NAME=VALUE", PF_C_CHECKS, PF_G_REPORT, NULL,
+     PF_V_NONE, 0,
+     "put the label NAME=\"VALUE\" on every metrics\n"
+     "series (repeatable; not job or instance)", NULL, 0},
     {"--report", 0, "FORMAT:FILE", PF_C_CHECKS, PF_G_REPORT, formats_files,
      PF_V_NONE, 0,
      "also write a report to FILE atomically\n"

@@ -90,6 +90,8 @@ typedef struct opts {
     size_t nsecrets;
     char **reports; /* --report FORMAT:FILE */
     size_t nreports;
+    char **metric_labels; /* --metrics-label NAME=VALUE */
+    size_t nmetric_labels;
     long jobs, timeout_ms, run_timeout_ms, memory_mb;
     char **command; /* exec: COMMAND [ARG...] */
 } opts;
@@ -357,6 +359,23 @@ static int parse_opts(int argc, char **argv, opts *o)
                 return -1;
             }
             if (push(&o->reports, &o->nreports, val) != 0)
+                return -1;
+        } else if (IS("--metrics-label")) {
+            char why[200];
+            size_t k, n = strcspn(val, "=");
+            if (pf_metrics_label_check(val, why, sizeof why) != 0) {
+                char fmt[300];
+                snprintf(fmt, sizeof fmt, "--metrics-label '%%s': %s", why);
+                usage_error(fmt, val);
+                return -1;
+            }
+            for (k = 0; k < o->nmetric_labels; k++)
+                if (strncmp(o->metric_labels[k], val, n + 1) == 0) {
+                    usage_error("--metrics-label '%s': that name is given "
+                                "twice", val);
+                    return -1;
+                }
+            if (push(&o->metric_labels, &o->nmetric_labels, val) != 0)
                 return -1;
         } else if (IS("--secret")) {
             if (push(&o->secrets, &o->nsecrets, val) != 0)
@@ -1470,6 +1489,11 @@ static int cmd_checks(const opts *o)
         return PF_EXIT_ERROR;
     }
 
+    if (o->nmetric_labels > 0 && o->metrics == NULL)
+        return usage_error("--metrics-label labels the metrics: give "
+                           "--metrics FILE", NULL);
+    r.metric_labels = o->metric_labels;
+    r.nmetric_labels = o->nmetric_labels;
     if (o->sign_key != NULL && ev.path == NULL)
         return usage_error("--sign-key signs the evidence: give --evidence "
                            "FILE (run writes none by default)", NULL);
@@ -2331,6 +2355,7 @@ out:
     free(o.tags);
     free(o.secrets);
     free(o.reports);
+    free(o.metric_labels);
     free(args);
     return rc;
 }

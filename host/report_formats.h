@@ -46,6 +46,15 @@ int pf_report_nagios_code(const pf_report *r);
 /* The Prometheus text format document (see docs/CLI.md for its series). */
 void pf_metrics_text(pf_buf *b, const pf_report *r);
 
+/*
+ * 0 when spec ("NAME=VALUE", a --metrics-label) may label every series:
+ * NAME matches [a-zA-Z_][a-zA-Z0-9_]*, does not start with "__"
+ * (reserved), is not job or instance (Prometheus renames those on
+ * scrape) nor a label preflight's own series use, and VALUE is not empty;
+ * any VALUE bytes are escaped when written. Else -1 with why set.
+ */
+int pf_metrics_label_check(const char *spec, char *why, size_t whylen);
+
 /* Write it atomically to path (mode 0644). Returns 0, or -1 with err set. */
 int pf_metrics_write(const char *path, const pf_report *r, char *err,
                      size_t errlen);

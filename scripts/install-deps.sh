@@ -8,7 +8,8 @@ PKGS="build-essential cmake pkg-config clang libclang-rt-14-dev
   lua-busted lua-check
   redis-server postgresql
   python3 python3-jsonschema procps openssl valgrind
-  python3-yaml prometheus file dpkg-dev util-linux groff-base man-db"
+  python3-yaml prometheus prometheus-node-exporter curl file dpkg-dev
+  util-linux groff-base man-db"
 missing=""
 for p in $PKGS; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" ||

@@ -154,7 +154,7 @@ expect 0 "--color= before the command" "$BIN" --color=never run "$T/p"
 expect 2 "--color bad value" "$BIN" run --color sometimes "$T/p"
 contains "--color: the choices" "$T/err" "--color must be auto, always or never"
 # exec: a global option before the command and '--' after it
-expect 0 "exec with a global option" "$BIN" -q exec "$T/p" -- true
+expect 0 "exec with a global option" "$BIN" -q exec --evidence "$T/ev.json" "$T/p" -- true
 [ -z "$(grep -v '^verdict' "$T/out")" ] && ok || bad "exec -q printed more than the verdict"
 
 # ---- colour -------------------------------------------------------------------

@@ -690,7 +690,7 @@ printf 'ex.a\n' >"$T/ex/srv/checks/manifest"
 printf 'kill_switch = %s\n' "$T/ex/state/KILL_SWITCH" >"$T/ex/srv/checks/policy"
 sed -e "s#/usr/bin/preflight#$BIN#" \
     -e "s#/srv/arbitrage/bin/arbitrage-bot#/bin/touch $T/ex/started#" \
-    -e "s#/var/lib/node_exporter/textfile_collector#$T/ex/tc#g" \
+    -e "s#/var/lib/prometheus/node-exporter#$T/ex/tc#g" \
     -e "s#/run/arbitrage#$T/ex/run#g" \
     -e "s#/var/lib/arbitrage#$T/ex/state#g" \
     -e "s#/srv/arbitrage#$T/ex/srv#g" \
@@ -716,6 +716,8 @@ print(cp['Service']['ExecStart'])" "$T/ex/arbitrage-bot.service")
 [ -e "$T/ex/started" ] && ok || bad "systemd ExecStart did not start the bot"
 ls "$T/ex/srv/evidence/"*-exec.json >/dev/null 2>&1 && ok || bad "systemd ExecStart wrote no evidence"
 [ -s "$T/ex/tc/arbitrage-preflight.prom" ] && ok || bad "systemd ExecStart wrote no metrics"
+grep -q '^preflight_run_verdict{run="exec"} 0$' "$T/ex/tc/arbitrage-preflight.prom" && ok ||
+    bad "systemd ExecStart: metrics without the run=exec label"
 rm -f "$T/ex/started"
 "$BIN" kill --reason "test" --kill-switch "$T/ex/state/KILL_SWITCH" >/dev/null
 (cd "$T/ex/srv" && eval "$EXEC") >"$T/out" 2>&1
