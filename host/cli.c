@@ -12,8 +12,8 @@
 static const char *const formats_report[] = {"text", "json", "junit", "tap",
                                              NULL};
 static const char *const formats_text_json[] = {"text", "json", NULL};
-static const char *const formats_files[] = {"json", "junit", "tap", "text",
-                                            "nagios", NULL};
+static const char *const formats_files[] = {"json", "junit",  "tap",
+                                            "text", "nagios", NULL};
 static const char *const http_modes[] = {"mock", "real", NULL};
 static const char *const requires[] = {"pass", "armed", NULL};
 static const char *const colors[] = {"auto", "always", "never", NULL};
@@ -27,42 +27,51 @@ const pf_cli_opt pf_cli_opts[] = {
     /* global: also before the command */
     {"--help", 'h', NULL, PF_C_ALL, PF_G_GLOBAL, NULL, PF_V_NONE, 1,
      "this command's help (before a command: the\n"
-     "overview)", NULL, 0},
+     "overview)",
+     NULL, 0},
     {"--version", 'V', NULL, PF_C_ALL, PF_G_GLOBAL, NULL, PF_V_NONE, 1,
      "print the name and version", NULL, 0},
     {"--color", 0, "WHEN", PF_C_ALL, PF_G_GLOBAL, colors, PF_V_CHOICES, 1,
      "colour and symbols: auto (default: on a\n"
      "terminal, unless NO_COLOR is set and not\n"
-     "empty or TERM is dumb), always, never", NULL, 0},
+     "empty or TERM is dumb), always, never",
+     NULL, 0},
     {"--quiet", 'q', NULL, PF_C_CHECKS, PF_G_GLOBAL, NULL, PF_V_NONE, 1,
      "text: only checks that did not pass, the\n"
-     "problems and the verdict; no progress line", NULL, 0},
+     "problems and the verdict; no progress line",
+     NULL, 0},
     {"--verbose", 'v', NULL, PF_C_CHECKS, PF_G_GLOBAL, NULL, PF_V_NONE, 1,
      "text: also every check's title, file, tags,\n"
-     "reason and details", NULL, 0},
+     "reason and details",
+     NULL, 0},
 
     /* report */
     {"--format", 0, "FORMAT", PF_C_CHECKS, PF_G_REPORT, formats_report,
      PF_V_CHOICES, 0,
      "report on stdout (default text); json is\n"
-     "the evidence document", NULL, 0},
+     "the evidence document",
+     NULL, 0},
     {"--evidence", 0, "FILE", PF_C_CHECKS, PF_G_REPORT, NULL, PF_V_FILE, 0,
      "write the evidence JSON atomically", NULL, 0},
     {"--metrics", 0, "FILE", PF_C_CHECKS, PF_G_REPORT, NULL, PF_V_FILE, 0,
      "write Prometheus metrics atomically (the\n"
-     "node-exporter textfile collector format)", NULL, 0},
+     "node-exporter textfile collector format)",
+     NULL, 0},
     {"--metrics-label", 0, "NAME=VALUE", PF_C_CHECKS, PF_G_REPORT, NULL,
      PF_V_NONE, 0,
      "put the label NAME=\"VALUE\" on every metrics\n"
-     "series (repeatable; not job or instance)", NULL, 0},
+     "series (repeatable; not job or instance)",
+     NULL, 0},
     {"--report", 0, "FORMAT:FILE", PF_C_CHECKS, PF_G_REPORT, formats_files,
      PF_V_NONE, 0,
      "also write a report to FILE atomically\n"
      "(repeatable; FORMAT json, junit, tap, text\n"
-     "or nagios: one status line and perfdata)", NULL, ':'},
+     "or nagios: one status line and perfdata)",
+     NULL, ':'},
     {"--sign-key", 0, "FILE", PF_C_CHECKS, PF_G_REPORT, NULL, PF_V_FILE, 0,
      "sign the evidence with this Ed25519 key\n"
-     "(EVIDENCE.sig; preflight verify checks it)", NULL, 0},
+     "(EVIDENCE.sig; preflight verify checks it)",
+     NULL, 0},
 
     /* run */
     {"--jobs", 0, "N", C_RUNLIST, PF_G_RUN, NULL, PF_V_NONE, 0,
@@ -75,24 +84,29 @@ const pf_cli_opt pf_cli_opts[] = {
      "per-check memory limit (default 64)", NULL, 0},
     {"--tag", 0, "T", C_RUNLIST, PF_G_RUN, NULL, PF_V_NONE, 0,
      "run checks tagged T (repeatable; manifest\n"
-     "ids always run)", NULL, 0},
+     "ids always run)",
+     NULL, 0},
     {"--fixtures", 0, "DIR", C_RUNLIST, PF_G_RUN, NULL, PF_V_DIR, 0,
      "mock HTTP fixtures (default checks/fixtures)", NULL, 0},
-    {"--format", 0, "FORMAT", PF_C(PF_CMD_LIST), PF_G_CMD,
-     formats_text_json, PF_V_CHOICES, 0,
+    {"--format", 0, "FORMAT", PF_C(PF_CMD_LIST), PF_G_CMD, formats_text_json,
+     PF_V_CHOICES, 0,
      "a line per check, or JSON: {\"checks\":\n"
-     "[{\"id\",\"title\",\"file\",\"tags\"}]}", NULL, 0},
+     "[{\"id\",\"title\",\"file\",\"tags\"}]}",
+     NULL, 0},
     {"--http", 0, "MODE", C_RUNLIST, PF_G_RUN, http_modes, PF_V_CHOICES, 0,
      "HTTP backend (default mock in paper, real in\n"
-     "live)", "live: mock is refused", 0},
+     "live)",
+     "live: mock is refused", 0},
     {"--root", 0, "DIR", C_RUNLIST, PF_G_RUN, NULL, PF_V_DIR, 0,
      "project root for fs.read (default: cwd)", NULL, 0},
     {"--lib", 0, "DIR", C_RUNLIST, PF_G_RUN, NULL, PF_V_DIR, 0,
      "Lua library folder (default ROOT/lib, else\n"
-     "the installed copy)", NULL, 0},
+     "the installed copy)",
+     NULL, 0},
     {"--secret", 0, "NAME", C_RUNLIST, PF_G_RUN, NULL, PF_V_NONE, 0,
      "also mask the value of $NAME, whatever its\n"
-     "length (repeatable)", NULL, 0},
+     "length (repeatable)",
+     NULL, 0},
 
     /* arming */
     {"--notional-ceiling-usd", 0, "X", C_GATE, PF_G_GATE, NULL, PF_V_NONE, 0,
@@ -107,10 +121,12 @@ const pf_cli_opt pf_cli_opts[] = {
     {"--audit", 0, "FILE", C_GATE, PF_G_GATE, NULL, PF_V_FILE, 0,
      "append an audit record to FILE",
      "paper only; live: refused, the policy's is\n"
-     "written (else ROOT/evidence/audit.jsonl)", 0},
+     "written (else ROOT/evidence/audit.jsonl)",
+     0},
     {"--approvals", 0, "FILE", C_GATE, PF_G_GATE, NULL, PF_V_FILE, 0,
      "approval tokens, one a line (else\n"
-     "$LIVE_APPROVALS)", "live only", 0},
+     "$LIVE_APPROVALS)",
+     "live only", 0},
 
     /* one command's own */
     {"--reason", 0, "TEXT", PF_C(PF_CMD_KILL), PF_G_CMD, NULL, PF_V_NONE, 0,
@@ -118,17 +134,20 @@ const pf_cli_opt pf_cli_opts[] = {
     {"--check", 0, NULL, PF_C(PF_CMD_LOCK), PF_G_CMD, NULL, PF_V_NONE, 0,
      "compare instead of writing: exit 0 when\n"
      "the lock matches, 1 listing each\n"
-     "difference (changed, missing, unlocked)", NULL, 0},
+     "difference (changed, missing, unlocked)",
+     NULL, 0},
     {"--root", 0, "DIR",
      PF_C(PF_CMD_LOCK) | PF_C(PF_CMD_APPROVE) | PF_C(PF_CMD_KILL), PF_G_CMD,
      NULL, PF_V_DIR, 0, "project root (default: PATH's parent)", NULL, 0},
     {"--lib", 0, "DIR", PF_C(PF_CMD_LOCK) | PF_C(PF_CMD_APPROVE), PF_G_CMD,
      NULL, PF_V_DIR, 0,
      "Lua library folder (default ROOT/lib;\n"
-     "never the installed copy)", NULL, 0},
+     "never the installed copy)",
+     NULL, 0},
     {"--out", 0, "FILE", PF_C(PF_CMD_KEYGEN), PF_G_CMD, NULL, PF_V_FILE, 0,
      "where the private key goes (never over an\n"
-     "existing file)", NULL, 0},
+     "existing file)",
+     NULL, 0},
     {"--name", 0, "NAME", PF_C(PF_CMD_KEYGEN), PF_G_CMD, NULL, PF_V_NONE, 0,
      "the approver's name", NULL, 0},
     {"--key", 0, "FILE", PF_C(PF_CMD_APPROVE), PF_G_CMD, NULL, PF_V_FILE, 0,
@@ -139,7 +158,8 @@ const pf_cli_opt pf_cli_opts[] = {
      "the host id the start is approved for", NULL, 0},
     {"--ttl-s", 0, "S", PF_C(PF_CMD_APPROVE), PF_G_CMD, NULL, PF_V_NONE, 0,
      "how long the token is valid (default and\n"
-     "at most 600)", NULL, 0},
+     "at most 600)",
+     NULL, 0},
     {"--last", 0, "N", PF_C(PF_CMD_AUDIT), PF_G_CMD, NULL, PF_V_NONE, 0,
      "show: how many records (default 20)", NULL, 0},
     {"--format", 0, "FORMAT", PF_C(PF_CMD_AUDIT), PF_G_CMD, formats_text_json,
@@ -148,8 +168,8 @@ const pf_cli_opt pf_cli_opts[] = {
      "the signer's line \"ed25519 BASE64 NAME\"", NULL, 0},
     {"--require", 0, "OUTCOME", PF_C(PF_CMD_VERIFY), PF_G_CMD, requires,
      PF_V_CHOICES, 0, "the outcome required", NULL, 0},
-    {"--max-age-s", 0, "S", PF_C(PF_CMD_VERIFY), PF_G_CMD, NULL, PF_V_NONE,
-     0, "how old finished_at may be (default 600)", NULL, 0},
+    {"--max-age-s", 0, "S", PF_C(PF_CMD_VERIFY), PF_G_CMD, NULL, PF_V_NONE, 0,
+     "how old finished_at may be (default 600)", NULL, 0},
     {"--host", 0, "ID", PF_C(PF_CMD_VERIFY), PF_G_CMD, NULL, PF_V_NONE, 0,
      "the host id the evidence must name", NULL, 0},
 };
@@ -289,8 +309,8 @@ static const char exit_text[] =
     "See preflight(1), docs/CLI.md and docs/arming.md.\n";
 
 static const char *const group_names[PF_G_COUNT] = {
-    "global options (also before the command)", "report options",
-    "run options", "arming options", "options"};
+    "global options (also before the command)", "report options", "run options",
+    "arming options", "options"};
 
 const pf_cli_cmd *pf_cli_command(const char *name)
 {
@@ -346,7 +366,7 @@ static void join(const char *const *w, size_t n, const char *conj, char *out,
     out[0] = '\0';
     for (size_t i = 0; i < n && at < outlen; i++) {
         at += (size_t)snprintf(out + at, outlen - at, "%s%s",
-                               i == 0         ? ""
+                               i == 0       ? ""
                                : i + 1 == n ? conj
                                             : ", ",
                                w[i]);
@@ -387,7 +407,8 @@ int pf_cli_distance(const char *a, const char *b)
         d[0][j] = (unsigned char)j;
     for (i = 1; i <= la; i++) {
         for (j = 1; j <= lb; j++) {
-            int v = d[i - 1][j] + 1, sub = d[i - 1][j - 1] + (a[i - 1] != b[j - 1]);
+            int v = d[i - 1][j] + 1,
+                sub = d[i - 1][j - 1] + (a[i - 1] != b[j - 1]);
             if (d[i][j - 1] + 1 < v)
                 v = d[i][j - 1] + 1;
             if (sub < v)
@@ -413,8 +434,7 @@ typedef struct suggest {
     int nprefix;
 } suggest;
 
-static void suggest_init(suggest *s, const char *word, size_t len,
-                         size_t skip)
+static void suggest_init(suggest *s, const char *word, size_t len, size_t skip)
 {
     memset(s, 0, sizeof *s);
     s->dist = 255;
@@ -445,8 +465,7 @@ static void consider(suggest *s, const char *cand)
 
 static const char *suggestion(const suggest *s)
 {
-    if (s->best != NULL && s->dist > 0 &&
-        s->dist <= (s->letters >= 6 ? 2 : 1))
+    if (s->best != NULL && s->dist > 0 && s->dist <= (s->letters >= 6 ? 2 : 1))
         return s->best;
     if (s->nprefix == 1)
         return s->prefix;
@@ -563,7 +582,8 @@ void pf_cli_help(FILE *out, int cmd)
 
     if (cmd < 0 || cmd >= PF_CMD_COUNT) {
         fputs("usage: preflight [GLOBAL OPTIONS] COMMAND [OPTIONS] "
-              "[PATH...]\n\ncommands:\n", out);
+              "[PATH...]\n\ncommands:\n",
+              out);
         for (int i = 0; i < PF_CMD_COUNT; i++) {
             fprintf(out, "  %s", pf_cli_cmds[i].brief);
             lines_at(out, pf_cli_cmds[i].summary,
@@ -699,10 +719,12 @@ void pf_cli_completion_bash(FILE *out)
             fputs("\" -- \"$cur\"", out);
         } else if (o->value == PF_V_FILE) {
             fputs("compopt -o filenames 2>/dev/null; "
-                  "_preflight_reply -f -- \"$cur\"", out);
+                  "_preflight_reply -f -- \"$cur\"",
+                  out);
         } else if (o->value == PF_V_DIR) {
             fputs("compopt -o filenames 2>/dev/null; "
-                  "_preflight_reply -d -- \"$cur\"", out);
+                  "_preflight_reply -d -- \"$cur\"",
+                  out);
         } else {
             fputs("COMPREPLY=()", out);
         }

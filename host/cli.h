@@ -18,9 +18,20 @@
 
 /* The commands, in the order of main.c's CMD_* (static-asserted there). */
 enum {
-    PF_CMD_RUN, PF_CMD_LIST, PF_CMD_ARM, PF_CMD_EXEC, PF_CMD_KILL,
-    PF_CMD_LOCK, PF_CMD_KEYGEN, PF_CMD_APPROVE, PF_CMD_AUDIT, PF_CMD_VERIFY,
-    PF_CMD_VERSION, PF_CMD_HELP, PF_CMD_COMPLETION, PF_CMD_COUNT
+    PF_CMD_RUN,
+    PF_CMD_LIST,
+    PF_CMD_ARM,
+    PF_CMD_EXEC,
+    PF_CMD_KILL,
+    PF_CMD_LOCK,
+    PF_CMD_KEYGEN,
+    PF_CMD_APPROVE,
+    PF_CMD_AUDIT,
+    PF_CMD_VERIFY,
+    PF_CMD_VERSION,
+    PF_CMD_HELP,
+    PF_CMD_COMPLETION,
+    PF_CMD_COUNT
 };
 #define PF_C(cmd) (1u << (cmd))
 #define PF_C_CHECKS (PF_C(PF_CMD_RUN) | PF_C(PF_CMD_ARM) | PF_C(PF_CMD_EXEC))

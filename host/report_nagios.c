@@ -69,9 +69,10 @@ void pf_report_nagios(pf_buf *b, const pf_report *r)
     }
     pf_buf_adds(b, " (mode ");
     plain(b, r->mode, 32);
-    pf_buf_addf(b, ") | checks=%zu;;;0 passed=%zu;;;0 failed=%zu;;;0 "
-                   "errored=%zu;;;0 skipped=%zu;;;0 not_selected=%zu;;;0 "
-                   "exit_code=%d;;;0;3 duration=%.3fs;;;0\n",
+    pf_buf_addf(b,
+                ") | checks=%zu;;;0 passed=%zu;;;0 failed=%zu;;;0 "
+                "errored=%zu;;;0 skipped=%zu;;;0 not_selected=%zu;;;0 "
+                "exit_code=%d;;;0;3 duration=%.3fs;;;0\n",
                 v->total, v->passed, v->failed, v->errored, v->skipped,
                 v->not_selected, v->exit_code, r->duration_ms / 1000.0);
 }

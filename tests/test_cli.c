@@ -24,18 +24,20 @@ static void test_distance_table(void **state)
         const char *a, *b;
         int d;
     } rows[] = {
-        {"", "", 0},           {"run", "run", 0},   {"", "run", 3},
-        {"run", "", 3},        {"rnu", "run", 1},   {"rn", "run", 1},
-        {"runn", "run", 1},    {"ran", "run", 1},   {"lsit", "list", 1},
-        {"--fromat", "--format", 1},                {"abc", "cba", 2},
-        {"kitten", "sitting", 3},                   {"ca", "abc", 3},
+        {"", "", 0},         {"run", "run", 0},
+        {"", "run", 3},      {"run", "", 3},
+        {"rnu", "run", 1},   {"rn", "run", 1},
+        {"runn", "run", 1},  {"ran", "run", 1},
+        {"lsit", "list", 1}, {"--fromat", "--format", 1},
+        {"abc", "cba", 2},   {"kitten", "sitting", 3},
+        {"ca", "abc", 3},
     };
     (void)state;
     for (size_t i = 0; i < NROWS(rows); i++) {
         int d = pf_cli_distance(rows[i].a, rows[i].b);
         if (d != rows[i].d)
-            fail_msg("distance(%s, %s) = %d, want %d", rows[i].a, rows[i].b,
-                     d, rows[i].d);
+            fail_msg("distance(%s, %s) = %d, want %d", rows[i].a, rows[i].b, d,
+                     rows[i].d);
         assert_int_equal(d, pf_cli_distance(rows[i].b, rows[i].a));
     }
 }
@@ -45,11 +47,20 @@ static void test_suggest_command_table(void **state)
     static const struct {
         const char *typed, *want; /* want NULL: no suggestion */
     } rows[] = {
-        {"rnu", "run"},      {"rn", "run"},         {"lsit", "list"},
-        {"exce", "exec"},    {"lcok", "lock"},      {"verfiy", "verify"},
-        {"aprove", "approve"}, {"keygne", "keygen"}, {"versoin", "version"},
-        {"complet", "completion"}, {"frobnicate", NULL}, {"x", NULL},
-        {"", NULL},          {"run", NULL}, /* exact: nothing to suggest */
+        {"rnu", "run"},
+        {"rn", "run"},
+        {"lsit", "list"},
+        {"exce", "exec"},
+        {"lcok", "lock"},
+        {"verfiy", "verify"},
+        {"aprove", "approve"},
+        {"keygne", "keygen"},
+        {"versoin", "version"},
+        {"complet", "completion"},
+        {"frobnicate", NULL},
+        {"x", NULL},
+        {"", NULL},
+        {"run", NULL}, /* exact: nothing to suggest */
     };
     (void)state;
     for (size_t i = 0; i < NROWS(rows); i++) {
@@ -152,8 +163,7 @@ static void test_table_rules(void **state)
                 fail_msg("%s: two rows for one command", o->name);
             if (strcmp(o->name, p->name) == 0 &&
                 (o->arg == NULL) != (p->arg == NULL))
-                fail_msg("%s: a flag in one row, a value in another",
-                         o->name);
+                fail_msg("%s: a flag in one row, a value in another", o->name);
             if (o->shrt && o->shrt == p->shrt)
                 fail_msg("-%c: two options", o->shrt);
         }
