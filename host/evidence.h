@@ -45,6 +45,10 @@ typedef struct pf_report {
     const pf_approval_result *approvals; /* 8.5; NULL: none looked at */
     const char *host_id;      /* PREFLIGHT_HOST_ID, else the host name */
     const char *signed_key_id; /* 8.9: --sign-key's key id, NULL: unsigned */
+    /* --metrics-label NAME=VALUE, put on every metrics series (validated
+     * by pf_metrics_label_check); not in the evidence */
+    char *const *metric_labels;
+    size_t nmetric_labels;
     int64_t audit_seq;        /* 8.6: the run's audit record, 0 none */
     const char *audit_hash;   /* sha256 of that line */
     /* the guard (8.8): a guarded exec's start and stop documents */

@@ -365,82 +365,6 @@ static int cycle_parse_line(char *line, pf_check *c)
     return 0;
 }
 
-/* ---- metrics ----------------------------------------------------------- */
-
-static void label(pf_buf *b, const char *s)
-{
-    pf_buf_addc(b, '"');
-    for (; *s; s++) {
-        if (*s == '\\' || *s == '"')
-            pf_buf_addc(b, '\\');
-        if (*s == '\n')
-            pf_buf_adds(b, "\\n");
-        else
-            pf_buf_addc(b, *s);
-    }
-    pf_buf_addc(b, '"');
-}
-
-static void fam(pf_buf *b, const char *name, const char *type,
-                const char *help)
-{
-    pf_buf_addf(b, "# HELP %s %s\n# TYPE %s %s\n", name, help, name, type);
-}
-
-void pf_guard_metrics_text(pf_buf *b, const pf_guard_check_state *st,
-                           size_t n, unsigned long cycles,
-                           double last_cycle_s, int stopped)
-{
-    size_t i;
-
-    fam(b, "preflight_guard_check_status", "gauge",
-        "1 when the guard check passed in the last guard cycle, 0 when "
-        "not (fail, error, timeout or skip: missing data is an anomaly).");
-    for (i = 0; i < n; i++) {
-        if (!st[i].has_last)
-            continue;
-        pf_buf_adds(b, "preflight_guard_check_status{id=");
-        label(b, st[i].id);
-        pf_buf_addf(b, "} %d\n", st[i].last == PF_STATUS_PASS);
-    }
-    fam(b, "preflight_guard_check_failures_in_a_row", "gauge",
-        "Guard cycles in a row the check did not pass.");
-    for (i = 0; i < n; i++) {
-        pf_buf_adds(b, "preflight_guard_check_failures_in_a_row{id=");
-        label(b, st[i].id);
-        pf_buf_addf(b, "} %d\n", st[i].in_a_row);
-    }
-    fam(b, "preflight_guard_check_failures_limit", "gauge",
-        "guard_failures of the check: non-passes in a row that stop "
-        "COMMAND (required checks).");
-    for (i = 0; i < n; i++) {
-        pf_buf_adds(b, "preflight_guard_check_failures_limit{id=");
-        label(b, st[i].id);
-        pf_buf_addf(b, ",required=\"%s\"} %d\n",
-                    st[i].required ? "true" : "false", st[i].limit);
-    }
-    fam(b, "preflight_guard_check_last_success_timestamp_seconds", "gauge",
-        "Unix time of the check's last pass in a guard cycle (0: none).");
-    for (i = 0; i < n; i++) {
-        pf_buf_adds(b,
-                    "preflight_guard_check_last_success_timestamp_seconds{id=");
-        label(b, st[i].id);
-        pf_buf_addf(b, "} %lld.%03lld\n",
-                    (long long)(st[i].last_pass_ms / 1000),
-                    (long long)(st[i].last_pass_ms % 1000));
-    }
-    fam(b, "preflight_guard_cycles_total", "counter",
-        "Guard cycles finished since COMMAND started.");
-    pf_buf_addf(b, "preflight_guard_cycles_total %lu\n", cycles);
-    fam(b, "preflight_guard_cycle_duration_seconds", "gauge",
-        "Wall-clock time of the last guard cycle.");
-    pf_buf_addf(b, "preflight_guard_cycle_duration_seconds %.6f\n",
-                last_cycle_s);
-    fam(b, "preflight_guard_stopped", "gauge",
-        "1 once COMMAND has ended (by itself or stopped by the guard).");
-    pf_buf_addf(b, "preflight_guard_stopped %d\n", stopped);
-}
-
 /* ---- the loop ---------------------------------------------------------- */
 
 typedef struct guard {
@@ -515,8 +439,8 @@ static void write_metrics(guard *g)
     pf_buf_init(&b);
     if (g->gc->report != NULL)
         pf_metrics_text(&b, g->gc->report);
-    pf_guard_metrics_text(&b, g->st, g->ng, g->res->cycles, g->last_cycle_s,
-                          g->cmd == 0);
+    pf_metrics_guard_text(&b, g->gc->report, g->st, g->ng, g->res->cycles,
+                          g->last_cycle_s, g->cmd == 0);
     if (pf_atomic_write_buf(g->gc->metrics, &b,
                             "out of memory building the metrics", err,
                             sizeof err) != 0)

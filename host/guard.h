@@ -91,8 +91,7 @@ size_t pf_guard_required(const pf_check *checks, size_t n,
  */
 int pf_guard_run(const pf_guard_conf *gc, pf_guard_result *res);
 
-/* The guard's metrics series for the state after a cycle, appended to b
- * (exposed for tests). */
+/* A guard check's state across cycles (the metrics show it). */
 typedef struct pf_guard_check_state {
     const char *id;
     int required;
@@ -104,8 +103,11 @@ typedef struct pf_guard_check_state {
     char message[512];    /* the last cycle's message, masked */
 } pf_guard_check_state;
 
-void pf_guard_metrics_text(pf_buf *b, const pf_guard_check_state *st,
-                           size_t n, unsigned long cycles,
-                           double last_cycle_s, int stopped);
+/* The guard's metrics series after a cycle (metrics.c), appended to b,
+ * with r's --metrics-label labels on each. */
+void pf_metrics_guard_text(pf_buf *b, const pf_report *r,
+                           const pf_guard_check_state *st, size_t n,
+                           unsigned long cycles, double last_cycle_s,
+                           int stopped);
 
 #endif

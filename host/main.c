@@ -21,6 +21,7 @@
 #include "arming.h"
 #include "atomic.h"
 #include "audit.h"
+#include "cli.h"
 #include "evidence.h"
 #include "guard.h"
 #include "killswitch.h"
@@ -50,6 +51,12 @@ enum {
     CMD_RUN, CMD_LIST, CMD_ARM, CMD_EXEC, CMD_KILL, CMD_LOCK, CMD_KEYGEN,
     CMD_APPROVE, CMD_AUDIT, CMD_VERIFY
 };
+_Static_assert((int)CMD_RUN == (int)PF_CMD_RUN &&
+                   (int)CMD_AUDIT == (int)PF_CMD_AUDIT &&
+                   (int)CMD_VERIFY == (int)PF_CMD_VERIFY,
+               "main.c's commands are cli.h's, in the same order");
+
+#define PF_REPORTS_MAX 16 /* --report options */
 
 typedef struct opts {
     int cmd;
@@ -57,6 +64,7 @@ typedef struct opts {
     char **paths;
     size_t npaths;
     const char *format;
+    const char *color; /* --color auto|always|never (NULL: auto) */
     const char *evidence;
     const char *metrics;
     int quiet, verbose;
@@ -85,280 +93,30 @@ typedef struct opts {
     size_t ntags;
     char **secrets;
     size_t nsecrets;
+    char **reports; /* --report FORMAT:FILE */
+    size_t nreports;
+    char **metric_labels; /* --metrics-label NAME=VALUE */
+    size_t nmetric_labels;
     long jobs, timeout_ms, run_timeout_ms, memory_mb;
     char **command; /* exec: COMMAND [ARG...] */
 } opts;
-
-/* Help texts: the overview, and one per command (`preflight help CMD`,
- * `preflight CMD --help`), assembled from the option groups below. Keep
- * them in step with docs/CLI.md and docs/preflight.1. */
-static const char usage_text[] =
-    "usage: preflight COMMAND [OPTIONS] [PATH...]\n"
-    "\n"
-    "commands:\n"
-    "  run  [PATH...]              run the checks and report (default checks/)\n"
-    "  list [PATH...]              load the checks and list them; runs nothing\n"
-    "  arm  [PATH...]              the LIVE arming gate, then the checks\n"
-    "  exec [OPTIONS] -- COMMAND [ARG...]\n"
-    "                              start COMMAND only if the checks pass (and,\n"
-    "                              in live mode, the gate armed)\n"
-    "  kill --reason TEXT          engage the kill switch\n"
-    "  lock [--check] [PATH]       write or check PATH/preflight.lock\n"
-    "  keygen --out FILE --name NAME\n"
-    "                              make an approver's Ed25519 key\n"
-    "  approve --key FILE --cap USD --host ID [--ttl-s S] [PATH]\n"
-    "                              print a signed approval of PATH's pack\n"
-    "  audit verify|show|rotate [FILE]\n"
-    "                              check the audit log's hash chain, show\n"
-    "                              its last records, or rotate it\n"
-    "  verify EVIDENCE --pubkey FILE --require pass|armed\n"
-    "                              check a signed evidence document\n"
-    "  version                     print the version\n"
-    "  help [COMMAND]              this text, or the help of one command\n"
-    "\n";
-
-static const char help_report[] =
-    "report options (run, arm, exec):\n"
-    "  --format text|json|junit|tap\n"
-    "                              report on stdout (default text); json is\n"
-    "                              the evidence document\n"
-    "  --evidence FILE             write the evidence JSON atomically\n"
-    "  --metrics FILE              write Prometheus metrics atomically (the\n"
-    "                              node-exporter textfile collector format)\n"
-    "  --quiet                     text: only checks that did not pass, the\n"
-    "                              problems and the verdict; no progress line\n"
-    "  --verbose                   text: also every check's title, file, tags,\n"
-    "                              reason and details\n"
-    "  --sign-key FILE             sign the evidence with this Ed25519 key\n"
-    "                              (EVIDENCE.sig; preflight verify checks it)\n"
-    "\n";
-
-static const char help_run[] =
-    "run options (run, list, arm, exec):\n"
-    "  --jobs N                    at most N worker processes (default 32)\n"
-    "  --timeout-ms N              per-check time limit (default 5000)\n"
-    "  --run-timeout-ms N          whole-run time limit (default 300000)\n"
-    "  --memory-mb N               per-check memory limit (default 64)\n"
-    "  --tag T                     run checks tagged T (repeatable; manifest\n"
-    "                              ids always run)\n"
-    "  --fixtures DIR              mock HTTP fixtures (default fixtures/ in\n"
-    "                              the checks folder)\n"
-    "  --http mock|real            HTTP backend (default mock in paper, real in\n"
-    "                              live)\n"
-    "  --root DIR                  project root (default: the checks folder's\n"
-    "                              parent)\n"
-    "  --lib DIR                   Lua library folder (default ROOT/lib, else,\n"
-    "                              in paper, the installed copy)\n"
-    "  --secret NAME               also mask the value of $NAME, whatever its\n"
-    "                              length (repeatable)\n"
-    "  --phase start|guard         run only: the checks' ctx.phase (default\n"
-    "                              start), for testing guard checks\n"
-    "\n"
-    "The project root is the parent of the checks folder (PATH, or the folder\n"
-    "of a check file), not the working directory: lib/, the kill switch,\n"
-    "evidence/ and the audit log are found there, fs.read cannot leave it.\n"
-    "A relative path given in an option (--evidence, --metrics, --root,\n"
-    "--lib, --fixtures) is taken from the working directory.\n"
-    "\n";
-
-static const char help_gate[] =
-    "arming options (arm, exec; --kill-switch also kill):\n"
-    "  --notional-ceiling-usd X    paper: cap for LIVE_MAX_NOTIONAL_USD\n"
-    "                              (default: the policy's, else 1000; at\n"
-    "                              most 100000); live: policy only\n"
-    "  --kill-switch FILE          paper: kill-switch file (default: the\n"
-    "                              policy's, else ROOT/KILL_SWITCH); live:\n"
-    "                              policy only\n"
-    "  --audit FILE                paper: append an audit record to FILE\n"
-    "                              (live: the policy's, else\n"
-    "                              ROOT/evidence/audit.jsonl)\n"
-    "  --approvals FILE            live: approval tokens, one a line (else\n"
-    "                              $LIVE_APPROVALS)\n"
-    "\n";
-
-static const char help_env[] =
-    "environment:\n"
-    "  ARBITRAGE_ENV               unset or paper: paper mode; live: live\n"
-    "                              mode; anything else is refused (exit 3)\n"
-    "  LIVE_ARM_ACK                live: exactly I_UNDERSTAND_LIVE_RISK\n"
-    "  LIVE_ARM_AT                 live: UTC arm time (RFC 3339 or Unix\n"
-    "                              seconds), -30 s to 600 s old\n"
-    "  LIVE_MAX_NOTIONAL_USD       live: cap on money at risk (<= ceiling)\n"
-    "  NO_COLOR                    set and non-empty: no colour\n"
-    "  names with KEY, SECRET, TOKEN, PASSWORD, PASSPHRASE: values masked\n"
-    "\n";
-
-static const char help_exit[] =
-    "exit codes: 0 pass/armed, 1 a check did not pass, 2 could not evaluate\n"
-    "(also a caught signal or a closed stdout), 3 refused by the arming gate\n"
-    "or the kill switch.\n"
-    "See preflight(1), docs/CLI.md and docs/arming.md.\n";
-
-enum { H_REPORT = 1, H_RUN = 2, H_GATE = 4, H_ENV = 8, H_EXIT = 16 };
-
-typedef struct cmd_help {
-    const char *name;
-    const char *text; /* usage line and what the command does */
-    unsigned parts;   /* H_* groups that follow */
-} cmd_help;
-
-static const cmd_help helps[] = {
-    {"run",
-     "usage: preflight run [PATH...] [OPTIONS]\n\n"
-     "Run every check in PATH (a check file, or a folder: its *.lua files,\n"
-     "sorted, not recursive, and the ids of its manifest; default checks/)\n"
-     "in sandboxed workers and report. Exit 0 only when at least one check\n"
-     "passed, none failed or erred, no manifest check skipped, every\n"
-     "manifest id ran and passed, and no id was duplicated.\n\n",
-     H_REPORT | H_RUN | H_ENV | H_EXIT},
-    {"list",
-     "usage: preflight list [PATH...] [OPTIONS]\n\n"
-     "Load every check in a worker to read its id, title and tags, and\n"
-     "print them; runs nothing. Exit 0 when every file loaded with valid\n"
-     "metadata, 2 otherwise.\n\n",
-     H_RUN},
-    {"arm",
-     "usage: preflight arm [PATH...] [OPTIONS]\n\n"
-     "The LIVE arming gate (mode, acknowledgement, arm time, notional cap,\n"
-     "kill switch), then the checks, then the arm time again. Answers ARMED\n"
-     "(exit 0) only in live mode with the gate holding and every check\n"
-     "passing; paper mode is never armed (exit 3). Always writes evidence\n"
-     "(default evidence/<UTC time>-<pid>-<random>-arm.json).\n\n",
-     H_REPORT | H_RUN | H_GATE | H_ENV | H_EXIT},
-    {"exec",
-     "usage: preflight exec [OPTIONS] [PATH...] -- COMMAND [ARG...]\n\n"
-     "As arm, then start COMMAND with execvp (same environment plus\n"
-     "PREFLIGHT_EVIDENCE=<evidence file>) only when the checks passed and,\n"
-     "in live mode, the gate armed; otherwise start nothing and exit 1, 2\n"
-     "or 3. An engaged kill switch refuses exec in every mode; it is looked\n"
-     "at again after the checks and right before COMMAND starts. The\n"
-     "evidence is then a start document (started true, exit_code null).\n\n",
-     H_REPORT | H_RUN | H_GATE | H_ENV | H_EXIT},
-    {"kill",
-     "usage: preflight kill --reason TEXT [--kill-switch FILE] [PATH]\n\n"
-     "Engage the kill switch: write the kill-switch file of the pack in\n"
-     "PATH (default checks/): its policy's kill_switch, else\n"
-     "ROOT/KILL_SWITCH; the file the gate and the guard watch) atomically\n"
-     "with TEXT, and say which file it wrote. While it exists live arming and\n"
-     "every exec are refused. An engaged switch is kept as it is (exit 0,\n"
-     "saying who engaged it and why; of concurrent kills exactly one\n"
-     "wins); clearing it is removing the file by hand (docs/RUNBOOK.md).\n\n"
-     "options:\n"
-     "  --reason TEXT               why (required, not blank)\n"
-     "  --kill-switch FILE          paper: another kill-switch file (live:\n"
-     "                              refused, the policy names it)\n\n",
-     H_EXIT},
-    {"lock",
-     "usage: preflight lock [--check] [--root DIR] [--lib DIR] [PATH]\n\n"
-     "Write PATH/preflight.lock (PATH: the checks folder, default checks/):\n"
-     "one line \"sha256  path\" per file of the pack (every check file,\n"
-     "manifest, approvers, policy, every *.lua below the Lua library\n"
-     "folder), paths relative to the project root (PATH's parent), sorted.\n"
-     "The pack digest is the SHA-256 of the lock file. A symlink, FIFO or\n"
-     "library folder outside the root refuses the pack (exit 2).\n\n"
-     "options:\n"
-     "  --check                     compare instead of writing: exit 0 when\n"
-     "                              the lock matches, 1 listing each\n"
-     "                              difference (changed, missing, unlocked)\n"
-     "  --root DIR                  project root (default: PATH's parent)\n"
-     "  --lib DIR                   Lua library folder (default ROOT/lib;\n"
-     "                              never the installed copy)\n\n",
-     H_EXIT},
-    {"keygen",
-     "usage: preflight keygen --out FILE --name NAME\n\n"
-     "Make an approver's Ed25519 key: write the private key to FILE (PEM,\n"
-     "mode 0600, never over an existing file; encrypted when\n"
-     "PREFLIGHT_KEY_PASSPHRASE is set) and print its public line\n"
-     "\"ed25519 BASE64 NAME\" for PATH/approvers. NAME: 1 to 64 of\n"
-     "A-Z a-z 0-9 . _ @ -.\n\n",
-     H_EXIT},
-    {"approve",
-     "usage: preflight approve --key FILE --cap USD --host ID [--ttl-s S]\n"
-     "                         [--root DIR] [--lib DIR] [PATH]\n\n"
-     "Approve one LIVE start of the pack in PATH (default checks/): refuse\n"
-     "unless its lock matches and the key is listed in PATH/approvers;\n"
-     "print the pack digest (and the git commit) on stderr and one token\n"
-     "line on stdout binding pack digest, cap, host id, issue and expiry\n"
-     "time (S seconds, default and at most 600), approver, key id and a\n"
-     "random nonce. Live arm and exec read tokens from --approvals FILE or\n"
-     "LIVE_APPROVALS; each is used once.\n\n",
-     H_EXIT},
-    {"audit",
-     "usage: preflight audit verify [FILE...]\n"
-     "       preflight audit show [--last N] [--format text|json] [FILE]\n"
-     "       preflight audit rotate [FILE]\n\n"
-     "FILE: the audit log (default: the policy's audit of checks/, else\n"
-     "evidence/audit.jsonl). verify checks the hash chain: exit 0 intact,\n"
-     "1 broken (naming the first bad line and why), 2 unreadable; given\n"
-     "several files (oldest first) it checks that each links to the one\n"
-     "before. show prints the last N records (default 20; 0 all) as text,\n"
-     "or the lines themselves with --format json. rotate archives the log\n"
-     "as FILE.FIRST-LAST and starts FILE again with a record linked to it\n"
-     "(exit 1: broken or empty, not rotated).\n\n",
-     H_EXIT},
-    {"verify",
-     "usage: preflight verify EVIDENCE --pubkey FILE --require pass|armed\n"
-     "                        [--max-age-s S] [--host ID]\n\n"
-     "Check a signed evidence document (written with --sign-key): exit 0\n"
-     "only if EVIDENCE.sig is a valid Ed25519 signature of the file's\n"
-     "exact bytes by the key in FILE (a line \"ed25519 BASE64 NAME\" as in\n"
-     "approvers), finished_at is at most S seconds ago (default 600) and\n"
-     "not in the future, the outcome is the one required (pass: verdict\n"
-     "pass; armed: also ARMED) and, with --host, the host id matches.\n"
-     "Else exit 1 listing every reason; 2 when an input cannot be read.\n\n",
-     H_EXIT},
-    {"version", "usage: preflight version\n\nPrint the name and version.\n",
-     0},
-    {"help",
-     "usage: preflight help [COMMAND]\n\n"
-     "Print the overview, or the help of COMMAND (run, list, arm, exec, lock,\n"
-     "kill, version, help). `preflight COMMAND --help` does the same.\n",
-     0},
-};
-
-/* Print the help of the command called name, or the overview for NULL.
- * Returns 0, or -1 when there is no such command. */
-static int print_help(const char *name)
-{
-    const cmd_help *h = NULL;
-    size_t i;
-
-    if (name == NULL) {
-        fputs(usage_text, stdout);
-        fputs(help_report, stdout);
-        fputs(help_run, stdout);
-        fputs(help_gate, stdout);
-        fputs(help_env, stdout);
-        fputs("`preflight help COMMAND` shows the options of one command.\n",
-              stdout);
-        fputs(help_exit, stdout);
-        return 0;
-    }
-    for (i = 0; i < sizeof helps / sizeof helps[0]; i++) {
-        if (strcmp(helps[i].name, name) == 0)
-            h = &helps[i];
-    }
-    if (h == NULL)
-        return -1;
-    fputs(h->text, stdout);
-    if (h->parts & H_REPORT)
-        fputs(help_report, stdout);
-    if (h->parts & H_RUN)
-        fputs(help_run, stdout);
-    if (h->parts & H_GATE)
-        fputs(help_gate, stdout);
-    if (h->parts & H_ENV)
-        fputs(help_env, stdout);
-    if (h->parts & H_EXIT)
-        fputs(help_exit, stdout);
-    return 0;
-}
 
 /* fmt has at most one %s, for arg (the user's text: shown terminal-safe,
  * as every text sink shows text it did not write). */
 static int usage_error(const char *fmt, const char *arg)
 {
     pf_term_error(fmt, arg);
+    fputs("Try 'preflight help'.\n", stderr);
+    return PF_EXIT_ERROR;
+}
+
+/* usage_error with "Did you mean 'like'?" when like is not NULL (a name
+ * from the option table: printable as it is). */
+static int usage_hint(const char *fmt, const char *arg, const char *like)
+{
+    pf_term_error(fmt, arg);
+    if (like != NULL)
+        fprintf(stderr, "Did you mean '%s'?\n", like);
     fputs("Try 'preflight help'.\n", stderr);
     return PF_EXIT_ERROR;
 }
@@ -390,6 +148,34 @@ static int push(char ***list, size_t *n, char *s)
     return 0;
 }
 
+/* The table's row of option a (its first nl bytes: the name before any
+ * '=') for o's command, into *row. Returns 0, or -1 after a usage error
+ * naming the options the command takes, or the one meant. */
+static int option_row(const opts *o, const char *a, size_t nl,
+                      const pf_cli_opt **row)
+{
+    char fmt[1200], list[1000];
+    int known;
+
+    *row = pf_cli_option(a, nl, o->cmd, &known);
+    if (*row != NULL)
+        return 0;
+    if (!known) {
+        usage_hint("unknown option '%s'", a,
+                   pf_cli_suggest_option(a, nl, o->cmd));
+        return -1;
+    }
+    pf_cli_options_text(o->cmd, list, sizeof list);
+    if (strlen(list) < 80)
+        snprintf(fmt, sizeof fmt, "%s takes only %s, not '%%s'", o->cmdname,
+                 list);
+    else
+        snprintf(fmt, sizeof fmt, "%s takes no option '%%s' (see 'preflight "
+                 "help %s')", o->cmdname, o->cmdname);
+    usage_hint(fmt, a, pf_cli_suggest_option(a, nl, o->cmd));
+    return -1;
+}
+
 /* Parse argv after the command word. Returns -1 after printing a usage
  * error. */
 static int parse_opts(int argc, char **argv, opts *o)
@@ -399,6 +185,7 @@ static int parse_opts(int argc, char **argv, opts *o)
     for (i = 0; i < argc; i++) {
         char *a = argv[i], *val = NULL;
         const char *name = a;
+        const pf_cli_opt *row;
         size_t nl;
 
         if (strcmp(a, "--") == 0) {
@@ -413,11 +200,7 @@ static int parse_opts(int argc, char **argv, opts *o)
             }
             return 0;
         }
-        if (strncmp(a, "--", 2) != 0 || a[2] == '\0') {
-            if (a[0] == '-' && a[1] != '\0') {
-                usage_error("unknown option '%s'", a);
-                return -1;
-            }
+        if (a[0] != '-' || a[1] == '\0') {
             if (o->cmd == CMD_KILL && o->npaths == 1) {
                 usage_error("kill takes one PATH ('%s' is a second)", a);
                 return -1;
@@ -438,32 +221,29 @@ static int parse_opts(int argc, char **argv, opts *o)
                 return -1;
             continue;
         }
-        if (strcmp(a, "--help") == 0) {
-            print_help(o->cmdname);
-            exit(0);
-        }
-        if (o->cmd == CMD_LOCK && strcmp(a, "--check") == 0) {
-            o->check = 1;
-            continue;
-        }
-        if (strcmp(a, "--guard") == 0) {
-            if (o->cmd != CMD_EXEC) {
-                usage_error("--guard is only for exec", NULL);
-                return -1;
-            }
-            o->guard = 1;
-            continue;
-        }
-        if (strcmp(a, "--quiet") == 0 || strcmp(a, "--verbose") == 0) {
-            if (o->cmd == CMD_KILL) {
-                usage_error("kill takes only --reason and --kill-switch, "
-                            "not '%s'", a);
-                return -1;
-            }
-            *(a[2] == 'q' ? &o->quiet : &o->verbose) = 1;
-            continue;
-        }
         nl = strcspn(a, "=");
+        if (option_row(o, a, nl, &row) != 0)
+            return -1;
+        if (row->arg == NULL) { /* a flag */
+            if (a[nl] == '=') {
+                usage_error("'%s' takes no value", a);
+                return -1;
+            }
+            if (strcmp(row->name, "--help") == 0) {
+                pf_cli_help(stdout, o->cmd);
+                exit(fflush(stdout) == 0 ? 0 : PF_EXIT_ERROR);
+            } else if (strcmp(row->name, "--version") == 0) {
+                printf("%s %s\n", PF_NAME, PF_VERSION);
+                exit(fflush(stdout) == 0 ? 0 : PF_EXIT_ERROR);
+            } else if (strcmp(row->name, "--check") == 0) {
+                o->check = 1;
+            } else if (strcmp(row->name, "--guard") == 0) {
+                o->guard = 1;
+            } else {
+                *(row->name[2] == 'q' ? &o->quiet : &o->verbose) = 1;
+            }
+            continue;
+        }
         if (a[nl] == '=')
             val = a + nl + 1;
         else if (i + 1 < argc)
@@ -472,50 +252,23 @@ static int parse_opts(int argc, char **argv, opts *o)
             usage_error("option '%s' needs a value", a);
             return -1;
         }
+        if (!pf_cli_choice_ok(row, val)) {
+            char fmt[200], choices[120];
+            pf_cli_choices_text(row, choices, sizeof choices);
+            if (row->sep)
+                snprintf(fmt, sizeof fmt, "%s must be %s, FORMAT being %s "
+                         "(got '%%s')", row->name, row->arg, choices);
+            else
+                snprintf(fmt, sizeof fmt, "%s must be %s (got '%%s')",
+                         row->name, choices);
+            usage_error(fmt, val);
+            return -1;
+        }
 #define IS(opt) (strlen(opt) == nl && strncmp(name, opt, nl) == 0)
-        if (o->cmd == CMD_KEYGEN && !IS("--out") && !IS("--name")) {
-            usage_error("keygen takes only --out and --name, not '%s'", a);
-            return -1;
-        }
-        if (o->cmd == CMD_APPROVE && !IS("--key") && !IS("--cap") &&
-            !IS("--host") && !IS("--ttl-s") && !IS("--root") &&
-            !IS("--lib")) {
-            usage_error("approve takes only --key, --cap, --host, --ttl-s, "
-                        "--root and --lib, not '%s'", a);
-            return -1;
-        }
-        if (o->cmd == CMD_VERIFY && !IS("--pubkey") && !IS("--require") &&
-            !IS("--max-age-s") && !IS("--host")) {
-            usage_error("verify takes only --pubkey, --require, --max-age-s "
-                        "and --host, not '%s'", a);
-            return -1;
-        }
-        if (o->cmd == CMD_AUDIT && !IS("--last") && !IS("--format")) {
-            usage_error("audit takes only --last and --format, not '%s'", a);
-            return -1;
-        }
-        if (o->cmd == CMD_LOCK && !IS("--root") && !IS("--lib")) {
-            usage_error("lock takes only --check, --root and --lib, not '%s'",
-                        a);
-            return -1;
-        }
-        if (o->cmd == CMD_KILL && !IS("--reason") && !IS("--kill-switch") &&
-            !IS("--root")) {
-            usage_error("kill takes only --reason, --kill-switch and --root, "
-                        "not '%s'", a);
-            return -1;
-        }
-        if (IS("--quiet") || IS("--verbose")) {
-            usage_error("'%s' takes no value", a);
-            return -1;
-        } else if (IS("--format")) {
-            if (strcmp(val, "text") != 0 && strcmp(val, "json") != 0 &&
-                strcmp(val, "junit") != 0 && strcmp(val, "tap") != 0) {
-                usage_error("--format must be text, json, junit or tap "
-                            "(got '%s')", val);
-                return -1;
-            }
+        if (IS("--format")) {
             o->format = val;
+        } else if (IS("--color")) {
+            o->color = val;
         } else if (IS("--evidence")) {
             o->evidence = val;
         } else if (IS("--metrics")) {
@@ -523,22 +276,9 @@ static int parse_opts(int argc, char **argv, opts *o)
         } else if (IS("--fixtures")) {
             o->fixtures = val;
         } else if (IS("--http")) {
-            if (strcmp(val, "mock") != 0 && strcmp(val, "real") != 0) {
-                usage_error("--http must be mock or real (got '%s')", val);
-                return -1;
-            }
             o->http = val;
         } else if (IS("--phase")) {
-            if (o->cmd != CMD_RUN) {
-                usage_error("'%s' is an option of run only (testing "
-                            "guard checks)", a);
-                return -1;
-            }
-            if (strcmp(val, "start") != 0 && strcmp(val, "guard") != 0) {
-                usage_error("--phase must be start or guard (got '%s')", val);
-                return -1;
-            }
-            o->phase = val;
+            o->phase = val; /* run only, start or guard: the table's */
         } else if (IS("--root")) {
             o->root = val;
         } else if (IS("--lib")) {
@@ -564,10 +304,6 @@ static int parse_opts(int argc, char **argv, opts *o)
         } else if (IS("--pubkey")) {
             o->pubkey = val;
         } else if (IS("--require")) {
-            if (strcmp(val, "pass") != 0 && strcmp(val, "armed") != 0) {
-                usage_error("--require must be pass or armed (got '%s')", val);
-                return -1;
-            }
             o->require = val;
         } else if (IS("--max-age-s")) {
             if (parse_long(val, 1, 86400 * 366, &o->max_age_s) != 0) {
@@ -595,6 +331,31 @@ static int parse_opts(int argc, char **argv, opts *o)
             }
             if (push(&o->tags, &o->ntags, val) != 0)
                 return -1;
+        } else if (IS("--report")) {
+            if (o->nreports == PF_REPORTS_MAX) {
+                usage_error("at most 16 --report options ('%s' is one more)",
+                            val);
+                return -1;
+            }
+            if (push(&o->reports, &o->nreports, val) != 0)
+                return -1;
+        } else if (IS("--metrics-label")) {
+            char why[200];
+            size_t k, n = strcspn(val, "=");
+            if (pf_metrics_label_check(val, why, sizeof why) != 0) {
+                char fmt[300];
+                snprintf(fmt, sizeof fmt, "--metrics-label '%%s': %s", why);
+                usage_error(fmt, val);
+                return -1;
+            }
+            for (k = 0; k < o->nmetric_labels; k++)
+                if (strncmp(o->metric_labels[k], val, n + 1) == 0) {
+                    usage_error("--metrics-label '%s': that name is given "
+                                "twice", val);
+                    return -1;
+                }
+            if (push(&o->metric_labels, &o->nmetric_labels, val) != 0)
+                return -1;
         } else if (IS("--secret")) {
             if (push(&o->secrets, &o->nsecrets, val) != 0)
                 return -1;
@@ -619,8 +380,8 @@ static int parse_opts(int argc, char **argv, opts *o)
                 usage_error("--memory-mb must be 1..4096 (got '%s')", val);
                 return -1;
             }
-        } else {
-            usage_error("unknown option '%s'", a);
+        } else { /* a row without a branch: a defect, never ignored */
+            usage_error("option '%s' is not implemented", a);
             return -1;
         }
 #undef IS
@@ -732,11 +493,58 @@ static void session_free(session *s)
     pf_redactor_free(&s->redactor);
 }
 
+/* list --format json: {"checks":[{"id","title","file","tags"}]} on
+ * stdout; a file that did not load has "id": null, "title": null and its
+ * "error": {"reason", "message"}. Returns 1 when one did not load. */
+static int list_json(const pf_check *checks, size_t n)
+{
+    pf_buf b;
+    int bad = 0;
+
+    pf_buf_init(&b);
+    pf_buf_adds(&b, "{\"checks\":[");
+    for (size_t i = 0; i < n; i++) {
+        const pf_check *c = &checks[i];
+        int err = c->status == PF_STATUS_ERROR;
+        pf_buf_adds(&b, i ? ",\n  {\"id\":" : "\n  {\"id\":");
+        pf_json_strz(&b, err ? NULL : c->id);
+        pf_buf_adds(&b, ",\"title\":");
+        pf_json_strz(&b, err ? NULL : c->title);
+        pf_buf_adds(&b, ",\"file\":");
+        pf_json_strz(&b, c->file);
+        pf_buf_adds(&b, ",\"tags\":[");
+        for (size_t t = 0; !err && t < c->ntags; t++) {
+            if (t)
+                pf_buf_addc(&b, ',');
+            pf_json_strz(&b, c->tags[t]);
+        }
+        pf_buf_addc(&b, ']');
+        if (err) {
+            bad = 1;
+            pf_buf_adds(&b, ",\"error\":{\"reason\":");
+            pf_json_strz(&b, pf_reason_name(c->reason));
+            pf_buf_adds(&b, ",\"message\":");
+            pf_json_strz(&b, c->message);
+            pf_buf_addc(&b, '}');
+        }
+        pf_buf_addc(&b, '}');
+    }
+    pf_buf_adds(&b, n ? "\n]}\n" : "]}\n");
+    if (b.oom) {
+        fprintf(stderr, "preflight: out of memory writing the list\n");
+        bad = 1;
+    } else {
+        fwrite(b.data, 1, b.len, stdout);
+    }
+    pf_buf_free(&b);
+    return bad;
+}
+
 static int cmd_list(const opts *o)
 {
     session s;
     char err[600];
-    int rc, bad = 0;
+    int rc, bad = 0, json = strcmp(o->format, "json") == 0;
     size_t i;
 
     memset(&s, 0, sizeof s);
@@ -746,7 +554,10 @@ static int cmd_list(const opts *o)
         goto out;
     }
     pf_run(&s.cfg, s.checks, s.n, PF_JOB_META);
-    for (i = 0; i < s.n; i++) {
+    if (strcmp(o->format, "json") == 0) {
+        bad = list_json(s.checks, s.n);
+    }
+    for (i = json ? s.n : 0; i < s.n; i++) {
         pf_check *c = &s.checks[i];
         /* every field through the terminal-safe rule: a file name, a
          * title, a tag or a message could hold ESC, CR or LF */
@@ -819,6 +630,7 @@ typedef struct ev_target {
 typedef struct run_files {
     int evidence_in;
     int metrics_in;
+    int report_in[PF_REPORTS_MAX]; /* --report files */
     int signal_noted; /* the caught signal is in the verdict already */
 } run_files;
 
@@ -902,6 +714,68 @@ static int note_signal(pf_report *r, pf_verdict *v, run_files *f)
     v->exit_code = PF_EXIT_ERROR;
     r->started = 0;
     return 1;
+}
+
+/* Colour on fd: --color always or never, else (auto) a terminal without
+ * NO_COLOR and TERM=dumb. */
+static int want_color(const opts *o, int fd)
+{
+    if (o->color != NULL && strcmp(o->color, "always") == 0)
+        return 1;
+    if (o->color != NULL && strcmp(o->color, "never") == 0)
+        return 0;
+    return pf_want_color(fd);
+}
+
+/* The report in format fmt (json, junit, tap, nagios, or text without
+ * colour at o's level) into b; out of memory is sticky in b->oom. */
+static void render_report(const opts *o, const char *fmt, const pf_report *r,
+                          pf_buf *b)
+{
+    if (strcmp(fmt, "junit") == 0) {
+        pf_report_junit(b, r);
+    } else if (strcmp(fmt, "tap") == 0) {
+        pf_report_tap(b, r);
+    } else if (strcmp(fmt, "nagios") == 0) {
+        pf_report_nagios(b, r);
+    } else if (strcmp(fmt, "text") == 0) {
+        char *text = NULL;
+        size_t len = 0;
+        FILE *f = open_memstream(&text, &len);
+        int level = o->quiet     ? PF_TEXT_QUIET
+                    : o->verbose ? PF_TEXT_VERBOSE
+                                 : PF_TEXT_NORMAL;
+        if (f != NULL) {
+            pf_report_text_level(f, r, 0, level);
+            if (fclose(f) != 0)
+                b->oom = 1;
+            else
+                pf_buf_add(b, text, len);
+        } else {
+            b->oom = 1;
+        }
+        free(text);
+    } else {
+        pf_evidence_json(b, r);
+    }
+}
+
+/* --report i: write the report FORMAT:FILE atomically (its folders are
+ * made, 0750). Returns 0, -1 or PF_ATOMIC_IN_PLACE with err set. */
+static int write_report(const opts *o, size_t i, const pf_report *r,
+                        char *err, size_t errlen)
+{
+    char fmt[16];
+    const char *spec = o->reports[i], *file = strchr(spec, ':') + 1;
+    pf_buf b;
+
+    snprintf(fmt, sizeof fmt, "%.*s", (int)(file - 1 - spec), spec);
+    if (pf_mkdirs(file, 0750, err, errlen) != 0)
+        return -1;
+    pf_buf_init(&b);
+    render_report(o, fmt, r, &b);
+    return pf_atomic_write_buf(file, &b, "out of memory building the report",
+                               err, errlen);
 }
 
 /* Write the metrics, in place or new; their folders are made (0750). */
@@ -996,9 +870,18 @@ static void retract(const opts *o, const pf_report *r, ev_target *ev,
         if (unlink(ev->path) == 0)
             f->evidence_in = 0;
     }
+    for (size_t i = 0; i < o->nreports; i++) {
+        const char *file = strchr(o->reports[i], ':') + 1;
+        if (f->report_in[i] && write_report(o, i, r, err, sizeof err) == -1) {
+            pf_term_error("report: %s; removing %s", err, file);
+            if (unlink(file) == 0)
+                f->report_in[i] = 0;
+        }
+    }
 }
 
-/* Write the metrics file, then the evidence, then the report on stdout.
+/* Write the metrics file, then the evidence, then each --report file,
+ * then the report on stdout.
  * Returns the final exit code: a failed metrics, evidence or stdout write
  * or a caught signal turns any outcome into 2, is recorded as a problem,
  * and every file already written is written again (or removed) so that
@@ -1024,6 +907,14 @@ static int finish(const opts *o, pf_report *r, pf_verdict *v, ev_target *ev,
         if (rc != 0)
             write_failed(r, v, "evidence", err);
     }
+    for (size_t i = 0; i < o->nreports; i++) {
+        char what[PATH_MAX + 16];
+        rc = write_report(o, i, r, err, sizeof err);
+        f->report_in[i] = rc == 0 || rc == PF_ATOMIC_IN_PLACE;
+        snprintf(what, sizeof what, "report %s", o->reports[i]);
+        if (rc != 0)
+            write_failed(r, v, what, err);
+    }
     changed = v->exit_code != before;
     if (note_signal(r, v, f))
         changed = 1;
@@ -1035,12 +926,7 @@ static int finish(const opts *o, pf_report *r, pf_verdict *v, ev_target *ev,
     if (strcmp(o->format, "text") != 0) {
         pf_buf b;
         pf_buf_init(&b);
-        if (strcmp(o->format, "junit") == 0)
-            pf_report_junit(&b, r);
-        else if (strcmp(o->format, "tap") == 0)
-            pf_report_tap(&b, r);
-        else
-            pf_evidence_json(&b, r);
+        render_report(o, o->format, r, &b);
         if (!b.oom)
             fwrite(b.data, 1, b.len, stdout);
         else
@@ -1050,7 +936,8 @@ static int finish(const opts *o, pf_report *r, pf_verdict *v, ev_target *ev,
         int level = o->quiet     ? PF_TEXT_QUIET
                     : o->verbose ? PF_TEXT_VERBOSE
                                  : PF_TEXT_NORMAL;
-        pf_report_text_level(stdout, r, pf_want_color(1), level);
+        pf_report_text_level(stdout, r, want_color(o, STDOUT_FILENO),
+                             level);
         if (f->evidence_in && !o->quiet) {
             fputs("evidence: ", stdout);
             pf_term_put(stdout, ev->path);
@@ -1312,7 +1199,7 @@ static int bind_gather(const opts *o, pf_mode mode, binding *b, char *err,
     if (b->has_pack &&
         pf_pack_open_for(&b->pk, path, o->root, o->lib,
                          live || o->cmd != CMD_RUN || o->evidence != NULL ||
-                             o->metrics != NULL ||
+                             o->metrics != NULL || o->nreports > 0 ||
                              strcmp(o->format, "text") != 0,
                          err, errlen) != 0) {
         b->has_pack = 0;
@@ -1989,6 +1876,11 @@ static int cmd_checks(const opts *o)
         return PF_EXIT_ERROR;
     }
 
+    if (o->nmetric_labels > 0 && o->metrics == NULL)
+        return usage_error("--metrics-label labels the metrics: give "
+                           "--metrics FILE", NULL);
+    r.metric_labels = o->metric_labels;
+    r.nmetric_labels = o->nmetric_labels;
     if (o->sign_key != NULL && ev.path == NULL)
         return usage_error("--sign-key signs the evidence: give --evidence "
                            "FILE (run writes none by default)", NULL);
@@ -2053,8 +1945,12 @@ static int cmd_checks(const opts *o)
     }
 
     /* run */
-    if (!o->quiet && pf_want_progress(2)) {
-        pf_progress_init(&progress, stderr, &s.redactor, pf_want_color(2));
+    /* a progress line only where the report goes to a terminal too: on a
+     * pipe (`| less`) it would draw over the report */
+    if (!o->quiet && pf_want_progress(STDERR_FILENO) &&
+        isatty(STDOUT_FILENO)) {
+        pf_progress_init(&progress, stderr, &s.redactor,
+                         want_color(o, STDERR_FILENO));
         s.cfg.progress = pf_progress_update;
         s.cfg.progress_ud = &progress;
     }
@@ -2797,11 +2693,59 @@ out:
     return rc;
 }
 
+/* The options before the command: only the table's global ones (--color,
+ * --quiet, --help, ...), kept in *globals to be parsed as if they
+ * followed the command; -V/--version prints the version at once.
+ * Returns the index of the command word, or -1 after a usage error or
+ * the version (*rc set). */
+static int parse_globals(int argc, char **argv, char **globals,
+                         size_t *nglobals, int *rc)
+{
+    int i;
+
+    *rc = PF_EXIT_ERROR;
+    for (i = 1; i < argc && argv[i][0] == '-' && argv[i][1] != '\0'; i++) {
+        const char *a = argv[i];
+        size_t nl = strcspn(a, "=");
+        int known;
+        const pf_cli_opt *row = pf_cli_option(a, nl, -1, &known);
+
+        if (strcmp(a, "--") == 0)
+            break;
+        if (row == NULL || !row->global) {
+            if (known)
+                usage_error("'%s' goes after the command (preflight COMMAND "
+                            "OPTIONS)", a);
+            else
+                usage_hint("unknown option '%s'", a,
+                           pf_cli_suggest_option(a, nl, -1));
+            return -1;
+        }
+        if (strcmp(row->name, "--version") == 0) {
+            printf("%s %s\n", PF_NAME, PF_VERSION);
+            *rc = fflush(stdout) == 0 ? 0 : PF_EXIT_ERROR;
+            return -1;
+        }
+        globals[(*nglobals)++] = argv[i];
+        if (row->arg != NULL && a[nl] != '=') {
+            if (i + 1 >= argc) {
+                usage_error("option '%s' needs a value", a);
+                return -1;
+            }
+            globals[(*nglobals)++] = argv[++i];
+        }
+    }
+    return i;
+}
+
 int main(int argc, char **argv)
 {
     opts o;
     const char *cmd;
-    int rc;
+    const pf_cli_cmd *c;
+    char **args = NULL;
+    size_t nargs = 0;
+    int rc, at;
 
     memset(&o, 0, sizeof o);
     o.format = "text";
@@ -2809,60 +2753,82 @@ int main(int argc, char **argv)
     o.timeout_ms = PF_DEFAULT_TIMEOUT_MS;
     o.run_timeout_ms = PF_DEFAULT_RUN_TIMEOUT_MS;
     o.memory_mb = PF_DEFAULT_MEMORY_MB;
-    if (argc < 2)
-        return usage_error("a COMMAND is needed", NULL);
-    cmd = argv[1];
-    if (strcmp(cmd, "version") == 0 || strcmp(cmd, "--version") == 0) {
-        printf("%s %s\n", PF_NAME, PF_VERSION);
-        return 0;
-    }
-    if (strcmp(cmd, "help") == 0 || strcmp(cmd, "--help") == 0 ||
-        strcmp(cmd, "-h") == 0) {
-        if (argc > 3)
-            return usage_error("help takes at most one COMMAND", NULL);
-        if (print_help(argc == 3 ? argv[2] : NULL) != 0)
-            return usage_error("no help for '%s': not a command", argv[2]);
-        return 0;
-    }
-    if (strcmp(cmd, "run") == 0)
-        o.cmd = CMD_RUN;
-    else if (strcmp(cmd, "list") == 0)
-        o.cmd = CMD_LIST;
-    else if (strcmp(cmd, "arm") == 0)
-        o.cmd = CMD_ARM;
-    else if (strcmp(cmd, "exec") == 0)
-        o.cmd = CMD_EXEC;
-    else if (strcmp(cmd, "kill") == 0)
-        o.cmd = CMD_KILL;
-    else if (strcmp(cmd, "lock") == 0)
-        o.cmd = CMD_LOCK;
-    else if (strcmp(cmd, "keygen") == 0)
-        o.cmd = CMD_KEYGEN;
-    else if (strcmp(cmd, "approve") == 0)
-        o.cmd = CMD_APPROVE;
-    else if (strcmp(cmd, "verify") == 0)
-        o.cmd = CMD_VERIFY;
-    else if (strcmp(cmd, "audit") == 0) {
-        o.cmd = CMD_AUDIT;
-        if (argc < 3 || (strcmp(argv[2], "verify") != 0 &&
-                         strcmp(argv[2], "show") != 0 &&
-                         strcmp(argv[2], "rotate") != 0))
-            return usage_error("audit needs verify, show or rotate "
-                               "(preflight audit verify [FILE...] | show "
-                               "[FILE] | rotate [FILE])", NULL);
-        o.audit_show = strcmp(argv[2], "show") == 0;
-        o.audit_rotate = strcmp(argv[2], "rotate") == 0;
-        argv++; /* the subcommand is not an operand */
-        argc--;
-    }
-    else
-        return usage_error("unknown command '%s'", cmd);
-    o.cmdname = cmd;
-    if (parse_opts(argc - 2, argv + 2, &o) != 0) {
-        free(o.paths);
-        free(o.tags);
-        free(o.secrets);
+    /* the arguments parse_opts sees: the global options given before the
+     * command, then those after it; NULL-ended (exec's COMMAND is a tail
+     * of it) */
+    args = calloc((size_t)argc + 1, sizeof *args);
+    if (args == NULL) {
+        fprintf(stderr, "preflight: out of memory\n");
         return PF_EXIT_ERROR;
+    }
+    at = parse_globals(argc, argv, args, &nargs, &rc);
+    if (at < 0)
+        goto out;
+    if (at >= argc) {
+        for (size_t i = 0; i < nargs; i++)
+            if (strcmp(args[i], "--help") == 0 || strcmp(args[i], "-h") == 0) {
+                pf_cli_help(stdout, -1);
+                rc = fflush(stdout) == 0 ? 0 : PF_EXIT_ERROR;
+                goto out;
+            }
+        rc = usage_error("a COMMAND is needed", NULL);
+        goto out;
+    }
+    cmd = argv[at];
+    c = pf_cli_command(cmd);
+    if (c == NULL) {
+        rc = usage_hint("unknown command '%s'", cmd,
+                        pf_cli_suggest_command(cmd));
+        goto out;
+    }
+    o.cmd = pf_cli_command_id(c);
+    o.cmdname = c->name;
+    if (o.cmd == PF_CMD_VERSION) {
+        printf("%s %s\n", PF_NAME, PF_VERSION);
+        rc = fflush(stdout) == 0 ? 0 : PF_EXIT_ERROR;
+        goto out;
+    }
+    if (o.cmd == PF_CMD_HELP) {
+        const pf_cli_cmd *h = at + 1 < argc ? pf_cli_command(argv[at + 1])
+                                            : NULL;
+        if (argc - at > 2)
+            rc = usage_error("help takes at most one COMMAND", NULL);
+        else if (at + 1 < argc && h == NULL)
+            rc = usage_hint("no help for '%s': not a command", argv[at + 1],
+                            pf_cli_suggest_command(argv[at + 1]));
+        else {
+            pf_cli_help(stdout, h ? pf_cli_command_id(h) : -1);
+            rc = fflush(stdout) == 0 ? 0 : PF_EXIT_ERROR;
+        }
+        goto out;
+    }
+    if (o.cmd == PF_CMD_COMPLETION) {
+        if (argc - at != 2 || strcmp(argv[at + 1], "bash") != 0) {
+            rc = usage_error("completion takes one SHELL: bash", NULL);
+            goto out;
+        }
+        pf_cli_completion_bash(stdout);
+        rc = fflush(stdout) == 0 ? 0 : PF_EXIT_ERROR;
+        goto out;
+    }
+    if (o.cmd == CMD_AUDIT) {
+        if (at + 1 >= argc || (strcmp(argv[at + 1], "verify") != 0 &&
+                               strcmp(argv[at + 1], "show") != 0 &&
+                               strcmp(argv[at + 1], "rotate") != 0)) {
+            rc = usage_error("audit needs verify, show or rotate "
+                             "(preflight audit verify [FILE...] | show "
+                             "[FILE] | rotate [FILE])", NULL);
+            goto out;
+        }
+        o.audit_show = strcmp(argv[at + 1], "show") == 0;
+        o.audit_rotate = strcmp(argv[at + 1], "rotate") == 0;
+        at++; /* the subcommand is not an operand */
+    }
+    for (int i = at + 1; i < argc; i++)
+        args[nargs++] = argv[i];
+    if (parse_opts((int)nargs, args, &o) != 0) {
+        rc = PF_EXIT_ERROR;
+        goto out;
     }
     if (o.cmd != CMD_KILL && o.cmd != CMD_LOCK && o.cmd != CMD_KEYGEN &&
         o.cmd != CMD_APPROVE && o.cmd != CMD_AUDIT && o.cmd != CMD_VERIFY)
@@ -2877,8 +2843,12 @@ int main(int argc, char **argv)
     case CMD_VERIFY: rc = cmd_verify(&o); break;
     default: rc = cmd_checks(&o); break;
     }
+out:
     free(o.paths);
     free(o.tags);
     free(o.secrets);
+    free(o.reports);
+    free(o.metric_labels);
+    free(args);
     return rc;
 }

@@ -34,8 +34,26 @@ void pf_report_junit(pf_buf *b, const pf_report *r);
  */
 void pf_report_tap(pf_buf *b, const pf_report *r);
 
+/*
+ * A Nagios plugin's output: one line "PREFLIGHT STATE - text | perfdata"
+ * (checks, passed, failed, errored, skipped, not_selected, exit_code,
+ * duration). pf_report_nagios_code is the plugin exit code of the state:
+ * 0 OK (pass), 2 CRITICAL (fail, refused), 3 UNKNOWN (error).
+ */
+void pf_report_nagios(pf_buf *b, const pf_report *r);
+int pf_report_nagios_code(const pf_report *r);
+
 /* The Prometheus text format document (see docs/CLI.md for its series). */
 void pf_metrics_text(pf_buf *b, const pf_report *r);
+
+/*
+ * 0 when spec ("NAME=VALUE", a --metrics-label) may label every series:
+ * NAME matches [a-zA-Z_][a-zA-Z0-9_]*, does not start with "__"
+ * (reserved), is not job or instance (Prometheus renames those on
+ * scrape) nor a label preflight's own series use, and VALUE is not empty;
+ * any VALUE bytes are escaped when written. Else -1 with why set.
+ */
+int pf_metrics_label_check(const char *spec, char *why, size_t whylen);
 
 /* Write it atomically to path (mode 0644). Returns 0, or -1 with err set. */
 int pf_metrics_write(const char *path, const pf_report *r, char *err,

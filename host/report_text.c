@@ -23,9 +23,10 @@
 
 int pf_want_color(int fd)
 {
-    const char *nc = getenv("NO_COLOR");
+    const char *nc = getenv("NO_COLOR"), *term = getenv("TERM");
 
-    return isatty(fd) && (nc == NULL || nc[0] == '\0');
+    return isatty(fd) && (nc == NULL || nc[0] == '\0') &&
+           (term == NULL || strcmp(term, "dumb") != 0);
 }
 
 int pf_want_progress(int fd)

@@ -22,7 +22,8 @@ void pf_report_text_level(FILE *out, const pf_report *r, int color, int level);
  * "log ID: MESSAGE", made terminal-safe (a newline in a message is shown
  * as '?'). */
 void pf_report_logs(FILE *out, const pf_report *r);
-/* 1 when fd is a terminal and NO_COLOR is unset or empty. */
+/* 1 when fd is a terminal, NO_COLOR is unset or empty and TERM is not
+ * "dumb" (--color auto). */
 int pf_want_color(int fd);
 
 /*

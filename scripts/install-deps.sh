@@ -18,8 +18,8 @@ TEST="clang libclang-rt-14-dev lua5.4 libcmocka-dev
   lua-busted lua-check
   redis-server postgresql
   python3 python3-jsonschema procps openssl valgrind
-  python3-yaml prometheus file dpkg-dev util-linux groff-base man-db
-  libxml2-utils perl lintian"
+  python3-yaml prometheus prometheus-node-exporter curl file dpkg-dev
+  util-linux groff-base man-db libxml2-utils perl lintian"
 case ${1:-all} in
 build) PKGS=$BUILD ;;
 all) PKGS="$BUILD $TEST" ;;

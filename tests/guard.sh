@@ -84,15 +84,20 @@ done_with() {
 
 # ---- COMMAND ends by itself: its status, the stop document ------------------
 expect 7 "exit status is COMMAND's" "$BIN" exec --guard --evidence "$P/ev/a.json" \
-    --metrics "$P/m/a.prom" checks -- sh -c 'exit 7'
+    --metrics "$P/m/a.prom" --metrics-label run=exec checks -- sh -c 'exit 7'
 [ "$(stopq ev/a.json "d['started'], d['exit_code'], d['guard']['stop'], d['guard']['checks']")" = "True None None ['g', 'g3']" ] \
     && ok || bad "start document: $(stopq ev/a.json "d['started'], d['exit_code'], d['guard']")"
 [ "$(stopq ev/a-stop.json "d['started'], d['exit_code'], d['guard']['stop']['by'], d['guard']['stop']['command_exit_code'], d['guard']['stop']['command_signal']")" = "True 7 command-exited 7 None" ] \
     && ok || bad "stop document: $(stopq ev/a-stop.json "d['exit_code'], d['guard']")"
 schema ev/a.json
 schema ev/a-stop.json
-contains "metrics: guard series" m/a.prom "preflight_guard_stopped 1"
-contains "metrics: the run's series kept" m/a.prom "preflight_run_verdict 0"
+contains "metrics: guard series, labelled" m/a.prom 'preflight_guard_stopped{run="exec"} 1'
+contains "metrics: a guard check's series" m/a.prom 'preflight_guard_check_failures_limit{run="exec",id="g3",required="true"} 3'
+if command -v promtool >/dev/null 2>&1; then
+    promtool check metrics <m/a.prom >"$T/promtool.out" 2>&1 && ok || {
+        bad "promtool rejects the guard's metrics"; sed 's/^/    /' "$T/promtool.out"; }
+fi
+contains "metrics: the run's series kept" m/a.prom 'preflight_run_verdict{run="exec"} 0'
 expect 137 "a signal's status is 128+N" "$BIN" exec --guard --evidence "$P/ev/b.json" checks -- sh -c 'kill -KILL $$'
 [ "$(stopq ev/b-stop.json "d['exit_code'], d['guard']['stop']['command_signal']")" = "137 9" ] && ok || bad "stop document of a killed COMMAND"
 expect 2 "COMMAND that cannot start" "$BIN" exec --guard --evidence "$P/ev/c.json" checks -- "$T/no/such/bot"

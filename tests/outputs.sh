@@ -594,6 +594,9 @@ if "$CMAKE" -S "$SRC" -B "$T/bx" -DCMAKE_INSTALL_PREFIX="$T/pfx" \
     ok
     [ -x "$T/pfx/bin/preflight" ] && ok || bad "install: no bin/preflight"
     [ -f "$T/pfx/share/man/man1/preflight.1.gz" ] && ok || bad "install: no man page"
+    "$T/pfx/bin/preflight" completion bash >"$T/comp.want"
+    cmp -s "$T/comp.want" "$T/pfx/share/bash-completion/completions/preflight" && ok ||
+        bad "install: no bash completion, or not the binary's"
     ls "$T/pfx/share/preflight/lib/"*.lua >/dev/null 2>&1 && ok || bad "install: no Lua library"
     printf 'local M = {}\nfunction M.word() return "installed" end\nreturn M\n' \
         >"$T/pfx/share/preflight/lib/pf_outputs_probe.lua"
@@ -630,6 +633,7 @@ if [ -f "$BUILD/CPackConfig.cmake" ] && command -v dpkg-deb >/dev/null 2>&1; the
         dpkg-deb -c "$DEB" >"$T/deb.list"
         contains "deb has the binary" "$T/deb.list" "/bin/preflight"
         contains "deb has the man page" "$T/deb.list" "/share/man/man1/preflight.1"
+        contains "deb has the completion" "$T/deb.list" "/share/bash-completion/completions/preflight"
         contains "deb has the Lua library" "$T/deb.list" "/share/preflight/lib/"
         dpkg -x "$DEB" "$T/root"
         PBIN=$(find "$T/root" -path '*/bin/preflight' -type f | head -1)
@@ -686,7 +690,7 @@ printf 'ex.a\n' >"$T/ex/srv/checks/manifest"
 printf 'kill_switch = %s\n' "$T/ex/state/KILL_SWITCH" >"$T/ex/srv/checks/policy"
 sed -e "s#/usr/bin/preflight#$BIN#" \
     -e "s#/srv/arbitrage/bin/arbitrage-bot#/bin/touch $T/ex/started#" \
-    -e "s#/var/lib/node_exporter/textfile_collector#$T/ex/tc#g" \
+    -e "s#/var/lib/prometheus/node-exporter#$T/ex/tc#g" \
     -e "s#/run/arbitrage#$T/ex/run#g" \
     -e "s#/var/lib/arbitrage#$T/ex/state#g" \
     -e "s#/srv/arbitrage#$T/ex/srv#g" \
@@ -712,6 +716,8 @@ print(cp['Service']['ExecStart'])" "$T/ex/arbitrage-bot.service")
 [ -e "$T/ex/started" ] && ok || bad "systemd ExecStart did not start the bot"
 ls "$T/ex/srv/evidence/"*-exec.json >/dev/null 2>&1 && ok || bad "systemd ExecStart wrote no evidence"
 [ -s "$T/ex/tc/arbitrage-preflight.prom" ] && ok || bad "systemd ExecStart wrote no metrics"
+grep -q '^preflight_run_verdict{run="exec"} 0$' "$T/ex/tc/arbitrage-preflight.prom" && ok ||
+    bad "systemd ExecStart: metrics without the run=exec label"
 rm -f "$T/ex/started"
 "$BIN" kill --reason "test" --kill-switch "$T/ex/state/KILL_SWITCH" >/dev/null
 (cd "$T/ex/srv" && eval "$EXEC") >"$T/out" 2>&1

@@ -472,6 +472,53 @@ static void test_metrics_series_and_escaping(void **state)
     free(m);
 }
 
+/* --metrics-label: first on every sample, escaped; names checked. */
+static void test_metrics_labels(void **state)
+{
+    static const struct {
+        const char *spec;
+        int ok;
+    } rows[] = {
+        {"run=cron", 1},  {"A_b9=x", 1},  {"_x=1", 1},   {"run=a=b", 1},
+        {"job=x", 0},     {"instance=x", 0}, {"__x=1", 0}, {"1x=1", 0},
+        {"a-b=1", 0},     {"a.b=1", 0},   {"=v", 0},     {"x=", 0},
+        {"x", 0},         {"id=1", 0},    {"file=1", 0}, {"status=1", 0},
+        {"state=1", 0},   {"version=1", 0}, {"mode=1", 0}, {"http=1", 0},
+        {"verdict=1", 0}, {"jobs=1", 1},  {"instances=1", 1},
+    };
+    char *labels[] = {"run=cron", "note=q\"\\\n\x01\xff"};
+    char why[200], *m, *line;
+    fixture f;
+    size_t samples = 0;
+
+    (void)state;
+    for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++) {
+        why[0] = '\0';
+        if ((pf_metrics_label_check(rows[i].spec, why, sizeof why) == 0) !=
+            rows[i].ok)
+            fail_msg("%s: want %s (%s)", rows[i].spec,
+                     rows[i].ok ? "accepted" : "refused", why);
+        if (!rows[i].ok)
+            assert_true(why[0] != '\0');
+    }
+    fx_init(&f);
+    fx_add(&f, "c/a.lua", "a.pass", PF_STATUS_PASS, PF_REASON_NONE, "ok");
+    fx_verdict(&f, PF_VERDICT_PASS, PF_EXIT_PASS);
+    f.r.metric_labels = labels;
+    f.r.nmetric_labels = 2;
+    m = render(pf_metrics_text, &f.r);
+    for (line = strtok(m, "\n"); line != NULL; line = strtok(NULL, "\n")) {
+        if (line[0] == '#')
+            continue;
+        samples++;
+        if (strstr(line, "{run=\"cron\",note=\"q\\\"\\\\\\n\xef\xbf\xbd\"") ==
+            NULL)
+            fail_msg("sample without the labels first: %s", line);
+    }
+    assert_int_equal(samples, 15);
+    free(m);
+}
+
 static void test_metrics_write_is_atomic_and_fails_loudly(void **state)
 {
     fixture f;
@@ -868,6 +915,7 @@ int main(void)
         cmocka_unit_test(test_tap_lines_and_yaml_quoting),
         cmocka_unit_test(test_tap_zero_checks_is_not_ok),
         cmocka_unit_test(test_metrics_series_and_escaping),
+        cmocka_unit_test(test_metrics_labels),
         cmocka_unit_test(test_metrics_write_is_atomic_and_fails_loudly),
         cmocka_unit_test(test_text_quiet_and_verbose),
         cmocka_unit_test(test_skips_in_every_writer),

@@ -165,7 +165,10 @@ for sig in HUP INT QUIT TERM USR1 USR2 ALRM; do
         # (no command substitution on the background line: its subshell
         # would be the child wait_worker sees, before preflight runs)
         if [ $cmd = exec ]; then set -- -- touch "$T/started4"; else set --; fi
-        "$BIN" $cmd --timeout-ms 30000 --root "$T" --kill-switch "$T/KS-none" \
+        # --kill-switch for exec only: run refuses it
+        ks=""
+        if [ $cmd = exec ]; then ks="--kill-switch=$T/KS-none"; fi
+        "$BIN" $cmd --timeout-ms 30000 --root "$T" $ks \
             --evidence "$T/s.json" --metrics "$T/s.prom" "$T/ks" "$@" >/dev/null 2>&1 &
         PID=$!
         wait_worker $PID
@@ -176,7 +179,7 @@ for sig in HUP INT QUIT TERM USR1 USR2 ALRM; do
         truthful "SIG$sig during a check ($cmd)" "$rc" "$T/s.json" "$T/s.prom"
         [ -e "$T/started4" ] && bad "SIG$sig: exec started COMMAND" || ok
         rm -f "$T/s.json" "$T/s.prom"
-        $PY "$T/pending.py" "$T/s.rc" SIG$sig "$BIN" $cmd --kill-switch "$T/KS-none" \
+        $PY "$T/pending.py" "$T/s.rc" SIG$sig "$BIN" $cmd $ks \
             --evidence "$T/s.json" --metrics "$T/s.prom" "$T/p" "$@"
         rc=$(cat "$T/s.rc")
         [ "$rc" = 2 ] && ok || bad "SIG$sig before the checks ($cmd): exit $rc, want 2"
