@@ -30,7 +30,7 @@ local preflight = { fields = {
   fs = names { "list", "read", "stat", "statvfs" },
   http = names { "request" },
   redis = names { "ping" },
-  db = names { "ping" },
+  db = names { "ping", "query" },
   clock = names { "iso8601", "monotonic_ms", "now" },
   json = names { "decode", "encode", "null" },
   crypto = names { "base64url", "hmac_sha256", "sha512", "uuid4" },

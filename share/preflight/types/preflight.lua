@@ -175,6 +175,21 @@ preflight.db = {}
 ---@return string? class "url" for a connection string libpq cannot parse
 function preflight.db.ping(conninfo, timeout_ms) end
 
+---Run one SQL statement in a read-only transaction and return its rows.
+---Parameters are bound ($1, $2, ...), never spliced into the SQL;
+---statement_timeout comes from the check's remaining time; more than
+---10000 rows or 4 MiB of values is nil, err (never a cut result). Values:
+---integers and floats as numbers (numeric up to 15 significant digits,
+---else its text), booleans, NULL as an absent field, the rest as strings.
+---Connect with a read-only role (docs/KPI-SCHEMA.md).
+---@param conninfo string libpq key=value pairs or a postgresql:// URL.
+---@param sql string one statement
+---@param params (string|number|boolean|nil)[] bound to $1, $2, ...
+---@param timeout_ms? integer
+---@return table<string, any>[]|nil rows an array of column-name tables
+---@return string? err
+function preflight.db.query(conninfo, sql, params, timeout_ms) end
+
 preflight.clock = {}
 
 ---The real UTC time, Unix seconds with a fraction.
