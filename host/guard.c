@@ -264,7 +264,8 @@ static int watch_drain(watch *w)
 /* ---- guard cycles ------------------------------------------------------ */
 
 /* The cycle's lines for one check: one "M \t SHA256 \t PATH" line per
- * library module its worker compiled, then STATUS \t SHA256 \t ID \t
+ * library module its worker compiled, one "D \t KEY \t VALUE" line per
+ * numeric detail, then STATUS \t SHA256 \t ID \t
  * MESSAGE, the message masked, cut, with tabs and line breaks as spaces. */
 static void cycle_line(pf_buf *b, const pf_check *c, const pf_redactor *r)
 {
@@ -280,6 +281,17 @@ static void cycle_line(pf_buf *b, const pf_check *c, const pf_redactor *r)
         const char *mp = c->modules[k].path;
         int odd = strpbrk(mp, "\t\n\r") != NULL;
         pf_buf_addf(b, "M\t%s\t%s\n", c->modules[k].sha256, odd ? "?" : mp);
+    }
+    for (size_t k = 0; k < c->ndetails; k++) {
+        /* numeric details, for the metrics (KPI values and thresholds) */
+        const pf_detail *d = &c->details[k];
+        if (d->type == PF_DETAIL_STRING || strpbrk(d->key, "\t\n\r") ||
+            strlen(d->key) > 200)
+            continue;
+        pf_buf_addf(b, "D\t%s\t%s\n", d->key,
+                    d->type != PF_DETAIL_BOOLEAN ? d->value
+                    : strcmp(d->value, "true") == 0 ? "1"
+                                                    : "0");
     }
     pf_buf_addf(b, "%d\t%s\t%s\t%s\n", (int)c->status,
                 c->sha256[0] ? c->sha256 : "-", c->id ? c->id : "-",
@@ -526,6 +538,7 @@ failed:
 static void cycle_end(guard *g)
 {
     pf_check *cs = calloc(g->ng ? g->ng : 1, sizeof *cs);
+    pf_buf *dets = calloc(g->ng ? g->ng : 1, sizeof *dets);
     const char *why = NULL;
     char *line, *save = NULL;
     size_t i = 0;
@@ -535,7 +548,7 @@ static void cycle_end(guard *g)
         why = WIFSIGNALED(g->cyc_status) && WTERMSIG(g->cyc_status) == SIGKILL
                   ? "the guard cycle did not finish in time"
                   : "the guard cycle process failed";
-    if (cs == NULL)
+    if (cs == NULL || dets == NULL)
         why = "out of memory";
     pf_buf_addc(&g->cyc_out, '\0');
     if (why == NULL && g->cyc_out.oom)
@@ -553,6 +566,17 @@ static void cycle_end(guard *g)
                 break;
             continue;
         }
+        if (strncmp(line, "D\t", 2) == 0) { /* a numeric detail */
+            char *v = strchr(line + 2, '\t'), *e;
+            if (v == NULL)
+                break;
+            strtod(v + 1, &e);
+            if (*e != '\0' || e == v + 1)
+                break;
+            pf_buf_adds(&dets[i], line + 2);
+            pf_buf_addc(&dets[i], '\n');
+            continue;
+        }
         if (cycle_parse_line(line, &cs[i]) != 0)
             break;
         i++;
@@ -564,6 +588,11 @@ static void cycle_end(guard *g)
     for (i = 0; i < g->ng; i++) {
         pf_guard_check_state *s = &g->st[i];
         pf_status stt = why ? PF_STATUS_ERROR : cs[i].status;
+        pf_buf_free(&s->details);
+        if (!why && dets != NULL && !dets[i].oom) {
+            s->details = dets[i]; /* taken over */
+            pf_buf_init(&dets[i]);
+        }
         s->has_last = 1;
         s->last = stt;
         if (stt == PF_STATUS_PASS) {
@@ -596,7 +625,10 @@ static void cycle_end(guard *g)
     }
     for (i = 0; cs != NULL && i < g->ng; i++)
         pf_check_clear(&cs[i]); /* keeps file, the start run's */
+    for (i = 0; dets != NULL && i < g->ng; i++)
+        pf_buf_free(&dets[i]);
     free(cs);
+    free(dets);
     if (g->cyc_fd >= 0)
         close(g->cyc_fd);
     g->cyc = 0;
@@ -910,6 +942,8 @@ done:
     if (g.w.fd >= 0)
         close(g.w.fd);
     pf_buf_free(&g.cyc_out);
+    for (size_t i = 0; g.st != NULL && i < g.ng; i++)
+        pf_buf_free(&g.st[i].details);
     free(g.idx);
     free(g.st);
     /* the forwarded signals stay blocked: the caller writes the stop

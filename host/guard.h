@@ -101,6 +101,8 @@ typedef struct pf_guard_check_state {
     int has_last;
     int64_t last_pass_ms; /* 0: never passed in a guard cycle */
     char message[512];    /* the last cycle's message, masked */
+    pf_buf details;       /* the last cycle's numeric details, a line
+                           * "KEY\tVALUE" each (booleans as 1 or 0) */
 } pf_guard_check_state;
 
 /* The guard's metrics series after a cycle (metrics.c), appended to b,

@@ -167,6 +167,22 @@ static void check_series(pf_buf *b, const char *name, const pf_report *r,
     end_labels(&x);
 }
 
+/* A detail as a sample value: integers and numbers as written, booleans
+ * 1 or 0. Returns 0, or -1 when it is a string (not a sample). */
+static int detail_number(const pf_detail *d, double *out)
+{
+    char *end;
+
+    if (d->type == PF_DETAIL_BOOLEAN) {
+        *out = strcmp(d->value, "true") == 0;
+        return 0;
+    }
+    if (d->type != PF_DETAIL_INTEGER && d->type != PF_DETAIL_NUMBER)
+        return -1;
+    *out = strtod(d->value, &end);
+    return *end == '\0' && end != d->value ? 0 : -1;
+}
+
 void pf_metrics_text(pf_buf *b, const pf_report *r)
 {
     static const char *const states[] = {"not-required", "armed", "refused"};
@@ -220,6 +236,24 @@ void pf_metrics_text(pf_buf *b, const pf_report *r)
     for (i = 0; i < ns; i++) {
         check_series(b, "preflight_check_duration_seconds", r, sorted[i]);
         value(b, sorted[i]->duration_ms / 1000.0);
+    }
+    family(b, "preflight_check_detail",
+           "The check's numeric details (KPI values with their alert and "
+           "kill thresholds beside them, e.g. fill_rate_pct and "
+           "fill_rate_pct_alert_min; booleans as 1 or 0).");
+    for (i = 0; i < ns; i++) {
+        for (k = 0; k < sorted[i]->ndetails; k++) {
+            const pf_detail *d = &sorted[i]->details[k];
+            double dv;
+            if (detail_number(d, &dv) != 0)
+                continue;
+            start(&x, b, "preflight_check_detail", r);
+            label(&x, "id", sorted[i]->id ? sorted[i]->id : "");
+            label(&x, "file", sorted[i]->file);
+            label(&x, "detail", d->key);
+            end_labels(&x);
+            value(b, dv);
+        }
     }
     free(sorted);
 
@@ -332,6 +366,30 @@ void pf_metrics_guard_text(pf_buf *b, const pf_report *r,
         pf_buf_addf(b, " %lld.%03lld\n",
                     (long long)(st[i].last_pass_ms / 1000),
                     (long long)(st[i].last_pass_ms % 1000));
+    }
+    family(b, "preflight_guard_check_detail",
+           "The guard check's numeric details in the last guard cycle (KPI "
+           "values with their alert and kill thresholds beside them; "
+           "booleans as 1 or 0): what Prometheus alerts on.");
+    for (i = 0; i < n; i++) {
+        const char *p = st[i].details.data, *end;
+        for (; p != NULL && *p; p = end + 1) {
+            char key[256];
+            const char *tab = strchr(p, '\t');
+            end = strchr(p, '\n');
+            if (tab == NULL || end == NULL || tab > end ||
+                (size_t)(tab - p) >= sizeof key)
+                break;
+            memcpy(key, p, (size_t)(tab - p));
+            key[tab - p] = '\0';
+            start(&x, b, "preflight_guard_check_detail", r);
+            label(&x, "id", st[i].id);
+            label(&x, "detail", key);
+            end_labels(&x);
+            pf_buf_addc(b, ' ');
+            pf_buf_add(b, tab + 1, (size_t)(end - tab - 1));
+            pf_buf_addc(b, '\n');
+        }
     }
     family(b, "preflight_guard_cycles",
            "Guard cycles finished since COMMAND started.");

@@ -47,7 +47,8 @@ return { id = "g", title = "guard check", tags = { "guard" },
     if preflight.fs.stat("FAIL") then
       return preflight.fail("FAIL seen in phase " .. ctx.phase)
     end
-    return preflight.pass("fine in phase " .. ctx.phase)
+    return preflight.pass("fine in phase " .. ctx.phase,
+      { fill_rate_pct = 97.5, fill_rate_pct_alert_min = 90, alert = false, note = "x" })
   end }
 EOF
 cat >"$P/checks/g3.lua" <<'EOF'
@@ -84,7 +85,9 @@ done_with() {
 
 # ---- COMMAND ends by itself: its status, the stop document ------------------
 expect 7 "exit status is COMMAND's" "$BIN" exec --guard --evidence "$P/ev/a.json" \
-    --metrics "$P/m/a.prom" --metrics-label run=exec checks -- sh -c 'exit 7'
+    --metrics "$P/m/a.prom" --metrics-label run=exec checks -- sh -c \
+    'n=0; until grep -q "^preflight_guard_cycles{run=\"exec\"} [1-9]" m/a.prom 2>/dev/null; do
+         n=$((n + 1)); [ $n -gt 1200 ] && exit 9; sleep 0.1; done; exit 7'
 [ "$(stopq ev/a.json "d['started'], d['exit_code'], d['guard']['stop'], d['guard']['checks']")" = "True None None ['g', 'g3']" ] \
     && ok || bad "start document: $(stopq ev/a.json "d['started'], d['exit_code'], d['guard']")"
 [ "$(stopq ev/a-stop.json "d['started'], d['exit_code'], d['guard']['stop']['by'], d['guard']['stop']['command_exit_code'], d['guard']['stop']['command_signal']")" = "True 7 command-exited 7 None" ] \
@@ -93,6 +96,11 @@ schema ev/a.json
 schema ev/a-stop.json
 contains "metrics: guard series, labelled" m/a.prom 'preflight_guard_stopped{run="exec"} 1'
 contains "metrics: a guard check's series" m/a.prom 'preflight_guard_check_failures_limit{run="exec",id="g3",required="true"} 3'
+contains "metrics: a KPI value for alerts" m/a.prom 'preflight_check_detail{run="exec",id="g",file="checks/g.lua",detail="fill_rate_pct"} 97.5'
+contains "metrics: a guard cycle's KPI value" m/a.prom 'preflight_guard_check_detail{run="exec",id="g",detail="fill_rate_pct"} 97.5'
+contains "metrics: its threshold beside it" m/a.prom 'preflight_guard_check_detail{run="exec",id="g",detail="fill_rate_pct_alert_min"} 90'
+contains "metrics: booleans as 0 or 1" m/a.prom 'preflight_guard_check_detail{run="exec",id="g",detail="alert"} 0'
+lacks "metrics: strings are not samples" m/a.prom 'detail="note"'
 if command -v promtool >/dev/null 2>&1; then
     promtool check metrics <m/a.prom >"$T/promtool.out" 2>&1 && ok || {
         bad "promtool rejects the guard's metrics"; sed 's/^/    /' "$T/promtool.out"; }

@@ -468,7 +468,7 @@ static void test_metrics_series_and_escaping(void **state)
     assert_has(m, "preflight_run_info{version=\"");
     /* every family has HELP and TYPE */
     assert_int_equal(count_of(m, "# HELP "), count_of(m, "# TYPE "));
-    assert_int_equal(count_of(m, "# TYPE "), 9);
+    assert_int_equal(count_of(m, "# TYPE "), 10);
     free(m);
 }
 
