@@ -827,6 +827,108 @@ sh "$T/ex/pod_stale.sh" >"$T/out" 2>&1
 [ $? -eq 3 ] && ok || bad "k8s bot container with a stale arm time: want 3"
 [ -e "$T/ex/started" ] && bad "k8s: the bot started with a stale arm time" || ok
 
+# Prometheus: the guard's alert rules load (promtool check rules), are the
+# RUNBOOK's, and fire on the metrics a real guarded exec wrote: a guard
+# check failing in its cycle stops the bot (PreflightGuardStopped,
+# PreflightGuardCheckNotPassing); the same series with the bot running and
+# no cycle for 15 minutes (PreflightGuardCyclesStalled,
+# PreflightGuardCheckNoRecentPass)
+RULES="$EX/prometheus/preflight-guard.rules.yml"
+py "the RUNBOOK shows the example's alert rules" "
+import sys
+rules = open(sys.argv[1]).read()
+doc = open(sys.argv[2]).read()
+body = rules[rules.index('groups:'):]
+assert '\`\`\`yaml\n' + body + '\`\`\`' in doc, 'docs/RUNBOOK.md does not hold the rules of ' + sys.argv[1]" \
+    "$RULES" "$SRC/docs/RUNBOOK.md"
+if command -v promtool >/dev/null 2>&1; then
+    promtool check rules "$RULES" >"$T/promtool.out" 2>&1 && ok ||
+        { bad "promtool check rules $RULES"; sed 's/^/    /' "$T/promtool.out"; }
+    mkdir -p "$T/pr/checks"
+    cat >"$T/pr/checks/g.lua" <<'LUA'
+return { id = "pr.g", title = "fails in guard cycles", tags = { "guard" },
+  run = function(ctx)
+    if ctx.phase == "guard" then return preflight.fail("down") end
+    return preflight.pass("up")
+  end }
+LUA
+    printf 'pr.g\n' >"$T/pr/checks/manifest"
+    printf 'guard_interval_s = 1\nstop_grace_ms = 100\n' >"$T/pr/checks/policy"
+    (cd "$T/pr" && "$BIN" exec --guard --quiet --metrics "$T/pr/m.prom" --metrics-label run=exec \
+        --evidence "$T/pr/ev.json" checks -- sleep 120) >"$T/out" 2>&1
+    [ $? -eq 3 ] && ok || { bad "prometheus: the guard did not stop the bot"; cat "$T/out"; }
+    $PY - "$T/pr/m.prom" "$RULES" >"$T/pr/test.yml" <<'PYEOF'
+import re, sys
+series = {}
+for line in open(sys.argv[1]):
+    if line.startswith('#') or not line.strip():
+        continue
+    name, value = line.rsplit(' ', 1)
+    if not name.startswith('preflight_guard_'):
+        continue
+    m = re.match(r'([a-z_]+)(?:\{(.*)\})?$', name)
+    labels = 'instance="bot-1",job="node"' + (',' + m.group(2) if m.group(2) else '')
+    series[m.group(1) + '{' + labels + '}'] = float(value)
+def inp(over):
+    out = []
+    for k, v in series.items():
+        v = over(k, v)
+        out.append('      - series: %s\n        values: "%s+0x15"' % (repr(k), repr(v)))
+    return '\n'.join(out)
+s = lambda k, v: v
+assert series['preflight_guard_stopped{instance="bot-1",job="node",run="exec"}'] == 1
+assert series['preflight_guard_check_failures_in_a_row{instance="bot-1",job="node",run="exec",id="pr.g"}'] == 1
+running = lambda k, v: 0.0 if k.startswith('preflight_guard_stopped') else v
+print('''rule_files:
+  - %s
+evaluation_interval: 1m
+tests:
+  - interval: 1m
+    input_series:
+%s
+    alert_rule_test:
+      - eval_time: 10m
+        alertname: PreflightGuardStopped
+        exp_alerts:
+          - exp_labels: {severity: page, instance: bot-1, job: node, run: exec}
+            exp_annotations:
+              summary: "the bot on bot-1 has ended: read EVIDENCE-stop.json and the guard-stop audit line"
+      - eval_time: 10m
+        alertname: PreflightGuardCheckNotPassing
+        exp_alerts:
+          - exp_labels: {severity: warning, instance: bot-1, job: node, run: exec, id: pr.g}
+            exp_annotations:
+              summary: "guard check pr.g on bot-1 did not pass 1 cycle(s) in a row"
+      - eval_time: 10m
+        alertname: PreflightGuardCyclesStalled
+      - eval_time: 10m
+        alertname: PreflightGuardCheckNoRecentPass
+  - interval: 1m
+    input_series:
+%s
+    alert_rule_test:
+      - eval_time: 15m
+        alertname: PreflightGuardStopped
+      - eval_time: 15m
+        alertname: PreflightGuardCyclesStalled
+        exp_alerts:
+          - exp_labels: {severity: page, instance: bot-1, job: node, run: exec}
+            exp_annotations:
+              summary: "no guard cycle on bot-1 for 10 minutes: check preflight and the bot, engage the kill switch if in doubt"
+      - eval_time: 15m
+        alertname: PreflightGuardCheckNoRecentPass
+        exp_alerts:
+          - exp_labels: {severity: page, instance: bot-1, job: node, run: exec, id: pr.g}
+            exp_annotations:
+              summary: "guard check pr.g on bot-1 has not passed for 10 minutes"
+''' % (sys.argv[2], inp(s), inp(running)))
+PYEOF
+    promtool test rules "$T/pr/test.yml" >"$T/promtool.out" 2>&1 && ok ||
+        { bad "promtool test rules: the guard's alerts on a guarded exec's metrics"; sed 's/^/    /' "$T/promtool.out" | head -40; }
+else
+    note "promtool absent: the guard's alert rules not tested"
+fi
+
 # CI: the job keeps the evidence whatever happens, and its run step works
 CI="$EX/ci/github-actions.yml"
 py "ci job structure" "
