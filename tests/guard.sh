@@ -257,4 +257,18 @@ wait "$PF"
 [ -e "$L/KILL_SWITCH" ] && ok || bad "the switch was not engaged for a changed pack"
 expect 0 "audit chain intact after the stop" "$BIN" audit verify "$L/audit.jsonl"
 
+# a check file changed while COMMAND runs: the next guard cycle finds the
+# pack off its lock, engages the switch and stops COMMAND (pack-changed);
+# COMMAND ends by itself after 120 s if it does not (exit 0, not 3)
+rm -f "$L/started"
+live_env expect 3 "live exec: the pack changed under the guard" "$BIN" exec --http real \
+    --evidence "$L/e3.json" checks -- sh -c 'echo "-- changed" >>checks/a.lua; touch started; exec sleep 120'
+[ "$(jsonq "$L/e3-stop.json" "d['guard']['stop']['by'], d['exit_code']")" = "pack-changed 3" ] \
+    && ok || bad "pack-changed stop: $(jsonq "$L/e3-stop.json" "d['guard']['stop']")"
+contains "the switch says why" "$L/KILL_SWITCH" "the pack changed"
+"$BIN" audit show "$L/audit.jsonl" --format json >"$T/audit.json" 2>&1
+contains "guard-stop pack-changed recorded" "$T/audit.json" '"outcome":"pack-changed"'
+rm -f "$L/KILL_SWITCH" "$L/started"
+pass_check "$L/checks/a.lua" live.a guard
+
 finish guard

@@ -682,6 +682,15 @@ assert '--' in argv and argv.index('--') < len(argv) - 1, argv
 assert set(s['RestartPreventExitStatus'].split()) >= {'1', '2', '3'}
 assert s.get('Restart', 'no') == 'no', 'a LIVE bot is never restarted without a new approval'
 assert '--kill-switch' not in argv, 'live takes the kill switch from the policy'
+# the guard (DESIGN 8.8): the exec is guarded in paper too; systemd sends
+# SIGTERM to preflight only (it forwards and stops the rest itself), and
+# waits longer than any stop_grace_ms (at most 60000 ms) before SIGKILL
+assert '--guard' in argv[:argv.index('--')], 'ExecStart is the guarded exec'
+assert s.get('KillMode') == 'mixed', 'KillMode=mixed: SIGTERM to preflight, SIGKILL to the rest'
+tss = s['TimeoutStopSec']
+assert tss.isdigit() and int(tss) * 1000 > 60000, 'TimeoutStopSec above the largest stop_grace_ms'
+assert s.get('Type', 'simple') != 'notify' or s.get('NotifyAccess') == 'all', \
+    'a Type=notify bot is preflight\'s child: NotifyAccess=all'
 assert s['User'] and s['WorkingDirectory']
 assert cp['Install']['WantedBy']" "$UNIT"
 mkdir -p "$T/ex/srv/checks" "$T/ex/srv/evidence" "$T/ex/state" "$T/ex/tc"
@@ -718,6 +727,10 @@ ls "$T/ex/srv/evidence/"*-exec.json >/dev/null 2>&1 && ok || bad "systemd ExecSt
 [ -s "$T/ex/tc/arbitrage-preflight.prom" ] && ok || bad "systemd ExecStart wrote no metrics"
 grep -q '^preflight_run_verdict{run="exec"} 0$' "$T/ex/tc/arbitrage-preflight.prom" && ok ||
     bad "systemd ExecStart: metrics without the run=exec label"
+grep -q '^preflight_guard_stopped{run="exec"} 1$' "$T/ex/tc/arbitrage-preflight.prom" && ok ||
+    bad "systemd ExecStart: no guard metrics (not guarded?)"
+ls "$T/ex/srv/evidence/"*-exec-stop.json >/dev/null 2>&1 && ok ||
+    bad "systemd ExecStart wrote no stop document (not guarded?)"
 rm -f "$T/ex/started"
 "$BIN" kill --reason "test" --kill-switch "$T/ex/state/KILL_SWITCH" >/dev/null
 (cd "$T/ex/srv" && eval "$EXEC") >"$T/out" 2>&1
@@ -725,8 +738,10 @@ rm -f "$T/ex/started"
 [ -e "$T/ex/started" ] && bad "bot started with the kill switch engaged" || ok
 rm -f "$T/ex/state/KILL_SWITCH"
 
-# Kubernetes: the Pod's structure, then its initContainer's arm with the
-# Pod's environment against a live-ready pack
+# Kubernetes: the Pod's structure, then its init container and the bot
+# container's guarded exec, with the Pod's environment, against a
+# live-ready pack with a required guard check; COMMAND is the bot's own
+# start (examples/verify/bot-start.sh), which verifies the signed evidence
 POD="$EX/k8s/pod.yaml"
 py "k8s pod structure" "
 import sys, yaml
@@ -734,55 +749,185 @@ d = yaml.safe_load(open(sys.argv[1]))
 assert d['apiVersion'] == 'v1' and d['kind'] == 'Pod'
 sp = d['spec']
 assert sp['restartPolicy'] == 'Never'
-ic = sp['initContainers']
-assert len(ic) >= 1
-arm = ic[0]
-cmd = arm.get('command', []) + arm.get('args', [])
-assert cmd[0].endswith('preflight') and cmd[1] == 'arm', cmd
-env = {e['name']: e.get('value') for e in arm['env']}
-assert env['ARBITRAGE_ENV'] == 'live' and env['LIVE_ARM_ACK'] == 'I_UNDERSTAND_LIVE_RISK'
-assert 'LIVE_ARM_AT' in env and 'LIVE_MAX_NOTIONAL_USD' in env
+# above the largest stop_grace_ms (60000 ms): the guard stops the bot first
+assert int(sp['terminationGracePeriodSeconds']) > 60, sp.get('terminationGracePeriodSeconds')
 bot = sp['containers']
 assert len(bot) == 1 and bot[0]['name'] == 'bot'
-mounts = {m['name'] for m in arm['volumeMounts']} & {m['name'] for m in bot[0]['volumeMounts']}
-assert mounts, 'the init container and the bot share no volume'
-assert {v['name'] for v in sp['volumes']} >= mounts" "$POD"
+cmd = bot[0].get('command', []) + bot[0].get('args', [])
+assert cmd[0].endswith('preflight') and cmd[1] == 'exec', 'the bot container runs the guarded preflight exec: %r' % cmd
+assert '--' in cmd and cmd[cmd.index('--') + 1].endswith('/bot-start.sh'), 'COMMAND is the bot start that verifies: %r' % cmd
+assert '--sign-key' in cmd[:cmd.index('--')], cmd
+env = {e['name']: e.get('value') for e in bot[0]['env']}
+assert env['ARBITRAGE_ENV'] == 'live' and env['LIVE_ARM_ACK'] == 'I_UNDERSTAND_LIVE_RISK'
+assert 'LIVE_ARM_AT' in env and 'LIVE_MAX_NOTIONAL_USD' in env and 'LIVE_APPROVALS' in env
+for c in sp.get('initContainers', []):
+    assert not c['command'][0].endswith('preflight'), 'an init container must not use the approval'
+vols = {v['name'] for v in sp['volumes']}
+assert {m['name'] for m in bot[0]['volumeMounts']} <= vols" "$POD"
 NOW=$(date -u +%Y-%m-%dT%H:%M:%SZ)
 # the pack as a deployment has it: policy on the state volume, an
-# approver, a lock; the approval is made for the Pod's cap and host id
-live_pack "$T/ex/srv/checks" "$(printf 'kill_switch = %s\naudit = %s' \
+# approver, a lock, a required guard check; the approval is made for the
+# Pod's cap and host id; the evidence key as the Secret holds it
+pass_check "$T/ex/srv/checks/a.lua" ex.a guard
+live_pack "$T/ex/srv/checks" "$(printf 'kill_switch = %s\naudit = %s\nguard_interval_s = 1' \
     "$T/ex/state/KILL_SWITCH" "$T/ex/state/audit.jsonl")" || bad "k8s pack"
+mkdir -p "$T/ex/secret" "$T/ex/pub" "$T/ex/key" "$T/ex/bin"
+"$BIN" keygen --out "$T/ex/secret/evidence.key" --name host-evidence >"$T/ex/pub/evidence.pub" 2>/dev/null ||
+    bad "k8s evidence key"
+chmod 0440 "$T/ex/secret/evidence.key" # as the Secret volume under fsGroup
+ln -s "$BIN" "$T/ex/bin/preflight"     # bot-start.sh runs preflight verify
+printf '#!/bin/sh\ntouch %s/ex/started\n' "$T" >"$T/ex/arbitrage-bot"
+chmod +x "$T/ex/arbitrage-bot"
+rm -f "$T/ex/started"
 TOKEN=$(PREFLIGHT_HOST_ID=arbitrage-bot approval "$T/ex/srv/checks" 250)
-$PY - "$POD" "$T/ex" "$BIN" "$NOW" "$TOKEN" >"$T/ex/arm.sh" <<'PYEOF'
+$PY - "$POD" "$T/ex" "$BIN" "$NOW" "$TOKEN" "$SRC" >"$T/ex/pod.sh" <<'PYEOF'
 import shlex, sys, yaml
 d = yaml.safe_load(open(sys.argv[1]))
-arm = d['spec']['initContainers'][0]
-root, binary, now, token = sys.argv[2], sys.argv[3], sys.argv[4], sys.argv[5]
+root, binary, now, token, src = sys.argv[2:7]
 def sub(s):
     return (s.replace('/var/lib/arbitrage', root + '/state')
-             .replace('/srv/arbitrage', root + '/srv').replace('__ARM_AT__', now)
-             .replace('__APPROVALS__', token))
+             .replace('/srv/arbitrage/bin/bot-start.sh', src + '/examples/verify/bot-start.sh')
+             .replace('/srv/arbitrage/bin/arbitrage-bot', root + '/arbitrage-bot')
+             .replace('/srv/arbitrage', root + '/srv')
+             .replace('/run/preflight-key', root + '/key')
+             .replace('/etc/preflight-secret', root + '/secret')
+             .replace('/etc/preflight', root + '/pub')
+             .replace('__ARM_AT__', now).replace('__APPROVALS__', token))
+for c in d['spec'].get('initContainers', []):
+    print(' '.join(map(shlex.quote, map(sub, c['command'] + c.get('args', [])))) + ' || exit 70')
+bot = d['spec']['containers'][0]
 # a volume mounted with a subPath: a symlink to that folder of the volume
-for m in arm['volumeMounts']:
+for m in bot['volumeMounts']:
     if m.get('subPath'):
-        src = sub('/var/lib/arbitrage') + '/' + m['subPath']
-        dst = sub(m['mountPath'])
-        print('mkdir -p %s && rm -rf %s && ln -s %s %s' % tuple(
-            map(shlex.quote, (src, dst, src, dst))))
-cmd = [binary] + [sub(a) for a in (arm['command'] + arm.get('args', []))[1:]]
-env = ' '.join('%s=%s' % (e['name'], shlex.quote(sub(e['value']))) for e in arm['env'])
-print('cd %s && env %s %s' % (shlex.quote(sub(arm['workingDir'])), env, ' '.join(map(shlex.quote, cmd))))
+        s = sub('/var/lib/arbitrage') + '/' + m['subPath']
+        t = sub(m['mountPath'])
+        print('mkdir -p %s && rm -rf %s && ln -s %s %s' % tuple(map(shlex.quote, (s, t, s, t))))
+cmd = [binary] + [sub(a) for a in (bot['command'] + bot.get('args', []))[1:]]
+env = ' '.join('%s=%s' % (e['name'], shlex.quote(sub(e['value']))) for e in bot['env'])
+print('cd %s && PATH=%s:$PATH env %s %s' % (shlex.quote(sub(bot['workingDir'])),
+      shlex.quote(root + '/bin'), env, ' '.join(map(shlex.quote, cmd))))
 PYEOF
-sh "$T/ex/arm.sh" >"$T/out" 2>"$T/err"
-[ $? -eq 0 ] && ok || { bad "k8s initContainer arm: want ARMED (exit 0)"; cat "$T/out" "$T/err"; }
-py "k8s arm printed armed evidence" "
-import json, sys
-d = json.load(open(sys.argv[1]))
-assert d['arming']['state'] == 'armed' and d['verdict'] == 'pass', d['arming']" "$T/out"
-ls "$T/ex/state/evidence/"*-arm.json >/dev/null 2>&1 && ok || bad "k8s arm kept no evidence on the volume"
-sed "s/LIVE_ARM_AT=[^ ]*Z /LIVE_ARM_AT=2020-01-01T00:00:00Z /" "$T/ex/arm.sh" >"$T/ex/arm_stale.sh"
-sh "$T/ex/arm_stale.sh" >"$T/out" 2>&1
-[ $? -eq 3 ] && ok || bad "k8s initContainer with a stale arm time: want 3"
+sh "$T/ex/pod.sh" >"$T/out" 2>"$T/err"
+[ $? -eq 0 ] && ok || { bad "k8s bot container: want the bot's status 0"; cat "$T/out" "$T/err"; }
+[ "$(stat -c %a "$T/ex/key/evidence.key" 2>/dev/null)" = 400 ] && ok || bad "k8s init container: key not copied 0400"
+[ -e "$T/ex/started" ] && ok || { bad "k8s: the bot did not start (bot-start.sh refused?)"; cat "$T/err"; }
+ls "$T/ex/state/evidence/"*-exec.json >/dev/null 2>&1 && ok || bad "k8s exec kept no evidence on the volume"
+py "k8s exec: armed start document, guarded stop document" "
+import glob, json, sys
+st = glob.glob(sys.argv[1] + '/*-exec.json')
+assert len(st) == 1, st
+d = json.load(open(st[0]))
+assert d['arming']['state'] == 'armed' and d['started'] is True and d['guard']['checks'] == ['ex.a'], d['arming']
+s = json.load(open(st[0][:-5] + '-stop.json'))
+assert s['guard']['stop']['by'] == 'command-exited' and s['exit_code'] == 0, s['guard']" "$T/ex/state/evidence"
+grep -q '"command":"guard-stop"' "$T/ex/state/audit.jsonl" && ok || bad "k8s: no guard-stop line in the audit log"
+rm -f "$T/ex/started"
+sed "s/LIVE_ARM_AT=[^ ]*Z /LIVE_ARM_AT=2020-01-01T00:00:00Z /" "$T/ex/pod.sh" >"$T/ex/pod_stale.sh"
+sh "$T/ex/pod_stale.sh" >"$T/out" 2>&1
+[ $? -eq 3 ] && ok || bad "k8s bot container with a stale arm time: want 3"
+[ -e "$T/ex/started" ] && bad "k8s: the bot started with a stale arm time" || ok
+
+# Prometheus: the guard's alert rules load (promtool check rules), are the
+# RUNBOOK's, and fire on the metrics a real guarded exec wrote: a guard
+# check failing in its cycle stops the bot (PreflightGuardStopped,
+# PreflightGuardCheckNotPassing); the same series with the bot running and
+# no cycle for 15 minutes (PreflightGuardCyclesStalled,
+# PreflightGuardCheckNoRecentPass)
+RULES="$EX/prometheus/preflight-guard.rules.yml"
+py "the RUNBOOK shows the example's alert rules" "
+import sys
+rules = open(sys.argv[1]).read()
+doc = open(sys.argv[2]).read()
+body = rules[rules.index('groups:'):]
+assert '\`\`\`yaml\n' + body + '\`\`\`' in doc, 'docs/RUNBOOK.md does not hold the rules of ' + sys.argv[1]" \
+    "$RULES" "$SRC/docs/RUNBOOK.md"
+if command -v promtool >/dev/null 2>&1; then
+    promtool check rules "$RULES" >"$T/promtool.out" 2>&1 && ok ||
+        { bad "promtool check rules $RULES"; sed 's/^/    /' "$T/promtool.out"; }
+    mkdir -p "$T/pr/checks"
+    cat >"$T/pr/checks/g.lua" <<'LUA'
+return { id = "pr.g", title = "fails in guard cycles", tags = { "guard" },
+  run = function(ctx)
+    if ctx.phase == "guard" then return preflight.fail("down") end
+    return preflight.pass("up")
+  end }
+LUA
+    printf 'pr.g\n' >"$T/pr/checks/manifest"
+    printf 'guard_interval_s = 1\nstop_grace_ms = 100\n' >"$T/pr/checks/policy"
+    (cd "$T/pr" && "$BIN" exec --guard --quiet --metrics "$T/pr/m.prom" --metrics-label run=exec \
+        --evidence "$T/pr/ev.json" checks -- sleep 120) >"$T/out" 2>&1
+    [ $? -eq 3 ] && ok || { bad "prometheus: the guard did not stop the bot"; cat "$T/out"; }
+    $PY - "$T/pr/m.prom" "$RULES" >"$T/pr/test.yml" <<'PYEOF'
+import re, sys
+series = {}
+for line in open(sys.argv[1]):
+    if line.startswith('#') or not line.strip():
+        continue
+    name, value = line.rsplit(' ', 1)
+    if not name.startswith('preflight_guard_'):
+        continue
+    m = re.match(r'([a-z_]+)(?:\{(.*)\})?$', name)
+    labels = 'instance="bot-1",job="node"' + (',' + m.group(2) if m.group(2) else '')
+    series[m.group(1) + '{' + labels + '}'] = float(value)
+def inp(over):
+    out = []
+    for k, v in series.items():
+        v = over(k, v)
+        out.append('      - series: %s\n        values: "%s+0x15"' % (repr(k), repr(v)))
+    return '\n'.join(out)
+s = lambda k, v: v
+assert series['preflight_guard_stopped{instance="bot-1",job="node",run="exec"}'] == 1
+assert series['preflight_guard_check_failures_in_a_row{instance="bot-1",job="node",run="exec",id="pr.g"}'] == 1
+running = lambda k, v: 0.0 if k.startswith('preflight_guard_stopped') else v
+print('''rule_files:
+  - %s
+evaluation_interval: 1m
+tests:
+  - interval: 1m
+    input_series:
+%s
+    alert_rule_test:
+      - eval_time: 10m
+        alertname: PreflightGuardStopped
+        exp_alerts:
+          - exp_labels: {severity: page, instance: bot-1, job: node, run: exec}
+            exp_annotations:
+              summary: "the bot on bot-1 has ended: read EVIDENCE-stop.json and the guard-stop audit line"
+      - eval_time: 10m
+        alertname: PreflightGuardCheckNotPassing
+        exp_alerts:
+          - exp_labels: {severity: warning, instance: bot-1, job: node, run: exec, id: pr.g}
+            exp_annotations:
+              summary: "guard check pr.g on bot-1 did not pass 1 cycle(s) in a row"
+      - eval_time: 10m
+        alertname: PreflightGuardCyclesStalled
+      - eval_time: 10m
+        alertname: PreflightGuardCheckNoRecentPass
+  - interval: 1m
+    input_series:
+%s
+    alert_rule_test:
+      - eval_time: 15m
+        alertname: PreflightGuardStopped
+      - eval_time: 15m
+        alertname: PreflightGuardCyclesStalled
+        exp_alerts:
+          - exp_labels: {severity: page, instance: bot-1, job: node, run: exec}
+            exp_annotations:
+              summary: "no guard cycle on bot-1 for 10 minutes: check preflight and the bot, engage the kill switch if in doubt"
+      - eval_time: 15m
+        alertname: PreflightGuardCheckNoRecentPass
+        exp_alerts:
+          - exp_labels: {severity: page, instance: bot-1, job: node, run: exec, id: pr.g}
+            exp_annotations:
+              summary: "guard check pr.g on bot-1 has not passed for 10 minutes"
+''' % (sys.argv[2], inp(s), inp(running)))
+PYEOF
+    promtool test rules "$T/pr/test.yml" >"$T/promtool.out" 2>&1 && ok ||
+        { bad "promtool test rules: the guard's alerts on a guarded exec's metrics"; sed 's/^/    /' "$T/promtool.out" | head -40; }
+else
+    note "promtool absent: the guard's alert rules not tested"
+fi
 
 # CI: the job keeps the evidence whatever happens, and its run step works
 CI="$EX/ci/github-actions.yml"
