@@ -561,7 +561,7 @@ static int show_line(void *ud, size_t no, const char *s, size_t n)
     pf_json_field(s, n, "pack", pack, sizeof pack);
     pf_json_field(s, n, "reason", reason, sizeof reason);
     pack[12] = '\0'; /* the digest's first 12 digits */
-    pf_buf_addf(w->b, "%6s  %-24s %-10s %-8s exit %-3s %s@%s  pack %s%s%s\n",
+    pf_buf_addf(w->b, "%6s  %-24s %-10s %-12s exit %-3s %s@%s  pack %s%s%s\n",
                 seq, t, cmd, oc, ex, user, host, pack,
                 reason[0] == '-' && reason[1] == '\0' ? "" : "  ",
                 reason[0] == '-' && reason[1] == '\0' ? "" : reason);

@@ -619,7 +619,12 @@ static void cycle_end(guard *g)
                                 sizeof pwhy) != 0) {
             char r[800];
             snprintf(r, sizeof r, "the pack changed: %s", pwhy);
-            pf_kill_switch_engage(g->gc->kill_switch, r, pwhy, sizeof pwhy);
+            if (pf_kill_switch_engage(g->gc->kill_switch, r, pwhy,
+                                      sizeof pwhy) < 0)
+                fprintf(stderr, "preflight: guard: cannot write the kill "
+                                "switch %s: %s (stopping COMMAND all the "
+                                "same)\n",
+                        g->gc->kill_switch, pwhy);
             stop_begin(g, PF_STOP_PACK, r);
         }
     }

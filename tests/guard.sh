@@ -243,20 +243,6 @@ live_env expect 0 "live exec guarded" "$BIN" exec --http real --evidence "$L/e2.
 "$BIN" audit show "$L/audit.jsonl" --format json >"$T/audit.json" 2>&1
 contains "guard-stop recorded" "$T/audit.json" '"guard-stop"'
 expect 0 "audit chain intact" "$BIN" audit verify "$L/audit.jsonl"
-# a check edited while the bot runs: the next cycle sees the pack no
-# longer matches its lock, engages the switch and stops the bot
-rm -f "$L/started"
-live_env "$BIN" exec --http real --evidence "$L/e3.json" checks -- sh -c 'touch started; exec sleep 600' \
-    >"$T/pc.out" 2>"$T/pc.err" &
-PF=$!
-wait_for "$L/started" || bad "live COMMAND did not start"
-printf -- '-- edited after the approval\n' >>"$L/checks/a.lua"
-wait "$PF"
-[ $? = 3 ] && ok || bad "a changed pack did not stop the live bot with exit 3"
-[ "$(jsonq "$L/e3-stop.json" "d['guard']['stop']['by']")" = "pack-changed" ] && ok || bad "stop by: $(jsonq "$L/e3-stop.json" "d['guard']['stop']")"
-[ -e "$L/KILL_SWITCH" ] && ok || bad "the switch was not engaged for a changed pack"
-expect 0 "audit chain intact after the stop" "$BIN" audit verify "$L/audit.jsonl"
-
 # a check file changed while COMMAND runs: the next guard cycle finds the
 # pack off its lock, engages the switch and stops COMMAND (pack-changed);
 # COMMAND ends by itself after 120 s if it does not (exit 0, not 3)
