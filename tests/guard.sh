@@ -140,6 +140,31 @@ done_with gc 3
 wait_gone "$(cat gc.pid)" && ok "the setsid grandchild is gone" || bad "the setsid grandchild survived the stop"
 rm -f KS started gc.pid
 
+# a bot writing a log next to the switch does not wake the guard per write
+# (it did: IN_MODIFY on the folder, about 1000 wake-ups a second for a log
+# appended 1000 times a second); the switch still stops it afterwards
+cat >logbot <<'EOF2'
+#!/bin/sh
+# COMMAND: append 200 lines to a file in the switch's folder, count the
+# guard's (its parent's) wake-ups meanwhile, then wait to be stopped
+cs() { sed -n 's/^voluntary_ctxt_switches:[[:space:]]*//p' "/proc/$PPID/status"; }
+a=$(cs)
+i=0
+while [ $i -lt 200 ]; do echo "line $i" >>bot.log; sleep 0.005; i=$((i + 1)); done
+echo $(($(cs) - a)) >wakeups.tmp && mv wakeups.tmp wakeups
+exec sleep 600
+EOF2
+chmod +x logbot
+rm -f wakeups bot.log
+run lb ./logbot
+wait_for wakeups || bad "the log bot did not finish"
+w=$(cat wakeups)
+[ "$w" -lt 50 ] && ok "guard wake-ups during 200 writes in its folder: $w" \
+    || bad "the guard woke $w times for 200 writes next to the switch"
+"$BIN" kill --reason "after the log" checks >/dev/null
+done_with lb 3
+rm -f KS wakeups bot.log
+
 # the switch's folder removed while COMMAND runs: engaged
 printf 'kill_switch = ksdir/KS\nguard_interval_s = 1\nstop_grace_ms = 300\n' >checks/policy
 mkdir -p ksdir
