@@ -45,6 +45,19 @@ static const int forwarded[] = {SIGTERM, SIGINT,  SIGHUP,
                                 SIGQUIT, SIGUSR1, SIGUSR2};
 #define NFORWARDED (sizeof forwarded / sizeof forwarded[0])
 
+/* Job-control stops: ignored by the guard (a stopped guard would leave
+ * COMMAND unsupervised, the switch unread); COMMAND gets the caller's
+ * dispositions back. */
+static const int jobstops[] = {SIGTSTP, SIGTTIN, SIGTTOU};
+#define NJOBSTOPS (sizeof jobstops / sizeof jobstops[0])
+static struct sigaction jobstop_orig[NJOBSTOPS];
+
+static void jobstops_restore(void)
+{
+    for (size_t i = 0; i < NJOBSTOPS; i++)
+        sigaction(jobstops[i], &jobstop_orig[i], NULL);
+}
+
 size_t pf_guard_required(const pf_check *checks, size_t n,
                          char *const *manifest, size_t nmanifest)
 {
@@ -91,12 +104,85 @@ static pid_t parent_of(const char *pid)
     return (pid_t)pp;
 }
 
+/* Append the children of pid (every thread's children file) to *list.
+ * Returns 0, or -1 when pid has no readable task folder (it is gone, or
+ * /proc has no children files: then the caller scans all of /proc). */
+static int children_of(pid_t pid, pid_t **list, size_t *n, size_t *cap)
+{
+    char path[64], buf[4096];
+    struct dirent *de;
+    DIR *d;
+    int found = 0;
+
+    snprintf(path, sizeof path, "/proc/%ld/task", (long)pid);
+    if ((d = opendir(path)) == NULL)
+        return -1;
+    while ((de = readdir(d)) != NULL) {
+        char cpath[128], *p, *end;
+        ssize_t got;
+        int fd;
+        if (de->d_name[0] < '1' || de->d_name[0] > '9')
+            continue;
+        snprintf(cpath, sizeof cpath, "/proc/%ld/task/%.20s/children",
+                 (long)pid, de->d_name);
+        if ((fd = open(cpath, O_RDONLY | O_CLOEXEC)) < 0)
+            continue;
+        found = 1;
+        got = read(fd, buf, sizeof buf - 1);
+        close(fd);
+        if (got <= 0)
+            continue;
+        buf[got] = '\0';
+        for (p = buf;; p = end) {
+            long c = strtol(p, &end, 10);
+            pid_t *grow;
+            if (end == p)
+                break;
+            if (*n == *cap) {
+                *cap = *cap ? *cap * 2 : 64;
+                if ((grow = realloc(*list, *cap * sizeof *grow)) == NULL) {
+                    closedir(d);
+                    return -2;
+                }
+                *list = grow;
+            }
+            (*list)[(*n)++] = (pid_t)c;
+        }
+    }
+    closedir(d);
+    return found ? 0 : -1;
+}
+
+/* Send sig to every process of this one's subtree, walking the kernel's
+ * children lists (cost: the subtree, not the host). Returns how many were
+ * signalled, or -1 when the lists cannot be read. */
+static long signal_subtree(int sig)
+{
+    pid_t *list = NULL;
+    size_t n = 0, cap = 0, i;
+    long count = 0;
+
+    if (children_of(getpid(), &list, &n, &cap) != 0) {
+        free(list);
+        return -1;
+    }
+    for (i = 0; i < n && i < 100000; i++) {
+        /* a child that is gone has no task folder: nothing below it */
+        if (children_of(list[i], &list, &n, &cap) == -2)
+            break;
+        if (kill(list[i], sig) == 0)
+            count++;
+    }
+    free(list);
+    return count;
+}
+
 /*
  * Send sig to every descendant of this process (children, theirs, ...:
- * found by their parent links in /proc, so a process that left COMMAND's
- * process group or session is found as well). Returns how many were
- * signalled, or -1 when /proc could not be read (then at least the
- * children in want[] are signalled).
+ * found by the kernel's children lists, else by the parent links of all
+ * of /proc, so a process that left COMMAND's process group or session is
+ * found as well). Returns how many were signalled, or -1 when /proc could
+ * not be read (then at least the children in want[] are signalled).
  */
 static long signal_tree(int sig, const pid_t *want, size_t nwant)
 {
@@ -106,9 +192,12 @@ static long signal_tree(int sig, const pid_t *want, size_t nwant)
     long count = 0;
     int changed;
     struct dirent *de;
-    DIR *d = opendir("/proc");
+    DIR *d;
 
-    if (d == NULL)
+    if ((count = signal_subtree(sig)) >= 0)
+        return count;
+    count = 0;
+    if ((d = opendir("/proc")) == NULL)
         goto fallback;
     while ((de = readdir(d)) != NULL) {
         pid_t pp;
@@ -424,8 +513,11 @@ static void stop_begin(guard *g, pf_stop_by by, const char *reason)
     if (g->stopping)
         return;
     g->stopping = 1;
-    g->res->by = by;
-    snprintf(g->res->reason, sizeof g->res->reason, "%s", reason);
+    if (g->cmd != 0 || !g->res->has_status) {
+        /* (COMMAND that ended by itself first ended by itself) */
+        g->res->by = by;
+        snprintf(g->res->reason, sizeof g->res->reason, "%s", reason);
+    }
     if (g->cyc > 0)
         kill(-g->cyc, SIGKILL);
     if (g->cmd > 0)
@@ -728,6 +820,7 @@ static pid_t start_child(guard *g, char *why, size_t whylen)
             _exit(127); /* preflight is already gone */
         signal(SIGCHLD, SIG_DFL);
         pf_signals_default();
+        jobstops_restore();
         sigprocmask(SIG_SETMASK, &g->old, NULL);
         execvp(g->gc->argv[0], g->gc->argv);
         e = errno;
@@ -761,8 +854,16 @@ static int setup(guard *g, char *why, size_t whylen)
     for (i = 0; i < NFORWARDED; i++)
         sigaddset(&set, forwarded[i]);
     sigaddset(&set, SIGCHLD);
+    sigaddset(&set, SIGALRM); /* caught by signals.c: not lost, forwarded */
     sigprocmask(SIG_BLOCK, &set, &g->old);
     signal(SIGCHLD, SIG_DFL); /* never SIG_IGN: children must be waited */
+    for (i = 0; i < NJOBSTOPS; i++) {
+        struct sigaction ign;
+        memset(&ign, 0, sizeof ign);
+        ign.sa_handler = SIG_IGN;
+        sigemptyset(&ign.sa_mask);
+        sigaction(jobstops[i], &ign, &jobstop_orig[i]);
+    }
     g->sfd = signalfd(-1, &set, SFD_CLOEXEC | SFD_NONBLOCK);
     g->w.fd = inotify_init1(IN_CLOEXEC | IN_NONBLOCK);
     g->w.wd = -1;
@@ -850,6 +951,20 @@ int pf_guard_run(const pf_guard_conf *gc, pf_guard_result *res)
         watch_look(&g.w, why, sizeof why) != 0) {
         res->exit_code = 3;
         goto not_started;
+    }
+    {
+        /* a signal caught before the guard blocked them (signals.c) or
+         * pending since: a stop was asked for, nothing starts */
+        sigset_t pend;
+        int sig = pf_signals_caught();
+        sigpending(&pend);
+        for (size_t i = 0; sig == 0 && i < NFORWARDED; i++)
+            sig = sigismember(&pend, forwarded[i]) ? forwarded[i] : 0;
+        if (sig != 0) {
+            snprintf(why, sizeof why, "interrupted by %s",
+                     pf_signal_name(sig));
+            goto not_started;
+        }
     }
     if ((g.cmd = start_child(&g, why, sizeof why)) < 0) {
         g.cmd = 0;

@@ -123,6 +123,19 @@ done_with ks 3
 contains "the reason names the switch" ev/ks-stop.json "drill stop"
 rm -f KS started
 
+# a job-control stop (Ctrl-Z, SIGTSTP) must not freeze the guard while
+# COMMAND trades on
+run tstp sh -c 'touch started; exec sleep 600'
+wait_for started || bad "COMMAND did not start"
+kill -TSTP "$PF"
+"$BIN" kill --reason "after a stop signal" checks >/dev/null
+if wait_for ev/tstp-stop.json; then ok "SIGTSTP does not stop the guard"; else
+    bad "the guard was stopped by SIGTSTP while COMMAND ran"
+    kill -CONT "$PF"
+fi
+done_with tstp 3
+rm -f KS started
+
 # TERM ignored: SIGKILL after the grace
 run term sh -c 'trap "" TERM; touch started; while :; do sleep 1; done'
 wait_for started || bad "COMMAND did not start"
