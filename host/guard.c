@@ -426,6 +426,8 @@ static void cycle_main(const pf_guard_conf *gc, const size_t *idx, size_t ng,
     cap = gc->interval_ms > 1000 ? gc->interval_ms : 1000;
     if (cfg.run_timeout_ms > cap)
         cfg.run_timeout_ms = cap;
+    if (cfg.timeout_ms > cfg.run_timeout_ms) /* the limit a timeout names */
+        cfg.timeout_ms = cfg.run_timeout_ms;
     pf_run(&cfg, cs, ng, PF_JOB_RUN);
     pf_buf_init(&b);
     for (i = 0; i < ng; i++)

@@ -229,6 +229,23 @@ expect 3 "three failures in a row stop" "$BIN" exec --guard --evidence "$P/ev/t4
     && ok || bad "guard_failures 3: $(stopq ev/t4-stop.json "d['guard']['stop']")"
 rm -f KS FAIL3
 
+# a guard check that hangs is a timeout of the cycle's own limit (the
+# interval, at least 1 s), named as such, and stops COMMAND
+H=$T/hang
+mkdir -p "$H/checks"
+cat >"$H/checks/h.lua" <<'EOF'
+return { id = "h", title = "hangs in guard cycles", tags = { "guard" },
+  run = function(ctx)
+    if ctx.phase == "guard" then while true do end end
+    return preflight.pass("fine at start")
+  end }
+EOF
+printf 'h\n' >"$H/checks/manifest"
+printf 'kill_switch = KS\nguard_interval_s = 1\nstop_grace_ms = 300\n' >"$H/checks/policy"
+expect 3 "a hung guard check stops COMMAND" "$BIN" exec --guard --evidence "$H/ev.json" "$H/checks" -- sleep 600
+[ "$(jsonq "$H/ev-stop.json" "d['guard']['stop']['by']")" = "guard-check" ] && ok || bad "hung check: $(jsonq "$H/ev-stop.json" "d['guard']['stop']")"
+contains "the reason names the cycle's limit" "$H/ev-stop.json" "1000 ms"
+
 # ---- preflight killed: COMMAND goes with it ---------------------------------
 rm -f cmd.pid
 run k9 sh -c 'echo $$ >cmd.pid; exec sleep 600'
