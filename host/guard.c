@@ -58,20 +58,43 @@ static void jobstops_restore(void)
         sigaction(jobstops[i], &jobstop_orig[i], NULL);
 }
 
+int pf_guard_tagged(const pf_check *c)
+{
+    for (size_t k = 0; c->id != NULL && k < c->ntags; k++) {
+        if (strcmp(c->tags[k], "guard") == 0)
+            return 1;
+    }
+    return 0;
+}
+
+/* 1 when c's id is one of the manifest's (a required check). */
+static int listed(const pf_check *c, char *const *manifest, size_t n)
+{
+    for (size_t j = 0; c->id != NULL && j < n; j++) {
+        if (strcmp(c->id, manifest[j]) == 0)
+            return 1;
+    }
+    return 0;
+}
+
 size_t pf_guard_required(const pf_check *checks, size_t n,
                          char *const *manifest, size_t nmanifest)
 {
-    size_t i, j, k, count = 0;
+    size_t i, count = 0;
 
-    for (i = 0; i < n; i++) {
-        int tagged = 0, required = 0;
-        for (k = 0; k < checks[i].ntags; k++)
-            tagged |= strcmp(checks[i].tags[k], "guard") == 0;
-        for (j = 0; checks[i].id != NULL && j < nmanifest; j++)
-            required |= strcmp(checks[i].id, manifest[j]) == 0;
-        count += tagged && required;
-    }
+    for (i = 0; i < n; i++)
+        count += pf_guard_tagged(&checks[i]) &&
+                 listed(&checks[i], manifest, nmanifest);
     return count;
+}
+
+/* A cycle's own time limit: the start run's run timeout, at most the
+ * interval (and never under 1 s). */
+static long cycle_limit_ms(const pf_guard_conf *gc)
+{
+    long cap = gc->interval_ms > 1000 ? gc->interval_ms : 1000;
+
+    return gc->cfg->run_timeout_ms < cap ? gc->cfg->run_timeout_ms : cap;
 }
 
 /* ---- the descendants --------------------------------------------------- */
@@ -405,7 +428,6 @@ static void cycle_main(const pf_guard_conf *gc, const size_t *idx, size_t ng,
     pf_check *cs = calloc(ng ? ng : 1, sizeof *cs);
     pf_buf b;
     size_t i, off = 0;
-    long cap;
 
     setpgid(0, 0); /* its workers with it: killed as a group */
     prctl(PR_SET_PDEATHSIG, SIGKILL);
@@ -423,9 +445,7 @@ static void cycle_main(const pf_guard_conf *gc, const size_t *idx, size_t ng,
     cfg.sb.phase = "guard";
     cfg.handle_signals = 0;
     cfg.progress = NULL;
-    cap = gc->interval_ms > 1000 ? gc->interval_ms : 1000;
-    if (cfg.run_timeout_ms > cap)
-        cfg.run_timeout_ms = cap;
+    cfg.run_timeout_ms = cycle_limit_ms(gc);
     if (cfg.timeout_ms > cfg.run_timeout_ms) /* the limit a timeout names */
         cfg.timeout_ms = cfg.run_timeout_ms;
     pf_run(&cfg, cs, ng, PF_JOB_RUN);
@@ -614,12 +634,7 @@ static void cycle_start(guard *g)
     g->cyc_eof = g->cyc_reaped = 0;
     g->cyc_status = 0;
     g->cyc_start = pf_now_ns();
-    g->cyc_deadline =
-        ms_from_now((g->gc->cfg->run_timeout_ms < g->gc->interval_ms
-                         ? g->gc->cfg->run_timeout_ms
-                         : (g->gc->interval_ms > 1000 ? g->gc->interval_ms
-                                                      : 1000)) +
-                    CYCLE_SLACK_MS);
+    g->cyc_deadline = ms_from_now(cycle_limit_ms(g->gc) + CYCLE_SLACK_MS);
     return;
 failed:
     /* no cycle could be started: a cycle in which nothing passed */
@@ -849,7 +864,7 @@ static pid_t start_child(guard *g, char *why, size_t whylen)
 static int setup(guard *g, char *why, size_t whylen)
 {
     sigset_t set;
-    size_t i, k, j;
+    size_t i;
     char *slash;
 
     sigemptyset(&set);
@@ -895,16 +910,12 @@ static int setup(guard *g, char *why, size_t whylen)
     }
     for (i = 0; i < g->gc->n; i++) {
         const pf_check *c = &g->gc->checks[i];
-        int tagged = 0;
-        for (k = 0; k < c->ntags; k++)
-            tagged |= strcmp(c->tags[k], "guard") == 0;
-        if (!tagged || c->id == NULL)
+        if (!pf_guard_tagged(c))
             continue;
         g->idx[g->ng] = i;
         g->st[g->ng].id = c->id;
         g->st[g->ng].limit = c->guard_failures > 0 ? c->guard_failures : 1;
-        for (j = 0; j < g->gc->nmanifest; j++)
-            g->st[g->ng].required |= strcmp(c->id, g->gc->manifest[j]) == 0;
+        g->st[g->ng].required = listed(c, g->gc->manifest, g->gc->nmanifest);
         g->ng++;
     }
     pf_buf_init(&g->cyc_out);

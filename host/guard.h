@@ -79,6 +79,9 @@ typedef struct pf_guard_result {
     int64_t stopped_ms;       /* UTC ms when COMMAND was gone */
 } pf_guard_result;
 
+/* 1 when c has an id and the tag `guard` (it runs in guard cycles). */
+int pf_guard_tagged(const pf_check *c);
+
 /* The ids of the required checks tagged `guard` among checks: how many. */
 size_t pf_guard_required(const pf_check *checks, size_t n,
                          char *const *manifest, size_t nmanifest);

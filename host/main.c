@@ -1680,13 +1680,8 @@ static void guard_report(const binding *b, const session *s, pf_report *r,
                            : PF_STOP_GRACE_DEFAULT_MS;
     r->nguard_ids = 0;
     for (size_t i = 0; i < s->n && r->nguard_ids < PF_GUARD_IDS_MAX; i++) {
-        const pf_check *c = &s->checks[i];
-        for (size_t k = 0; c->id != NULL && k < c->ntags; k++) {
-            if (strcmp(c->tags[k], "guard") == 0) {
-                ids[r->nguard_ids++] = c->id;
-                break;
-            }
-        }
+        if (pf_guard_tagged(&s->checks[i]))
+            ids[r->nguard_ids++] = s->checks[i].id;
     }
     r->guard_ids = ids;
 }
