@@ -469,7 +469,7 @@ static void cycle_main(const pf_guard_conf *gc, const size_t *idx, size_t ng,
  * -1 when the line is not the cycle's format. */
 static int cycle_parse_line(char *line, pf_check *c)
 {
-    char *f[4], *save = NULL, *p = line;
+    char *f[4], *p = line;
     int i;
     long st;
 
@@ -482,7 +482,6 @@ static int cycle_parse_line(char *line, pf_check *c)
         p = tab + 1;
     }
     f[3] = p;
-    (void)save;
     st = strtol(f[0], &p, 10);
     if (*p != '\0' || st < 0 || st > PF_STATUS_NOT_SELECTED)
         return -1;
